@@ -1,0 +1,223 @@
+"""Command line (typer + rich): `corredor run`, `validate` and `info`.
+
+Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
+exits with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corredor.network import NODE_KINDS, NetworkError, compile_routes
+from corredor.parameters import parameter_rows
+from corredor.scenario import LEVERS, ScenarioError, load_scenario
+
+app = typer.Typer(
+    help="corredor: simulate migration through the Central America -> Mexico -> US corridor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (TOML), e.g. scenarios/baseline.toml")]
+
+
+def _fail(error: Exception) -> typer.Exit:
+    if isinstance(error, ScenarioError):
+        errors.print(f"[bold red]invalid scenario[/] {error.source}")
+        for path, message in error.problems:
+            errors.print(f"  [yellow]{path}[/]: {message}", highlight=False, markup=True)
+    else:
+        errors.print(f"[bold red]error[/]: {error}", highlight=False)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def validate(scenario: ScenarioPath) -> None:
+    """Check a scenario file against the schema and the network; exit 2 naming every bad field."""
+    try:
+        loaded = load_scenario(scenario)
+    except (ScenarioError, NetworkError) as error:
+        raise _fail(error) from None
+    console.print(
+        f"[green]ok[/] {scenario}: '{loaded.name}', {loaded.period.start} to {loaded.period.end} "
+        f"({loaded.period.days} days), {len(loaded.origins)} origins, {len(loaded.policy)} policy changes, "
+        f"{len(loaded.caravans)} caravans, 1 agent = {loaded.scale} person(s)"
+    )
+
+
+def _summary_table(summary: dict[str, object]) -> Table:
+    table = Table(title=f"Yearly totals (persons or events) — {summary['scenario']}, seed {summary['seed']}")
+    yearly = summary["yearly_events"]
+    assert isinstance(yearly, dict)
+    rows = [
+        ("departure", "Departures (incl. caravans)"),
+        ("reattempt", "Re-attempts"),
+        ("apprehension_mx", "Apprehensions in Mexico (UPM presentados)"),
+        ("deportation_mx", "Deportations from Mexico (UPM devueltos)"),
+        ("asylum_application", "COMAR applicants"),
+        ("asylum_recognised", "Recognised in Mexico"),
+        ("apprehension_us", "US Border Patrol apprehensions"),
+        ("evasion_us", "Entered the US undetected"),
+        ("release_us", "Released into the US"),
+        ("extortion", "Extortions"),
+        ("kidnapping", "Kidnappings"),
+        ("death", "Deaths"),
+        ("fee_usd", "Smuggling fees (USD)"),
+    ]
+    years = sorted({year for series in yearly.values() for year in series})
+    table.add_column("outcome")
+    for year in years:
+        table.add_column(year, justify="right")
+    for key, label in rows:
+        series = yearly.get(key, {})
+        table.add_row(label, *(f"{series.get(y, 0):,.0f}" for y in years))
+    return table
+
+
+@app.command()
+def run(
+    scenario: ScenarioPath,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet tables and summary.json")] = Path(
+        "runs/latest"
+    ),
+    seed: Annotated[int | None, typer.Option(help="Random seed; overrides the scenario's seed")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or table")] = False,
+) -> None:
+    """Simulate a scenario and write results (Parquet tables and summary.json) to --out."""
+    from corredor.simulate import simulate
+
+    try:
+        loaded = load_scenario(scenario)
+    except (ScenarioError, NetworkError) as error:
+        raise _fail(error) from None
+    if seed is not None and seed < 0:
+        raise _fail(ValueError(f"--seed: {seed} -> must be >= 0"))
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(f"simulating {loaded.name}", total=loaded.period.days)
+
+        def advance(done: int, total: int) -> None:
+            if done % 30 == 0 or done == total:
+                progress.update(task, completed=done)
+
+        results = simulate(loaded, seed=seed, progress=advance)
+    results.write(out)
+    summary = json.loads((out / "summary.json").read_text())
+    if not quiet:
+        console.print(_summary_table(summary))
+        console.print(
+            f"{results.meta['agents']:,} agents, {results.agent_days:,} agent-days in {results.elapsed_s:.1f} s; "
+            f"results in [bold]{out}[/]"
+        )
+
+
+@app.command()
+def info(
+    network: Annotated[bool, typer.Option("--network", help="List the nodes of the network")] = False,
+    parameters: Annotated[bool, typer.Option("--parameters", help="List every model parameter")] = False,
+    levers: Annotated[bool, typer.Option("--levers", help="List the policy levers")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the parameter table as Markdown")] = False,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Describe this scenario's network instead of the default")
+    ] = None,
+) -> None:
+    """Describe the network, the default parameters and the policy levers."""
+    from corredor.network import load_default_network
+
+    try:
+        net = load_scenario(scenario).load_network() if scenario else load_default_network()
+    except (ScenarioError, NetworkError) as error:
+        raise _fail(error) from None
+    show_all = not (network or parameters or levers)
+    if markdown:
+        print(parameters_markdown())
+        return
+    if network or show_all:
+        kinds = [NODE_KINDS[k] for k in net.node_kind]
+        routes = compile_routes(net)
+        console.print(
+            f"Network {net.source}: {net.n_nodes} nodes, {len(net.edge_km)} edges, "
+            f"{routes.n_routes} route options from the origins"
+        )
+        if network:
+            table = Table("id", "name", "country", "kind")
+            for row in zip(net.node_ids, net.node_names, net.node_country, kinds, strict=True):
+                table.add_row(*row)
+            console.print(table)
+        else:
+            for kind in NODE_KINDS:
+                console.print(f"  {kind}: {kinds.count(kind)}")
+    if levers or show_all:
+        table = Table("lever", "default", "range", "target", "unit", "what it does", title="Policy levers")
+        for name, lever in LEVERS.items():
+            default = "per node kind" if lever.default < 0 else f"{lever.default:g}"
+            table.add_row(
+                name, default, f"{lever.low:g} to {lever.high:g}", lever.target or "-", lever.unit, lever.description
+            )
+        console.print(table)
+    if parameters or show_all:
+        table = Table("parameter", "default", "unit", "source", title="Model parameters")
+        for row in parameter_rows():
+            table.add_row(row["parameter"], row["default"], row["unit"], row["source"])
+        console.print(table)
+
+
+def parameters_markdown() -> str:
+    """docs/parameters.md: every parameter with value, unit, allowed range and source, generated from the code."""
+    lines = [
+        "# Model parameters",
+        "",
+        "Generated by `corredor info --markdown` from `src/corredor/parameters.py`; a test keeps this file in step",
+        "with the code. Every parameter can be set in a scenario file under `[parameters.<group>]`. Sources cite",
+        "PARAMETERS.md sections (§) and the primary publisher; `assumption:` says why a value was chosen where no",
+        "source gives it. Calibration (`corredor calibrate`, later) fits the free ones to the observed series.",
+        "",
+        "| parameter | default | unit | allowed | description | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in parameter_rows():
+        cells = [row[k].replace("|", "/") for k in ("parameter", "default", "unit", "allowed", "description", "source")]
+        lines.append("| " + " | ".join(f"`{cells[0]}`" if i == 0 else c for i, c in enumerate(cells)) + " |")
+    lines += [
+        "",
+        "## Policy levers",
+        "",
+        "Levers change on dated entries of a scenario's `[[policy]]` timeline (`date`, optional `until`, `lever`,",
+        "`value`, `target`). Defaults apply before the first entry.",
+        "",
+        "| lever | default | allowed | target | unit | description |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, lever in LEVERS.items():
+        default = "by node kind (see model.md)" if lever.default < 0 else f"{lever.default:g}"
+        lines.append(
+            f"| `{name}` | {default} | {lever.low:g} to {lever.high:g} | {lever.target or '-'} | {lever.unit} | "
+            f"{lever.description} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

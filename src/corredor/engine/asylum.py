@@ -1,0 +1,148 @@
+"""Sub-model 6, asylum: applications at COMAR offices, a first-come-first-served queue per office served by its
+caseworkers, abandonment, and decisions by nationality.
+
+Each office is a c-server queue in continuous time: c = caseworkers that day (a lever per office); each caseworker
+decides one case at a time, with exponential service time of mean 1/mu, where mu = productivity (cases/year) x
+persons per case / 365.25 / scale (agents/day). With constant arrivals and staff this is an M/M/c queue; the test
+suite checks the mean time to decision against Erlang C. Waiting applicants abandon after an exponential time;
+those being decided do not. The 45-working-day clock is measured on the recorded times (`observe`).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine import enforcement, movement
+from corredor.engine.state import State
+from corredor.parameters import MODES
+
+if TYPE_CHECKING:
+    from corredor.engine.model import Sim
+
+CARAVAN, ALONE, LEGAL = (MODES.index(m) for m in ("caravan", "alone", "legal"))
+
+
+@dataclass
+class Office:
+    """One COMAR office: its FIFO of waiting agents and the times its caseworkers become free."""
+
+    node: int
+    waiting: deque[int] = field(default_factory=deque)
+    free_at: list[float] = field(default_factory=list)  # heap, one entry per caseworker
+
+    def waiting_agents(self, sim: Sim) -> NDArray[np.int64]:
+        if not self.waiting:
+            return np.zeros(0, dtype=np.int64)
+        queued = np.fromiter(self.waiting, dtype=np.int64, count=len(self.waiting))
+        a = sim.agents
+        valid = (a.state[queued] == State.ASYLUM_QUEUE) & ~a.in_service[queued] & (a.node[queued] == self.node)
+        return queued[valid]
+
+
+def _rate(sim: Sim, table: dict[str, float], nat: NDArray[np.integer]) -> NDArray[np.float64]:
+    values = np.array([table.get(n, table.get("OTHER", 0.0)) for n in sim.c.nationalities])
+    return values[nat]
+
+
+def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """People passing an open office may apply. Returns the mask of applicants."""
+    a = sim.agents
+    office = sim.c.office_of_node[node]
+    at_office = office >= 0
+    applies = np.zeros(len(idx), dtype=bool)
+    if not at_office.any():
+        return applies
+    open_now = sim.lever("comar_office_open")[node] > 0
+    candidates = at_office & open_now & ~a.applied[idx] & (a.mode[idx] != LEGAL)
+    if not candidates.any():
+        return applies
+    nat = a.nat[idx]
+    p = _rate(sim, sim.p.asylum.application_propensity, nat) * sim.lever("asylum_propensity_multiplier")[nat]
+    p = np.where(a.mode[idx] == CARAVAN, p * sim.p.asylum.caravan_propensity_multiplier, p)
+    applies = candidates & (sim.rng.random(len(idx)) < p)
+    who, when = idx[applies], t[applies]
+    a.applied[who] = True
+    a.in_service[who] = False
+    a.case[who] = sim.cases.open(office[applies], nat[applies], when)
+    sim.log("asylum_application", who)
+    a.move(who, State.ASYLUM_QUEUE)
+    a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
+    order = np.argsort(when, kind="stable")
+    for agent, office_index in zip(who[order].tolist(), office[applies][order].tolist(), strict=True):
+        sim.offices[office_index].waiting.append(agent)
+    return applies
+
+
+def due(sim: Sim, idx: NDArray[np.int64]) -> None:
+    """Applicants whose event is due: a decision if being decided, else abandonment."""
+    a = sim.agents
+    deciding = a.in_service[idx]
+    _decide(sim, idx[deciding])
+    gone = idx[~deciding]
+    t = a.t_next[gone].copy()
+    sim.cases.close(a.case[gone], t, "abandoned")
+    sim.log("asylum_abandoned", gone)
+    movement.continue_journey(sim, gone, t)
+
+
+def _decide(sim: Sim, idx: NDArray[np.int64]) -> None:
+    if len(idx) == 0:
+        return
+    a = sim.agents
+    ap = sim.p.asylum
+    t = a.t_next[idx].copy()
+    a.in_service[idx] = False
+    recognised = sim.rng.random(len(idx)) < _rate(sim, ap.recognition_rate, a.nat[idx])
+    yes, no = idx[recognised], idx[~recognised]
+    sim.cases.close(a.case[yes], t[recognised], "recognised")
+    sim.cases.close(a.case[no], t[~recognised], "rejected")
+    sim.log("asylum_recognised", yes)
+    sim.log("asylum_rejected", no)
+    settle = sim.rng.random(len(yes)) < ap.settle_share
+    a.move(yes[settle], State.RECOGNISED_MX)
+    onward = yes[~settle]
+    a.mode[onward] = LEGAL
+    a.caravan[onward] = -1
+    movement.continue_journey(sim, onward, t[recognised][~settle])
+    home = sim.rng.random(len(no)) < ap.rejected_return_share
+    enforcement.send_home(sim, no[home], t[~recognised][home], 0.0)
+    a.mode[no[~home]] = ALONE
+    a.caravan[no[~home]] = -1
+    movement.continue_journey(sim, no[~home], t[~recognised][~home])
+
+
+def serve(sim: Sim) -> None:
+    """Caseworkers take the next waiting applicants until the end of the day."""
+    a = sim.agents
+    ap = sim.p.asylum
+    day_end = sim.day + 1.0
+    mean_service = sim.c.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12)
+    staff = sim.lever("comar_caseworkers")
+    for office in sim.offices:
+        servers = int(round(float(staff[office.node])))
+        while len(office.free_at) < servers:
+            heapq.heappush(office.free_at, float(sim.day))
+        while len(office.free_at) > servers:
+            office.free_at.remove(max(office.free_at))
+            heapq.heapify(office.free_at)
+        while office.waiting and office.free_at and office.free_at[0] < day_end:
+            agent = office.waiting[0]
+            if a.state[agent] != State.ASYLUM_QUEUE or a.in_service[agent] or a.node[agent] != office.node:
+                office.waiting.popleft()  # abandoned or left in a caravan
+                continue
+            arrival = sim.cases.applied[a.case[agent]]
+            start = max(office.free_at[0], arrival)
+            if start >= day_end:
+                break
+            office.waiting.popleft()
+            finish = start + sim.rng.exponential(mean_service)
+            heapq.heapreplace(office.free_at, finish)
+            a.in_service[agent] = True
+            a.t_next[agent] = finish
+            sim.cases.started[a.case[agent]] = start

@@ -1,0 +1,128 @@
+"""Sub-model 9, caravans: scheduled from input events, joined by people setting out while one forms, and
+emergent when a large crowd is stranded at an asylum office.
+
+Caravan members travel at caravan pace, face fewer harms and less detection (mode multipliers in the parameters),
+apply for asylum more often, and leave the caravan (disperse) at a daily rate. Caravan blocking (a lever) breaks a
+caravan up at the southern border: its members continue alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine import movement
+from corredor.engine.inputs import FAMILY_FILTERS
+from corredor.engine.state import State
+from corredor.parameters import MODES
+
+if TYPE_CHECKING:
+    from corredor.engine.model import Sim
+
+CARAVAN, ALONE = MODES.index("caravan"), MODES.index("alone")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A caravan that people of one nationality may still join."""
+
+    caravan_id: int
+    nat: int
+    family_filter: int
+    first_day: int
+    last_day: int
+
+
+def forming(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Per nationality: the route-family filter and id of a caravan forming today (-1 where none)."""
+    k = len(sim.c.nationalities)
+    family = np.zeros(k, dtype=np.int64)
+    ident = np.full(k, -1, dtype=np.int64)
+    for window in sim.caravan_windows:
+        if window.first_day <= sim.day <= window.last_day:
+            family[window.nat] = window.family_filter
+            ident[window.nat] = window.caravan_id
+    return family, ident
+
+
+def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
+    """Create the members of caravans that leave today; returns their indices."""
+    from corredor.engine.departures import start_journeys
+
+    c = sim.c
+    born = [np.zeros(0, dtype=np.int64)]
+    for number, caravan in c.caravans_by_day.get(sim.day, []):
+        n = max(1, round(caravan.size / c.scale))
+        nat = c.nationalities.index(caravan.nationality)
+        start = int(np.searchsorted(c.start_nodes, c.network.index(caravan.origin)))
+        family = FAMILY_FILTERS.index(caravan.route_family) if caravan.route_family in FAMILY_FILTERS else 0
+        idx = sim.agents.add(n, np.full(n, nat), np.full(n, start), np.full(n, c.start_nodes[start]),
+                             State.WAITING_ORIGIN)
+        sim.log("departure", idx)
+        sim.log("caravan_departure", idx)
+        start_journeys(
+            sim,
+            idx,
+            sim.day + np.full(n, 0.5),
+            mode=np.full(n, CARAVAN, dtype=np.int64),
+            family_filter=np.full(n, family, dtype=np.int64),
+            caravan_id=number,
+        )
+        window = sim.p.caravans.join_window_days
+        sim.caravan_windows.append(Window(number, nat, family, sim.day, sim.day + window))
+        sim.n_caravans = max(sim.n_caravans, number + 1)
+        sim.caravan_records.append((number, sim.day, c.start_nodes[start], n * c.scale, caravan.name or "scheduled"))
+        born.append(idx)
+    return np.concatenate(born)
+
+
+def disperse(sim: Sim, idx: NDArray[np.int64], days_travelled: NDArray[np.float64]) -> None:
+    """Members leave their caravan at the daily dispersal rate."""
+    members = sim.agents.mode[idx] == CARAVAN
+    leave = members & (sim.rng.random(len(idx)) < -np.expm1(-sim.p.caravans.dispersal_per_day * days_travelled))
+    gone = idx[leave]
+    sim.log("caravan_dispersal", gone)
+    sim.agents.mode[gone] = ALONE
+    sim.agents.caravan[gone] = -1
+
+
+def block(sim: Sim, idx: NDArray[np.int64]) -> None:
+    """At the southern border, caravans may be broken up (lever caravan_blocking)."""
+    p = float(sim.lever("caravan_blocking"))
+    if p <= 0:
+        return
+    members = idx[sim.agents.mode[idx] == CARAVAN]
+    blocked = members[sim.rng.random(len(members)) < p]
+    sim.log("caravan_blocked", blocked)
+    sim.agents.mode[blocked] = ALONE
+    sim.agents.caravan[blocked] = -1
+
+
+def emergent(sim: Sim) -> None:
+    """A crowd of waiting applicants above the threshold sets out together as a new caravan."""
+    params = sim.p.caravans
+    for office in sim.offices:
+        waiting = office.waiting_agents(sim)
+        if len(waiting) * sim.c.scale < params.emergent_threshold_persons:
+            continue
+        last = sim.emergent_last.get(office.node, -(10**9))
+        if sim.day - last < params.emergent_cooldown_days:
+            continue
+        sim.emergent_last[office.node] = sim.day
+        leaving = waiting[sim.rng.random(len(waiting)) < params.emergent_join_share]
+        if len(leaving) == 0:
+            continue
+        number = sim.n_caravans
+        sim.n_caravans += 1
+        t = np.full(len(leaving), sim.day + 0.99)
+        sim.cases.close(sim.agents.case[leaving], t, "abandoned")
+        sim.log("asylum_abandoned", leaving)
+        sim.agents.mode[leaving] = CARAVAN
+        sim.agents.caravan[leaving] = number
+        sim.caravan_records.append((number, sim.day, office.node, len(leaving) * sim.c.scale, "emergent"))
+        sim.log("caravan_join", leaving)
+        sim.agents.move(leaving, State.EN_ROUTE)
+        movement.continue_journey(sim, leaving, t)

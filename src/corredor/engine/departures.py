@@ -1,0 +1,88 @@
+"""Sub-model 1, departures: how many people set out each day from each origin, and re-attempts.
+
+Daily departures per origin are Poisson with the compiled rate (base rate x drivers x seasonality x drought x aid
+x US deterrence, see `inputs._departure_rates`) divided by the scale. Cohorts and scheduled caravans add people on
+their dates. Every new journey goes through `start_journeys`: legal pathways first, then mode and route choice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine import caravans, choice, movement, pathways
+from corredor.engine.state import State
+from corredor.parameters import MODES
+
+if TYPE_CHECKING:
+    from corredor.engine.model import Sim
+
+SMUGGLED = MODES.index("smuggled")
+
+
+def run(sim: Sim) -> NDArray[np.int64]:
+    """Create today's new agents and start their journeys; returns their indices."""
+    c = sim.c
+    counts = sim.rng.poisson(c.departure_rate[sim.day] / c.scale)
+    origin_start = np.repeat(c.origin_start, counts)
+    nat = np.repeat(c.origin_nat, counts)
+    for cohort in c.cohorts_by_day.get(sim.day, []):
+        n = round(cohort.persons / c.scale)
+        start = int(np.searchsorted(c.start_nodes, c.network.index(cohort.origin)))
+        origin_start = np.concatenate([origin_start, np.full(n, start)])
+        nat = np.concatenate([nat, np.full(n, c.nationalities.index(cohort.nationality))])
+    born = [np.zeros(0, dtype=np.int64)]
+    if len(nat):
+        idx = sim.agents.add(len(nat), nat, origin_start, c.start_nodes[origin_start], State.WAITING_ORIGIN)
+        sim.log("departure", idx)
+        start_journeys(sim, idx, sim.day + sim.rng.random(len(idx)))
+        born.append(idx)
+    born.append(caravans.launch_scheduled(sim))
+    return np.concatenate(born)
+
+
+def restart(sim: Sim, idx: NDArray[np.int64]) -> None:
+    """People waiting at home set out again."""
+    sim.agents.attempts[idx] += 1
+    sim.log("reattempt", idx)
+    start_journeys(sim, idx, sim.agents.t_next[idx].copy())
+
+
+def start_journeys(
+    sim: Sim,
+    idx: NDArray[np.int64],
+    t: NDArray[np.float64],
+    mode: NDArray[np.int64] | None = None,
+    family_filter: NDArray[np.int64] | None = None,
+    caravan_id: int = -1,
+) -> None:
+    """Legal pathways, then mode and route choice, fees, and the first edge, for agents at their origin.
+
+    `mode` and `family_filter` are given for people launched in a scheduled caravan (`caravan_id`).
+    """
+    a = sim.agents
+    a.caravan[idx] = -1
+    a.applied[idx] = False
+    left, t, legal = pathways.divert_at_departure(sim, idx, t)
+    if len(left) == 0:
+        return
+    irregular = ~legal
+    chosen_mode = np.full(len(left), pathways.LEGAL, dtype=np.int64)
+    chosen_filter = np.zeros(len(left), dtype=np.int64)
+    if mode is None or family_filter is None:
+        chosen_mode[irregular], chosen_filter[irregular] = choice.choose_modes(sim, left[irregular])
+    else:
+        keep = np.isin(idx, left)
+        chosen_mode[irregular] = mode[keep][irregular]
+        chosen_filter[irregular] = family_filter[keep][irregular]
+        a.caravan[left[irregular]] = caravan_id
+    mode, family_filter = chosen_mode, chosen_filter
+    a.mode[left] = mode
+    a.route[left] = choice.choose_routes(sim, a.origin[left], family_filter, mode)
+    a.step[left] = 0
+    a.move(left, State.EN_ROUTE, sim.c.start_nodes[a.origin[left]])
+    smuggled = left[mode == SMUGGLED]
+    sim.log("fee_usd", smuggled, sim.p.choice.smuggling_fee_usd)
+    movement.schedule(sim, left, t)

@@ -1,0 +1,71 @@
+"""Sub-model 5, enforcement in Mexico: apprehension at nodes, detention, deportation or release, re-attempts.
+
+Two postures, as separate levers (PARAMETERS.md §1a). Blanket intensity multiplies everyone's detection.
+Risk-managed targeting (share tau of the effort) raises detection of smuggled people (1 + gain x tau), halves the
+effort spent on everyone else at tau = 1, and gives intercepted low-risk people papers (a legal channel) with
+probability tau instead of detention. Detained people are deported (share 94%) or released; deportees re-attempt
+after a delay or stay home.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine import movement, pathways
+from corredor.engine.state import State
+from corredor.parameters import MODES
+
+if TYPE_CHECKING:
+    from corredor.engine.model import Sim
+
+SMUGGLED = MODES.index("smuggled")
+
+
+def check(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Apprehension on arrival at a node. Returns the mask of agents stopped (detained or regularised)."""
+    a = sim.agents
+    en = sim.p.enforcement
+    intensity = float(sim.lever("mx_enforcement_intensity"))
+    targeting = float(sim.lever("mx_risk_targeting"))
+    mode = a.mode[idx]
+    mode_factor = np.array([en.mode_detection[m] for m in MODES])[mode]
+    smuggled = mode == SMUGGLED
+    posture = np.where(smuggled, 1.0 + en.smuggler_targeting_gain * targeting, 1.0 - 0.5 * targeting)
+    p = en.detection_per_node * sim.c.detection_factor[node] * intensity * mode_factor * posture
+    caught = sim.rng.random(len(idx)) < np.clip(p, 0.0, 1.0)
+    if not caught.any():
+        return caught
+    who, when = idx[caught], t[caught]
+    offered = (~smuggled[caught]) & (sim.rng.random(len(who)) < targeting)
+    pathways.regularise(sim, who[offered], when[offered])
+    detained, t_det = who[~offered], when[~offered]
+    sim.log("apprehension_mx", detained)
+    a.caravan[detained] = -1
+    a.move(detained, State.DETAINED_MX)
+    a.t_next[detained] = t_det + sim.rng.exponential(en.detention_days, len(detained))
+    return caught
+
+
+def send_home(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], reattempt_probability: float) -> None:
+    """Back at the origin: wait and try again, or stay home for good."""
+    a = sim.agents
+    again = sim.rng.random(len(idx)) < reattempt_probability
+    home = sim.c.start_nodes[a.origin[idx]]
+    a.move(idx[again], State.WAITING_ORIGIN, home[again])
+    a.t_next[idx[again]] = t[again] + sim.rng.exponential(sim.p.enforcement.reattempt_delay_days, int(again.sum()))
+    a.move(idx[~again], State.RETURNED, home[~again])
+    sim.log("returned_home", idx[~again])
+
+
+def release(sim: Sim, idx: NDArray[np.int64]) -> None:
+    """End of detention: deportation to the origin, or release to continue."""
+    a = sim.agents
+    t = a.t_next[idx].copy()
+    deported = sim.rng.random(len(idx)) < sim.p.enforcement.deportation_share
+    sim.log("deportation_mx", idx[deported])
+    sim.log("release_mx", idx[~deported])
+    send_home(sim, idx[deported], t[deported], sim.p.enforcement.reattempt_probability)
+    movement.continue_journey(sim, idx[~deported], t[~deported])

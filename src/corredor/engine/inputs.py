@@ -1,0 +1,250 @@
+"""Compile a validated `Scenario` into the arrays the engine reads: network and routes, daily lever values, daily
+departure rates per origin, and the calendar of caravans and cohorts.
+
+Everything that can be computed before the first day is computed here, once, so the daily loop only indexes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.network import NODE_KINDS, ROUTE_FAMILIES, Network, RouteTable, compile_routes
+from corredor.parameters import HARMS, MODES
+from corredor.scenario import LEVERS, Caravan, Cohort, Scenario
+
+FloatArray = NDArray[np.float64]
+# Route-family filters used by route choice: any route, or only routes entering Mexico by one family.
+FAMILY_FILTERS = ("any", "pacific", "gulf", "central")
+
+
+def _series_value(series: dict[int, float], year: int) -> float | None:
+    """Value for `year`: that year's, else the latest earlier year's, else the earliest one's."""
+    if not series:
+        return None
+    if year in series:
+        return series[year]
+    earlier = [y for y in series if y < year]
+    return series[max(earlier)] if earlier else series[min(series)]
+
+
+@dataclass
+class Compiled:
+    scenario: Scenario
+    network: Network
+    routes: RouteTable
+    start: dt.date
+    days: int
+    scale: int
+    nationalities: tuple[str, ...]
+    start_nodes: NDArray[np.int64]  # nodes with route options (origins, caravan and cohort starts)
+    origin_start: NDArray[np.int64]  # for each [[origins]] entry, its index into start_nodes
+    origin_nat: NDArray[np.int64]
+    departure_rate: FloatArray  # persons/day, shape (days, n_origins)
+    levers: dict[str, FloatArray]  # scalar levers (days,), node levers (days, nodes), nationality (days, nats)
+    office_of_node: NDArray[np.int64]  # -1 where no COMAR office can exist
+    office_nodes: NDArray[np.int64]
+    port_of_node: NDArray[np.int64]
+    detection_factor: FloatArray  # per node: 0 outside Mexico
+    is_shelter: NDArray[np.bool_]
+    is_entry: NDArray[np.bool_]  # Mexican side of a southern crossing
+    working_day: NDArray[np.bool_]
+    route_table: NDArray[np.int64]  # (start, family filter, mode, j) -> route id, -1 padded
+    route_cum: FloatArray  # cumulative choice probabilities, same shape
+    route_harm: FloatArray  # (route, harm kind, mode) expected events along the whole route
+    caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
+    cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
+
+    def date(self, day: int) -> dt.date:
+        return self.start + dt.timedelta(days=day)
+
+
+def _lever_arrays(scenario: Scenario, network: Network, nats: tuple[str, ...], days: int) -> dict[str, FloatArray]:
+    params = scenario.parameters
+    kinds = np.array([NODE_KINDS[k] for k in network.node_kind])
+    arrays: dict[str, FloatArray] = {}
+    for name, lever in LEVERS.items():
+        if lever.target in ("office", "node", "port"):
+            arr = np.full((days, network.n_nodes), lever.default)
+        elif lever.target == "nationality":
+            arr = np.full((days, len(nats)), lever.default)
+        else:
+            arr = np.full(days, lever.default)
+        arrays[name] = arr
+    arrays["comar_caseworkers"][:] = np.where(kinds == "asylum_office", params.asylum.default_caseworkers, 0.0)
+    arrays["comar_office_open"][:] = (kinds == "asylum_office").astype(float)
+    arrays["shelter_capacity"][:] = np.where(kinds == "shelter_hub", params.movement.default_shelter_capacity, 0.0)
+    for change in sorted(scenario.policy, key=lambda c: c.date):
+        first = (change.date - scenario.period.start).days
+        last = days if change.until is None else (change.until - scenario.period.start).days + 1
+        first, last = max(first, 0), min(last, days)
+        if first >= last:
+            continue
+        arr = arrays[change.lever]
+        target = LEVERS[change.lever].target
+        if change.target is None:
+            arr[first:last] = change.value
+        elif target == "nationality":
+            arr[first:last, nats.index(change.target)] = change.value
+        else:
+            arr[first:last, network.index(change.target)] = change.value
+    return arrays
+
+
+def _departure_rates(
+    scenario: Scenario, nats: tuple[str, ...], dates: NDArray[np.datetime64], levers: dict[str, FloatArray]
+) -> FloatArray:
+    params = scenario.parameters.departures
+    days = len(dates)
+    years = dates.astype("datetime64[Y]").astype(int) + 1970
+    months = dates.astype("datetime64[M]").astype(int) % 12
+    season = np.asarray(params.seasonality)
+    season = season / season.mean()
+    per_nat = np.zeros((days, len(nats)))
+    for k, nat in enumerate(nats):
+        drivers = scenario.drivers.get(nat)
+        factor_by_year = {}
+        for year in np.unique(years).tolist():
+            factor = 1.0
+            if drivers is not None:
+                h, h0 = (_series_value(drivers.homicide_rate, y) for y in (year, params.reference_year))
+                if h is not None and h0 is not None:
+                    factor *= (h / h0) ** params.homicide_elasticity
+                r, r0 = (_series_value(drivers.remittances_usd_million, y) for y in (year, params.reference_year))
+                if r is not None and r0 is not None:
+                    factor *= (r / r0) ** params.remittance_elasticity
+                f, f0 = (_series_value(drivers.food_insecurity_pp, y) for y in (year, params.reference_year))
+                if f is not None and f0 is not None:
+                    factor *= max(0.0, 1.0 + params.food_insecurity_effect * (f - f0))
+            factor_by_year[year] = factor
+        driver_factor = np.array([factor_by_year[y] for y in years.tolist()])
+        shock = np.zeros(days)
+        for drought in scenario.droughts:
+            if drought.nationality == nat:
+                lo = np.datetime64(drought.start)
+                hi = np.datetime64(drought.end)
+                shock[(dates >= lo) & (dates <= hi)] += drought.food_insecurity_pp
+        aid = levers["development_aid_usd_million"][:, k]
+        lagged = np.concatenate([np.zeros(min(params.aid_lag_days, days)), aid])[:days]
+        aid_factor = np.clip(1.0 - params.aid_effect_per_usd_million * lagged, 0.0, None)
+        base = scenario.nationalities[nat].base_departures_per_year / 365.25
+        per_nat[:, k] = (
+            base
+            * season[months]
+            * driver_factor
+            * (1.0 + params.food_insecurity_effect * shock)
+            * aid_factor
+            * levers["us_deterrence"]
+        )
+    share = np.array([o.share for o in scenario.origins])
+    nat_of_origin = np.array([nats.index(o.nationality) for o in scenario.origins])
+    total_share = np.bincount(nat_of_origin, weights=share, minlength=len(nats))
+    return per_nat[:, nat_of_origin] * (share / total_share[nat_of_origin])
+
+
+def _route_harm(scenario: Scenario, routes: RouteTable) -> FloatArray:
+    """Expected harm events of each kind along each route, per mode (no train, intensity 1)."""
+    hz = scenario.parameters.hazards
+    rates = np.array([hz.extortion_per_1000km, hz.kidnapping_per_1000km, hz.assault_per_1000km, hz.death_per_1000km])
+    family_mult = np.array([hz.family_multiplier.get(f, 1.0) for f in ROUTE_FAMILIES])
+    mode_mult = np.array([hz.mode_multiplier[m] for m in MODES])  # (modes, harms)
+    km_weighted = (routes.step_km * family_mult[routes.step_family]).sum(axis=1) / 1000.0  # (routes,)
+    return km_weighted[:, None, None] * rates[None, :, None] * mode_mult.T[None, :, :]
+
+
+def _route_choice(
+    scenario: Scenario, routes: RouteTable, start_nodes: NDArray[np.int64], harm: FloatArray
+) -> tuple[NDArray[np.int64], FloatArray]:
+    choice = scenario.parameters.choice
+    per_start = [routes.routes_from(int(s)) for s in start_nodes]
+    width = max(len(r) for r in per_start)
+    table = np.full((len(start_nodes), len(FAMILY_FILTERS), len(MODES), width), -1, dtype=np.int64)
+    cum = np.ones((len(start_nodes), len(FAMILY_FILTERS), len(MODES), width))
+    non_death = harm[:, : len(HARMS) - 1, :].sum(axis=1)  # (routes, modes)
+    for s, ids in enumerate(per_start):
+        for f, family in enumerate(FAMILY_FILTERS):
+            keep = ids if family == "any" else ids[routes.family[ids] == ROUTE_FAMILIES.index(family)]
+            if len(keep) == 0:
+                keep = ids
+            for m in range(len(MODES)):
+                utility = (
+                    -choice.route_km_coefficient * routes.total_km[keep] / 1000.0
+                    - choice.route_harm_coefficient * non_death[keep, m]
+                )
+                p = np.exp(utility - utility.max())
+                p /= p.sum()
+                table[s, f, m, : len(keep)] = keep
+                cum[s, f, m, : len(keep)] = np.cumsum(p)
+                cum[s, f, m, len(keep) - 1 :] = 1.0
+    return table, cum
+
+
+def compile_scenario(scenario: Scenario, network: Network | None = None) -> Compiled:
+    network = network or scenario.load_network()
+    start = scenario.period.start
+    days = scenario.period.days
+    nats = tuple(scenario.nationalities)
+    dates = np.arange(np.datetime64(start), np.datetime64(scenario.period.end) + 1)
+    starts = sorted(
+        {network.index(o.node) for o in scenario.origins}
+        | {network.index(c.origin) for c in scenario.caravans}
+        | {network.index(c.origin) for c in scenario.cohorts}
+    )
+    start_nodes = np.array(starts, dtype=np.int64)
+    routes = compile_routes(network, start_nodes)
+    missing = [network.node_ids[s] for s in starts if len(routes.routes_from(s)) == 0]
+    if missing:
+        raise ValueError(f"no route to a US port of entry from: {', '.join(missing)}")
+    levers = _lever_arrays(scenario, network, nats, days)
+    kinds = np.array([NODE_KINDS[k] for k in network.node_kind])
+    mexican = network.in_mexico()
+    enforcement = scenario.parameters.enforcement
+    detection = np.where(mexican, 1.0, 0.0)
+    detection[mexican & (kinds == "border_crossing_south")] = enforcement.southern_crossing_factor
+    detection[mexican & (kinds == "border_city_north")] = enforcement.northern_city_factor
+    possible_office = (
+        (levers["comar_office_open"].max(axis=0) > 0) | (levers["comar_caseworkers"].max(axis=0) > 0)
+    ) & mexican
+    office_nodes = np.flatnonzero(possible_office)
+    office_of_node = np.full(network.n_nodes, -1, dtype=np.int64)
+    office_of_node[office_nodes] = np.arange(len(office_nodes))
+    ports = network.nodes_of_kind("us_port_of_entry")
+    port_of_node = np.full(network.n_nodes, -1, dtype=np.int64)
+    port_of_node[ports] = np.arange(len(ports))
+    harm = _route_harm(scenario, routes)
+    table, cum = _route_choice(scenario, routes, start_nodes, harm)
+    caravans_by_day: dict[int, list[tuple[int, Caravan]]] = {}
+    for i, caravan in enumerate(scenario.caravans):
+        caravans_by_day.setdefault((caravan.date - start).days, []).append((i, caravan))
+    cohorts_by_day: dict[int, list[Cohort]] = {}
+    for cohort in scenario.cohorts:
+        cohorts_by_day.setdefault((cohort.date - start).days, []).append(cohort)
+    return Compiled(
+        scenario=scenario,
+        network=network,
+        routes=routes,
+        start=start,
+        days=days,
+        scale=scenario.scale,
+        nationalities=nats,
+        start_nodes=start_nodes,
+        origin_start=np.array([starts.index(network.index(o.node)) for o in scenario.origins], dtype=np.int64),
+        origin_nat=np.array([nats.index(o.nationality) for o in scenario.origins], dtype=np.int64),
+        departure_rate=_departure_rates(scenario, nats, dates, levers),
+        levers=levers,
+        office_of_node=office_of_node,
+        office_nodes=office_nodes,
+        port_of_node=port_of_node,
+        detection_factor=detection,
+        is_shelter=(kinds == "shelter_hub"),
+        is_entry=mexican & (kinds == "border_crossing_south"),
+        working_day=np.is_busday(dates),
+        route_table=table,
+        route_cum=cum,
+        route_harm=harm,
+        caravans_by_day=caravans_by_day,
+        cohorts_by_day=cohorts_by_day,
+    )

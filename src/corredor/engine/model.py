@@ -1,0 +1,158 @@
+"""The simulation context (`Sim`) and the daily loop that calls each sub-model in a fixed order.
+
+Agents are event-driven within the daily step: each carries the time of its next event (``t_next``); every day
+the loop takes the active agents whose event falls before the day's end and dispatches them by state. Movement
+can chain several edges within one day (fast modes); everything else happens at most once a day per agent.
+Daily counts are copied from the live count array at the end of each day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine import asylum, border, caravans, departures, enforcement, movement
+from corredor.engine.inputs import Compiled
+from corredor.engine.state import ABSORBING, N_STATES, Agents, CaseRegister, EventLog, State
+from corredor.parameters import MODES, Parameters
+
+EVENTS = (
+    "departure",
+    "reattempt",
+    "fee_usd",
+    "legal_pathway_us",
+    "legal_pathway_mx",
+    "humanitarian_card_mx",
+    "extortion",
+    "kidnapping",
+    "ransom_usd",
+    "assault",
+    "death",
+    "shelter_stay",
+    "shelter_turned_away",
+    "apprehension_mx",
+    "regularised_mx",
+    "deportation_mx",
+    "release_mx",
+    "asylum_application",
+    "asylum_recognised",
+    "asylum_rejected",
+    "asylum_abandoned",
+    "caravan_departure",
+    "caravan_join",
+    "caravan_dispersal",
+    "caravan_blocked",
+    "arrival_border",
+    "port_presentation_us",
+    "apprehension_us",
+    "evasion_us",
+    "release_us",
+    "removal_us",
+    "mpp_return",
+    "title42_expulsion",
+    "returned_home",
+)
+MAX_CHAIN = 64  # most edges one agent can traverse in a day
+
+
+@dataclass
+class Sim:
+    """Everything one run reads and changes. Sub-models are functions of (sim, agent indices, time)."""
+
+    c: Compiled
+    p: Parameters
+    rng: np.random.Generator
+    agents: Agents
+    events: EventLog
+    cases: CaseRegister
+    day: int = 0
+    active: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    offices: list[asylum.Office] = field(default_factory=list)
+    metering: list[border.MeteringList] = field(default_factory=list)
+    caravan_windows: list[caravans.Window] = field(default_factory=list)
+    quota_used: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    emergent_last: dict[int, int] = field(default_factory=dict)
+    n_caravans: int = 0
+    caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
+
+    def lever(self, name: str) -> NDArray[np.float64]:
+        """Today's value(s) of a lever: a 0-d array, or one value per node / nationality."""
+        return self.c.levers[name][self.day]
+
+    def log(self, event: str, idx: NDArray[np.int64], weight: float | NDArray[np.float64] = 1.0) -> None:
+        a = self.agents
+        self.events.add(event, a.node[idx], a.nat[idx], a.mode[idx], weight)
+
+
+def new_sim(compiled: Compiled, seed: int) -> Sim:
+    scenario = compiled.scenario
+    expected = float(compiled.departure_rate.sum()) / compiled.scale
+    agents = Agents(compiled.network.n_nodes, len(compiled.nationalities), capacity=int(expected * 1.3) + 1024)
+    sim = Sim(
+        c=compiled,
+        p=scenario.parameters,
+        rng=np.random.default_rng(seed),
+        agents=agents,
+        events=EventLog(EVENTS, compiled.network.n_nodes, len(compiled.nationalities), len(MODES)),
+        cases=CaseRegister(),
+    )
+    sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
+    sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
+    return sim
+
+
+def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
+    state = sim.agents.state[due]
+    handlers: tuple[tuple[State, Callable[[Sim, NDArray[np.int64]], None]], ...] = (
+        (State.WAITING_ORIGIN, departures.restart),
+        (State.EN_ROUTE, movement.arrive),
+        (State.SHELTER, movement.leave_shelter),
+        (State.DETAINED_MX, enforcement.release),
+        (State.ASYLUM_QUEUE, asylum.due),
+        (State.AT_BORDER, border.due),
+        (State.DETAINED_US, border.remove),
+    )
+    groups = [(handler, due[state == s]) for s, handler in handlers]
+    for handler, idx in groups:
+        if len(idx):
+            handler(sim, idx)
+
+
+def step(sim: Sim) -> None:
+    """Advance one day."""
+    day_end = sim.day + 1.0
+    agents = sim.agents
+    born = departures.run(sim)
+    if len(born):
+        sim.active = np.concatenate([sim.active, born])
+    due = sim.active[agents.t_next[sim.active] < day_end]
+    for _ in range(MAX_CHAIN):
+        if len(due) == 0:
+            break
+        _dispatch(sim, due)
+        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == State.EN_ROUTE)]
+    asylum.serve(sim)
+    border.serve_metering(sim)
+    caravans.emergent(sim)
+    sim.events.close_day(sim.day)
+    if sim.day % 16 == 15:
+        sim.active = sim.active[~ABSORBING[agents.state[sim.active]]]
+
+
+def run(
+    compiled: Compiled, seed: int, progress: Callable[[int, int], None] | None = None
+) -> tuple[Sim, NDArray[np.int32]]:
+    """Run every day; returns the final state and daily counts shaped (days, nodes, states, nationalities)."""
+    sim = new_sim(compiled, seed)
+    shape = (compiled.network.n_nodes, N_STATES, len(compiled.nationalities))
+    daily = np.zeros((compiled.days, *shape), dtype=np.int32)
+    for day in range(compiled.days):
+        sim.day = day
+        step(sim)
+        daily[day] = sim.agents.count_view()
+        if progress is not None:
+            progress(day + 1, compiled.days)
+    return sim, daily

@@ -1,0 +1,126 @@
+"""Sub-model 3, movement: travel along the chosen route, edge by edge, at the pace of the mode; stays at shelters.
+
+On arrival at a node the other sub-models act in a fixed order: hazards of the edge just travelled, caravan
+dispersal and blocking, humanitarian cards at the southern border, Mexican enforcement, asylum at COMAR offices,
+then shelter or onward travel. Reaching the last city before the US port hands the person to the border sub-model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine import asylum, border, caravans, enforcement, hazards, pathways
+from corredor.engine.state import State
+from corredor.parameters import MODES
+
+if TYPE_CHECKING:
+    from corredor.engine.model import Sim
+
+ALONE = MODES.index("alone")
+
+
+def _speeds(sim: Sim) -> NDArray[np.float64]:
+    mv = sim.p.movement
+    return np.array(
+        [mv.speed_alone_km_per_day, mv.speed_smuggled_km_per_day, mv.speed_caravan_km_per_day, mv.speed_legal_km_per_day]
+    )
+
+
+def schedule(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
+    """Start the next edge of each agent's route at time t."""
+    if len(idx) == 0:
+        return
+    a = sim.agents
+    route, step = a.route[idx], a.step[idx]
+    km = sim.c.routes.step_km[route, step]
+    speed = _speeds(sim)[a.mode[idx]]
+    riding = (
+        sim.c.routes.step_train[route, step]
+        & (a.mode[idx] == ALONE)
+        & (sim.rng.random(len(idx)) < float(sim.lever("train_use")))
+    )
+    a.on_train[idx] = riding
+    speed = np.where(riding, sim.p.movement.speed_train_km_per_day, speed)
+    a.t_next[idx] = t + km / speed
+
+
+def continue_journey(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
+    """Move on from the current node: to the border sub-model at the last city, else along the next edge."""
+    if len(idx) == 0:
+        return
+    a = sim.agents
+    a.move(idx, State.EN_ROUTE)
+    at_last_city = a.step[idx] >= sim.c.routes.length[a.route[idx]] - 2
+    border.arrive(sim, idx[at_last_city], t[at_last_city])
+    schedule(sim, idx[~at_last_city], t[~at_last_city])
+
+
+def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
+    """Agents reach the end of their current edge."""
+    a = sim.agents
+    c = sim.c
+    t = a.t_next[idx].copy()
+    route = a.route[idx].astype(np.int64)
+    step_from = a.step[idx].astype(np.int64)
+    died, delay = hazards.on_edge(sim, idx, route, step_from)
+    a.step[idx] += 1
+    node = c.routes.nodes[route, step_from + 1]
+    a.move(idx, State.EN_ROUTE, node)
+    dead = idx[died]
+    a.move(dead, State.DEAD)
+    alive = ~died
+    idx, t, node, delay = idx[alive], t[alive] + delay[alive], node[alive], delay[alive]
+    edge_days = c.routes.step_km[route[alive], step_from[alive]] / _speeds(sim)[a.mode[idx]]
+    caravans.disperse(sim, idx, edge_days)
+
+    entry = c.is_entry[node]
+    if entry.any():
+        caravans.block(sim, idx[entry])
+        stopped = pathways.humanitarian_cards(sim, idx[entry], t[entry])
+        keep = np.ones(len(idx), dtype=bool)
+        keep[np.flatnonzero(entry)[stopped]] = False
+        idx, t, node = idx[keep], t[keep], node[keep]
+
+    caught = enforcement.check(sim, idx, node, t)
+    idx, t, node = idx[~caught], t[~caught], node[~caught]
+
+    applied = asylum.maybe_apply(sim, idx, node, t)
+    idx, t, node = idx[~applied], t[~applied], node[~applied]
+
+    staying = shelter(sim, idx, node, t)
+    continue_journey(sim, idx[~staying], t[~staying])
+
+
+def shelter(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """People travelling alone stay at shelter hubs while beds are free. Returns the mask of those who stay."""
+    a = sim.agents
+    stays = np.zeros(len(idx), dtype=bool)
+    at_hub = sim.c.is_shelter[node] & (a.mode[idx] == ALONE) & (a.step[idx] < sim.c.routes.length[a.route[idx]] - 2)
+    if not at_hub.any() or sim.p.movement.shelter_stay_days <= 0:
+        return stays
+    capacity = sim.lever("shelter_capacity")
+    occupied = a.count_view()[:, State.SHELTER, :].sum(axis=1)
+    hub_positions = np.flatnonzero(at_hub)
+    hub_nodes = node[hub_positions]
+    order = np.argsort(hub_nodes, kind="stable")
+    sorted_nodes = hub_nodes[order]
+    first = np.searchsorted(sorted_nodes, sorted_nodes, side="left")
+    rank = np.arange(len(sorted_nodes)) - first  # arrival order within each hub
+    free = np.floor(capacity[sorted_nodes] / sim.c.scale) - occupied[sorted_nodes]
+    granted = hub_positions[order[rank < free]]
+    refused = hub_positions[order[rank >= free]]
+    sim.log("shelter_turned_away", idx[refused])
+    stays[granted] = True
+    staying = idx[granted]
+    sim.log("shelter_stay", staying)
+    a.move(staying, State.SHELTER)
+    a.t_next[staying] = t[granted] + sim.p.movement.shelter_stay_days
+    return stays
+
+
+def leave_shelter(sim: Sim, idx: NDArray[np.int64]) -> None:
+    a = sim.agents
+    continue_journey(sim, idx, a.t_next[idx].copy())

@@ -1,0 +1,214 @@
+"""Simulation state: agents as a structure of arrays, per-cell counts kept in step with every transition, the
+event log, and the asylum case register.
+
+Every change of an agent's state or node goes through `Agents.move`, which updates the live count array
+(node x state x nationality) by the same amount it removes, so persons are conserved by construction and the
+daily snapshot is a copy, not a recount.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+
+
+class State(IntEnum):
+    WAITING_ORIGIN = 0  # at home between attempts
+    EN_ROUTE = 1  # travelling along an edge or about to leave a node
+    SHELTER = 2  # staying at a shelter hub
+    DETAINED_MX = 3  # held by INM before deportation or release
+    ASYLUM_QUEUE = 4  # application pending at a COMAR office (waiting or being decided)
+    RECOGNISED_MX = 5  # refugee status or complementary protection, stays in Mexico
+    LEGAL_MX = 6  # works or lives in Mexico with a card or visa
+    AT_BORDER = 7  # in a northern border city: deciding, on a metering list, under MPP or after expulsion
+    DETAINED_US = 8  # held by the US before removal
+    IN_US = 9  # entered the US (evaded, or released to pursue a case)
+    LEGAL_US = 10  # left on a US temporary work visa
+    RETURNED = 11  # gave up and stayed home
+    DEAD = 12
+
+
+N_STATES = len(State)
+ABSORBING = np.zeros(N_STATES, dtype=bool)
+ABSORBING[[State.RECOGNISED_MX, State.LEGAL_MX, State.IN_US, State.LEGAL_US, State.RETURNED, State.DEAD]] = True
+
+# Sub-states of AT_BORDER.
+BORDER_DECIDING, BORDER_METERING, BORDER_MPP, BORDER_EXPELLED = 0, 1, 2, 3
+
+NEVER = np.inf
+
+
+class Agents:
+    """Agent attributes as parallel arrays that grow by doubling; `count` agents are in use."""
+
+    FIELDS: dict[str, tuple[type, float]] = {
+        "nat": (np.int16, 0),
+        "origin": (np.int32, 0),  # index into the compiled start nodes
+        "node": (np.int32, 0),
+        "state": (np.int8, 0),
+        "sub": (np.int8, 0),
+        "mode": (np.int8, 0),
+        "route": (np.int32, -1),
+        "step": (np.int16, 0),
+        "t_next": (np.float64, NEVER),
+        "on_train": (np.bool_, False),
+        "applied": (np.bool_, False),
+        "in_service": (np.bool_, False),
+        "case": (np.int64, -1),
+        "caravan": (np.int32, -1),
+        "attempts": (np.int16, 0),
+    }
+
+    def __init__(self, n_nodes: int, n_nats: int, capacity: int = 1024):
+        self.count = 0
+        self.n_nodes = n_nodes
+        self.n_nats = n_nats
+        self.counts = np.zeros(n_nodes * N_STATES * n_nats, dtype=np.int64)
+        for name, (dtype, fill) in self.FIELDS.items():
+            setattr(self, name, np.full(capacity, fill, dtype=dtype))
+        # Declared for type checkers; set by the loop above.
+        self.nat: NDArray[np.int16]
+        self.origin: NDArray[np.int32]
+        self.node: NDArray[np.int32]
+        self.state: NDArray[np.int8]
+        self.sub: NDArray[np.int8]
+        self.mode: NDArray[np.int8]
+        self.route: NDArray[np.int32]
+        self.step: NDArray[np.int16]
+        self.t_next: NDArray[np.float64]
+        self.on_train: NDArray[np.bool_]
+        self.applied: NDArray[np.bool_]
+        self.in_service: NDArray[np.bool_]
+        self.case: NDArray[np.int64]
+        self.caravan: NDArray[np.int32]
+        self.attempts: NDArray[np.int16]
+
+    @property
+    def capacity(self) -> int:
+        return len(self.nat)
+
+    def _cells(self, idx: IntArray) -> IntArray:
+        return (self.node[idx].astype(np.int64) * N_STATES + self.state[idx]) * self.n_nats + self.nat[idx]
+
+    def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
+        """Create n agents in `state` at `node`; returns their indices."""
+        if self.count + n > self.capacity:
+            new_capacity = max(2 * self.capacity, self.count + n)
+            for name, (dtype, fill) in self.FIELDS.items():
+                old = getattr(self, name)
+                grown = np.full(new_capacity, fill, dtype=dtype)
+                grown[: self.count] = old[: self.count]
+                setattr(self, name, grown)
+        idx = np.arange(self.count, self.count + n, dtype=np.int64)
+        self.count += n
+        self.nat[idx] = nat
+        self.origin[idx] = origin
+        self.node[idx] = node
+        self.state[idx] = state
+        self.counts += np.bincount(self._cells(idx), minlength=len(self.counts))
+        return idx
+
+    def move(self, idx: IntArray, state: State | int, node: IntArray | int | None = None) -> None:
+        """Put agents `idx` into `state` (and at `node`), keeping the counts in step."""
+        if len(idx) == 0:
+            return
+        size = len(self.counts)
+        self.counts -= np.bincount(self._cells(idx), minlength=size)
+        self.state[idx] = state
+        if node is not None:
+            self.node[idx] = node
+        self.counts += np.bincount(self._cells(idx), minlength=size)
+
+    def count_view(self) -> NDArray[np.int64]:
+        """Live counts shaped (node, state, nationality)."""
+        return self.counts.reshape(self.n_nodes, N_STATES, self.n_nats)
+
+
+class EventLog:
+    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts)."""
+
+    def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
+        self.events = events
+        self.code = {name: i for i, name in enumerate(events)}
+        self.shape = (len(events), n_nodes, n_nats, n_modes)
+        self._keys: list[IntArray] = []
+        self._weights: list[NDArray[np.float64]] = []
+        self._day_rows: list[tuple[IntArray, IntArray, NDArray[np.float64]]] = []
+
+    def add(
+        self,
+        event: str,
+        node: IntArray,
+        nat: NDArray[np.integer],
+        mode: NDArray[np.integer],
+        weight: float | NDArray[np.float64] = 1.0,
+    ) -> None:
+        n = len(node)
+        if n == 0:
+            return
+        _, n_nodes, n_nats, n_modes = self.shape
+        key = ((self.code[event] * n_nodes + node.astype(np.int64)) * n_nats + nat) * n_modes + mode
+        self._keys.append(key)
+        self._weights.append(np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,)))
+
+    def close_day(self, day: int) -> None:
+        if not self._keys:
+            return
+        keys = np.concatenate(self._keys)
+        weights = np.concatenate(self._weights)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        totals = np.bincount(inverse, weights=weights)
+        self._day_rows.append((np.full(len(unique), day, dtype=np.int32), unique, totals))
+        self._keys.clear()
+        self._weights.clear()
+
+    def table(self) -> dict[str, NDArray[np.generic]]:
+        """All recorded counters as columns: day, event, node, nationality, mode, value."""
+        if not self._day_rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return {k: empty for k in ("day", "event", "node", "nat", "mode")} | {"value": np.zeros(0)}
+        day = np.concatenate([r[0] for r in self._day_rows])
+        key = np.concatenate([r[1] for r in self._day_rows])
+        value = np.concatenate([r[2] for r in self._day_rows])
+        event, node, nat, mode = np.unravel_index(key, self.shape)
+        return {"day": day, "event": event, "node": node, "nat": nat, "mode": mode, "value": value}
+
+
+class CaseRegister:
+    """Asylum applications: one row per application, filled in when the file closes."""
+
+    OUTCOMES = ("pending", "recognised", "rejected", "abandoned")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.office = np.zeros(1024, dtype=np.int32)
+        self.nat = np.zeros(1024, dtype=np.int16)
+        self.applied = np.zeros(1024)
+        self.started = np.full(1024, np.nan)
+        self.closed = np.full(1024, np.nan)
+        self.outcome = np.zeros(1024, dtype=np.int8)
+
+    def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64]) -> IntArray:
+        n = len(office)
+        if self.n + n > len(self.office):
+            size = max(2 * len(self.office), self.n + n)
+            for name in ("office", "nat", "applied", "started", "closed", "outcome"):
+                old = getattr(self, name)
+                fill = np.nan if name in ("started", "closed") else 0
+                grown = np.full(size, fill, dtype=old.dtype)
+                grown[: self.n] = old[: self.n]
+                setattr(self, name, grown)
+        idx = np.arange(self.n, self.n + n, dtype=np.int64)
+        self.n += n
+        self.office[idx] = office
+        self.nat[idx] = nat
+        self.applied[idx] = time
+        return idx
+
+    def close(self, case: IntArray, time: NDArray[np.float64] | float, outcome: str) -> None:
+        self.closed[case] = time
+        self.outcome[case] = self.OUTCOMES.index(outcome)

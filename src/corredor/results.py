@@ -1,0 +1,201 @@
+"""Results of one run: daily counts by node x nationality x state, event counters, the asylum case register and
+caravans, with pandas views and Parquet / JSON output.
+
+All figures are in persons (agents x scale). Tables written by `Results.write`:
+``counts.parquet`` (date, node, state, nationality, persons; non-zero cells only), ``events.parquet`` (date, event,
+node, nationality, mode, value), ``asylum_cases.parquet`` (one row per application), ``caravans.parquet`` and
+``summary.json`` (official statistics from `corredor.observe` plus run metadata).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
+from corredor.engine.state import CaseRegister, State
+from corredor.parameters import MODES
+
+if TYPE_CHECKING:
+    from corredor.engine.inputs import Compiled
+    from corredor.engine.model import Sim
+
+STATES = tuple(s.name.lower() for s in State)
+
+
+@dataclass
+class Results:
+    scenario_name: str
+    seed: int
+    start: dt.date
+    scale: int
+    node_ids: tuple[str, ...]
+    node_kinds: tuple[str, ...]
+    nationalities: tuple[str, ...]
+    event_names: tuple[str, ...]
+    daily: NDArray[np.int32]  # agents, shape (days, nodes, states, nationalities)
+    event_columns: dict[str, NDArray[Any]]
+    case_columns: dict[str, NDArray[Any]]
+    caravan_rows: list[tuple[int, int, int, float, str]]
+    office_ids: tuple[str, ...]
+    elapsed_s: float = 0.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_run(
+        cls,
+        compiled: Compiled,
+        sim: Sim,
+        daily: NDArray[np.int32],
+        seed: int,
+        event_names: tuple[str, ...],
+        elapsed_s: float,
+    ) -> Results:
+        from corredor.network import NODE_KINDS
+
+        cases: CaseRegister = sim.cases
+        n = cases.n
+        network = compiled.network
+        return cls(
+            scenario_name=compiled.scenario.name,
+            seed=seed,
+            start=compiled.start,
+            scale=compiled.scale,
+            node_ids=network.node_ids,
+            node_kinds=tuple(NODE_KINDS[k] for k in network.node_kind),
+            nationalities=compiled.nationalities,
+            event_names=event_names,
+            daily=daily,
+            event_columns=sim.events.table(),
+            case_columns={
+                "office": compiled.office_nodes[cases.office[:n]],
+                "nat": cases.nat[:n],
+                "applied": cases.applied[:n],
+                "started": cases.started[:n],
+                "closed": cases.closed[:n],
+                "outcome": cases.outcome[:n],
+            },
+            caravan_rows=list(sim.caravan_records),
+            office_ids=tuple(network.node_ids[i] for i in compiled.office_nodes),
+            elapsed_s=elapsed_s,
+            meta={"agents": int(sim.agents.count), "network": network.source},
+        )
+
+    @property
+    def days(self) -> int:
+        return int(self.daily.shape[0])
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, periods=self.days, freq="D")
+
+    @property
+    def agent_days(self) -> int:
+        """Agents present in the model summed over days (Flee's 'agents x days')."""
+        return int(self.daily.sum(dtype=np.int64))
+
+    def persons_by_state(self) -> pd.DataFrame:
+        """Persons in each state on each day (rows: dates)."""
+        totals = self.daily.sum(axis=(1, 3), dtype=np.int64) * self.scale
+        return pd.DataFrame(totals, index=self.dates, columns=list(STATES))
+
+    def entered(self) -> NDArray[np.int64]:
+        """Persons who have entered the model by the end of each day."""
+        table = self.event_columns
+        is_departure = table["event"] == self.event_names.index("departure")
+        per_day = np.bincount(table["day"][is_departure], weights=table["value"][is_departure], minlength=self.days)
+        return np.round(np.cumsum(per_day)).astype(np.int64) * self.scale
+
+    def _date_column(self, day: NDArray[np.integer]) -> NDArray[np.datetime64]:
+        return np.datetime64(self.start) + day.astype("timedelta64[D]")
+
+    @cached_property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        day, node, state, nat = np.nonzero(self.daily)
+        counts = pd.DataFrame(
+            {
+                "date": self._date_column(day),
+                "node": pd.Categorical.from_codes(node, categories=list(self.node_ids)),
+                "state": pd.Categorical.from_codes(state, categories=list(STATES)),
+                "nationality": pd.Categorical.from_codes(nat, categories=list(self.nationalities)),
+                "persons": self.daily[day, node, state, nat].astype(np.int64) * self.scale,
+            }
+        )
+        ev = self.event_columns
+        events = pd.DataFrame(
+            {
+                "date": self._date_column(ev["day"]),
+                "event": pd.Categorical.from_codes(ev["event"], categories=list(self.event_names)),
+                "node": pd.Categorical.from_codes(ev["node"], categories=list(self.node_ids)),
+                "nationality": pd.Categorical.from_codes(ev["nat"], categories=list(self.nationalities)),
+                "mode": pd.Categorical.from_codes(ev["mode"], categories=list(MODES)),
+                "value": ev["value"] * self.scale,
+            }
+        )
+        cs = self.case_columns
+        applied_day = np.floor(cs["applied"]).astype(np.int64)
+        closed = cs["closed"]
+        closed_day = np.where(np.isnan(closed), applied_day, np.floor(np.nan_to_num(closed))).astype(np.int64)
+        applied_date = self._date_column(applied_day)
+        closed_date = self._date_column(closed_day)
+        working = np.busday_count(applied_date, closed_date).astype(float)
+        working[np.isnan(closed)] = np.nan
+        cases = pd.DataFrame(
+            {
+                "office": pd.Categorical.from_codes(cs["office"], categories=list(self.node_ids)),
+                "nationality": pd.Categorical.from_codes(cs["nat"], categories=list(self.nationalities)),
+                "applied_date": applied_date,
+                "applied_day": cs["applied"],
+                "started_day": cs["started"],
+                "closed_day": closed,
+                "outcome": pd.Categorical.from_codes(cs["outcome"], categories=list(CaseRegister.OUTCOMES)),
+                "wait_days": closed - cs["applied"],
+                "wait_working_days": working,
+                "persons": np.full(len(applied_day), self.scale, dtype=np.int64),
+            }
+        )
+        caravans = pd.DataFrame(
+            self.caravan_rows, columns=["caravan", "day", "node", "persons", "name"]
+        ).assign(
+            date=lambda df: self._date_column(df["day"].to_numpy(dtype=np.int64)),
+            node=lambda df: [self.node_ids[i] for i in df["node"]],
+        )
+        return {"counts": counts, "events": events, "asylum_cases": cases, "caravans": caravans}
+
+    def to_pandas(self) -> dict[str, pd.DataFrame]:
+        """The result tables as DataFrames: counts, events, asylum_cases, caravans."""
+        return self.tables
+
+    def summary(self) -> dict[str, Any]:
+        from corredor.observe import official_statistics
+
+        return {
+            "scenario": self.scenario_name,
+            "seed": self.seed,
+            "scale": self.scale,
+            "start": self.start.isoformat(),
+            "end": (self.start + dt.timedelta(days=self.days - 1)).isoformat(),
+            "agents": self.meta.get("agents"),
+            "agent_days": self.agent_days,
+            **official_statistics(self),
+        }
+
+    def write(self, out_dir: str | Path) -> Path:
+        """Write the Parquet tables and summary.json into `out_dir` (created if needed)."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.tables.items():
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            table = table.replace_schema_metadata(None)  # no pandas/pyarrow version stamps: byte-stable files
+            pq.write_table(table, out / f"{name}.parquet", compression="zstd")
+        (out / "summary.json").write_text(json.dumps(self.summary(), indent=2, sort_keys=True) + "\n")
+        return out

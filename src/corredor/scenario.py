@@ -1,0 +1,390 @@
+"""Scenario files: the TOML schema (pydantic), loading, and validation messages that name the field.
+
+A scenario holds the period, seed and scale, the origins and their driver series, the network, every model
+parameter (defaults in `corredor.parameters`), a dated policy timeline of levers, drought shocks, caravans and
+one-off cohorts. `load_scenario` reads a file and checks it against the network; every problem is reported as a
+`ScenarioError` listing ``field.path: value -> what is wrong (what is allowed)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from corredor.network import NODE_KINDS, Network, load_default_network, read_corredor_csv, read_flee
+from corredor.parameters import MODES, Parameters, Strict
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A policy lever: default value, allowed range, and what its ``target`` names (if anything)."""
+
+    default: float
+    low: float
+    high: float
+    target: str | None  # None, "office", "node", "port", "nationality"
+    unit: str
+    description: str
+
+
+INF = float("inf")
+LEVERS: dict[str, Lever] = {
+    "mx_enforcement_intensity": Lever(
+        1.0, 0, 20, None, "multiplier", "Blanket apprehension effort in Mexico (checkpoints, raids)"
+    ),
+    "mx_risk_targeting": Lever(
+        0.0, 0, 1, None, "share", "Risk-managed posture: effort on smugglers, legal channels for everyone else"
+    ),
+    "train_use": Lever(0.3, 0, 1, None, "share", "Share of people alone who ride freight trains where rail runs"),
+    "comar_caseworkers": Lever(-1, 0, 10000, "office", "caseworkers", "Deciding caseworkers at a COMAR office"),
+    "comar_office_open": Lever(-1, 0, 1, "office", "0/1", "Whether a COMAR office takes applications"),
+    "asylum_propensity_multiplier": Lever(
+        1.0, 0, 100, "nationality", "multiplier", "Scales the propensity to apply for asylum in Mexico"
+    ),
+    "shelter_capacity": Lever(-1, 0, 1e6, "node", "beds", "Shelter beds at a node"),
+    "mx_work_visa_quota": Lever(0.0, 0, 1e7, "nationality", "persons/year", "Mexican work visas and cards"),
+    "mx_humanitarian_card_quota": Lever(
+        0.0, 0, 1e7, "nationality", "persons/year", "Humanitarian visitor cards (TVRH) at the southern border"
+    ),
+    "us_work_visa_quota": Lever(
+        0.0, 0, 1e7, "nationality", "persons/year", "US temporary work visas (H-2A/H-2B)"
+    ),
+    "development_aid_usd_million": Lever(
+        0.0, 0, 1e5, "nationality", "USD million/year", "Development aid to the origin country"
+    ),
+    "us_deterrence": Lever(1.0, 0, 5, None, "multiplier", "US enforcement climate: multiplies departures"),
+    "us_apprehension_probability": Lever(
+        0.7, 0, 1, None, "probability", "Border Patrol apprehension probability per crossing between ports"
+    ),
+    "us_metering_intake_per_day": Lever(
+        INF, 0, INF, "port", "persons/day", "Asylum seekers taken in per day from a port's metering list"
+    ),
+    "us_release_share": Lever(0.35, 0, 1, None, "share", "Apprehended people released into the US"),
+    "us_mpp_share": Lever(0.0, 0, 1, None, "share", "Apprehended people returned to Mexico under MPP"),
+    "us_title42_share": Lever(0.0, 0, 1, None, "share", "Apprehended people expelled under Title 42"),
+    "caravan_blocking": Lever(
+        0.0, 0, 1, None, "probability", "Probability that a caravan is broken up at the southern border"
+    ),
+}
+
+
+class Period(Strict):
+    start: dt.date = Field(description="First simulated day")
+    end: dt.date = Field(description="Last simulated day (inclusive)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start}); end must be on or after start")
+        if (self.end - self.start).days > 366 * 40:
+            raise ValueError("the period is longer than 40 years; allowed: up to 40 years")
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Origin(Strict):
+    node: str = Field(description="Network node where people of this nationality set out")
+    nationality: str = Field(description="ISO3 code, e.g. HND")
+    share: float = Field(1.0, gt=0, le=1e6, description="Relative share of the nationality's departures")
+
+
+class Nationality(Strict):
+    base_departures_per_year: float = Field(
+        ge=0, le=1e8, description="Persons per year setting out in the reference year, before drivers"
+    )
+    source: str = Field("", description="Where the base rate comes from")
+
+
+YearSeries = dict[int, float]
+
+
+class Drivers(Strict):
+    homicide_rate: YearSeries = Field(default_factory=dict, description="Homicides per 100,000, by year")
+    food_insecurity_pp: YearSeries = Field(
+        default_factory=dict, description="Food insecurity above normal, percentage points, by year"
+    )
+    remittances_usd_million: YearSeries = Field(default_factory=dict, description="Remittances received, by year")
+    source: str = Field("", description="Where the series come from")
+
+    @field_validator("homicide_rate", "remittances_usd_million")
+    @classmethod
+    def _positive(cls, series: YearSeries) -> YearSeries:
+        for year, value in series.items():
+            if not value > 0:
+                raise ValueError(f"value for {year} is {value}; allowed: > 0")
+        return series
+
+
+class Drought(Strict):
+    nationality: str
+    start: dt.date
+    end: dt.date
+    food_insecurity_pp: float = Field(gt=0, le=100, description="Extra food insecurity, percentage points")
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Drought:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class PolicyChange(Strict):
+    date: dt.date = Field(description="Day the lever takes this value")
+    until: dt.date | None = Field(None, description="Last day of this value (optional)")
+    lever: str
+    value: float
+    target: str | None = Field(None, description="Office, node, port or nationality the lever applies to")
+    note: str = ""
+
+    @field_validator("lever")
+    @classmethod
+    def _known_lever(cls, lever: str) -> str:
+        if lever not in LEVERS:
+            raise ValueError(f"unknown lever; allowed: {', '.join(sorted(LEVERS))}")
+        return lever
+
+    @field_validator("value")
+    @classmethod
+    def _in_range(cls, value: float, info: ValidationInfo) -> float:
+        lever = LEVERS.get(info.data.get("lever", ""))
+        if lever is not None and not lever.low <= value <= lever.high:
+            raise ValueError(f"out of range for {info.data['lever']}; allowed: {lever.low:g} to {lever.high:g}")
+        return value
+
+    @field_validator("target")
+    @classmethod
+    def _target_kind(cls, target: str | None, info: ValidationInfo) -> str | None:
+        lever = LEVERS.get(info.data.get("lever", ""))
+        if lever is not None and lever.target is None and target is not None:
+            raise ValueError(f"lever {info.data['lever']} takes no target")
+        return target
+
+    @model_validator(mode="after")
+    def _check(self) -> PolicyChange:
+        lever = LEVERS[self.lever]
+        if lever.target in ("office", "node") and self.target is None:
+            raise ValueError(f"lever {self.lever} needs a target ({lever.target} id)")
+        if self.until is not None and self.until < self.date:
+            raise ValueError(f"until ({self.until}) is before date ({self.date})")
+        return self
+
+
+class Caravan(Strict):
+    date: dt.date = Field(description="Departure day")
+    origin: str = Field(description="Node the caravan leaves from")
+    size: float = Field(gt=0, le=1e6, description="Persons at departure")
+    nationality: str
+    route_family: str | None = Field(None, description="pacific, gulf or central (optional)")
+    name: str = ""
+
+
+class Cohort(Strict):
+    """People who set out together on one day without forming a caravan (e.g. a benchmark start)."""
+
+    date: dt.date
+    origin: str
+    nationality: str
+    persons: float = Field(gt=0, le=1e8)
+
+
+class Scenario(Strict):
+    name: str = "scenario"
+    description: str = ""
+    period: Period
+    seed: int = Field(0, ge=0, description="Seed of the run's random generator")
+    scale: int = Field(1, ge=1, le=100000, description="Persons per agent")
+    network: str = Field(
+        "default",
+        description="'default', a folder with nodes.csv and edges.csv, or 'flee:<folder>' with Flee CSV files",
+    )
+    origins: list[Origin] = Field(min_length=1)
+    nationalities: dict[str, Nationality] = Field(min_length=1)
+    drivers: dict[str, Drivers] = Field(default_factory=dict)
+    droughts: list[Drought] = Field(default_factory=list)
+    policy: list[PolicyChange] = Field(default_factory=list)
+    caravans: list[Caravan] = Field(default_factory=list)
+    cohorts: list[Cohort] = Field(default_factory=list)
+    parameters: Parameters = Field(default_factory=Parameters)
+    base_dir: Path = Field(default=Path("."), exclude=True, description="Folder relative paths are resolved from")
+
+    def load_network(self) -> Network:
+        if self.network == "default":
+            return load_default_network()
+        if self.network.startswith("flee:"):
+            folder = self.base_dir / self.network.removeprefix("flee:")
+            return read_flee(folder / "locations.csv", folder / "routes.csv")
+        folder = self.base_dir / self.network
+        return read_corredor_csv(folder / "nodes.csv", folder / "edges.csv")
+
+
+class ScenarioError(ValueError):
+    """A scenario failed validation; ``problems`` lists (field path, message)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {len(problems)} problem(s)"] + [f"  {path}: {message}" for path, message in problems]
+        super().__init__("\n".join(lines))
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(file)"
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if p not in ("function-after",))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key; check the spelling against `corredor info --parameters` and the docs"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        value = item.get("input")
+        shown = "" if item["type"] in ("missing",) or isinstance(value, dict) else f"{value!r} -> "
+        problems.append((_path(loc), f"{shown}{message}"))
+    return problems
+
+
+def _check_against_network(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
+    nodes = set(network.node_ids)
+    kinds = {nid: NODE_KINDS[k] for nid, k in zip(network.node_ids, network.node_kind.tolist(), strict=True)}
+    ports = {n for n, k in kinds.items() if k == "us_port_of_entry"}
+    mexican = {n for n, c in zip(network.node_ids, network.node_country, strict=True) if c == "MEX"}
+    nationalities = set(scenario.nationalities)
+    problems: list[tuple[str, str]] = []
+
+    def node_problem(path: str, node: str) -> None:
+        if node not in nodes:
+            problems.append((path, f"{node!r} -> unknown node; see `corredor info --network` for the node ids"))
+
+    for i, origin in enumerate(scenario.origins):
+        node_problem(f"origins[{i}].node", origin.node)
+        if origin.nationality not in nationalities:
+            problems.append(
+                (f"origins[{i}].nationality", f"{origin.nationality!r} -> not defined under [nationalities]")
+            )
+    for nat in nationalities:
+        if not any(o.nationality == nat for o in scenario.origins):
+            problems.append((f"nationalities.{nat}", "no origin uses this nationality; add an [[origins]] entry"))
+    for name in scenario.drivers:
+        if name not in nationalities:
+            problems.append((f"drivers.{name}", f"{name!r} -> not defined under [nationalities]"))
+    for i, drought in enumerate(scenario.droughts):
+        if drought.nationality not in nationalities:
+            problems.append((f"droughts[{i}].nationality", f"{drought.nationality!r} -> not a nationality"))
+    for kind_name, items in (("caravans", scenario.caravans), ("cohorts", scenario.cohorts)):
+        for i, item in enumerate(items):
+            node_problem(f"{kind_name}[{i}].origin", item.origin)
+            if item.nationality not in nationalities:
+                problems.append((f"{kind_name}[{i}].nationality", f"{item.nationality!r} -> not a nationality"))
+            if not scenario.period.start <= item.date <= scenario.period.end:
+                problems.append((f"{kind_name}[{i}].date", f"{item.date} -> outside the period"))
+    for i, change in enumerate(scenario.policy):
+        target_kind = LEVERS[change.lever].target
+        path = f"policy[{i}].target"
+        if change.target is None:
+            continue
+        if target_kind == "nationality" and change.target not in nationalities:
+            problems.append((path, f"{change.target!r} -> not a nationality of this scenario"))
+        elif target_kind == "port" and change.target not in ports:
+            problems.append((path, f"{change.target!r} -> not a US port of entry; allowed: {sorted(ports)}"))
+        elif target_kind in ("office", "node"):
+            node_problem(path, change.target)
+            if target_kind == "office" and change.target in nodes and change.target not in mexican:
+                problems.append((path, f"{change.target!r} -> COMAR offices must be in Mexico"))
+    for i, caravan in enumerate(scenario.caravans):
+        if caravan.route_family not in (None, "pacific", "gulf", "central", "other"):
+            problems.append((f"caravans[{i}].route_family", f"{caravan.route_family!r} -> allowed: pacific, gulf, central"))
+    params = scenario.parameters
+    for name, table in (
+        ("hazards.mode_multiplier", params.hazards.mode_multiplier),
+        ("enforcement.mode_detection", params.enforcement.mode_detection),
+    ):
+        for mode in MODES:
+            if mode not in table:
+                problems.append((f"parameters.{name}", f"missing mode {mode!r}; needs {', '.join(MODES)}"))
+    return problems
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+    """Validate a scenario given as a dict (e.g. parsed TOML or a JSON payload)."""
+    try:
+        scenario = Scenario.model_validate({**data, "base_dir": base_dir or Path(".")})
+    except ValidationError as error:
+        raise ScenarioError(source, _problems(error)) from None
+    try:
+        network = scenario.load_network()
+    except (OSError, ValueError) as error:
+        raise ScenarioError(source, [("network", f"{scenario.network!r} -> {error}")]) from None
+    problems = _check_against_network(scenario, network)
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+# Lists that a scenario extending another adds to (timelines); every other list or value replaces the base's.
+APPENDED_LISTS = ("policy", "caravans", "droughts", "cohorts")
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], top: bool = True) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value, top=False)
+        elif top and key in APPENDED_LISTS and isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Parse a scenario file, resolving ``extends = "other.toml"`` (relative to the file) recursively."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(source, [("(file)", f"cannot be read: {error.strerror}")]) from None
+    if not text.strip():
+        raise ScenarioError(source, [("(file)", "the file is empty; a scenario needs at least [period]")])
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(source, [("(file)", f"not valid TOML: {error}")]) from None
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError(source, [("extends", f"{parent!r} -> must be a file name (string)")])
+    parent_path = (path.parent / parent).resolve()
+    if parent_path in chain or parent_path == path.resolve():
+        raise ScenarioError(source, [("extends", f"{parent!r} -> extends itself (cycle)")])
+    if not parent_path.is_file():
+        raise ScenarioError(source, [("extends", f"{parent!r} -> no such file next to {path.name}")])
+    return _merge(_read_toml(parent_path, (*chain, path.resolve())), data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a TOML scenario file; raise `ScenarioError` naming every bad field.
+
+    A file may start from another with ``extends = "baseline.toml"``: its tables override the base's key by key,
+    and its ``[[policy]]``, ``[[caravans]]``, ``[[droughts]]`` and ``[[cohorts]]`` entries are added to the base's.
+    """
+    path = Path(path)
+    return parse_scenario(_read_toml(path), str(path), path.parent)
