@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -35,9 +36,9 @@ def _fail(error: Exception) -> typer.Exit:
     if isinstance(error, ScenarioError):
         errors.print(f"[bold red]invalid scenario[/] {error.source}")
         for path, message in error.problems:
-            errors.print(f"  [yellow]{path}[/]: {message}", highlight=False, markup=True)
+            errors.print(f"  [yellow]{escape(path)}[/]: {escape(message)}", highlight=False)
     else:
-        errors.print(f"[bold red]error[/]: {error}", highlight=False)
+        errors.print(f"[bold red]error[/]: {escape(str(error))}", highlight=False)
     return typer.Exit(code=2)
 
 
@@ -136,7 +137,8 @@ def info(
     levers: Annotated[bool, typer.Option("--levers", help="List the policy levers")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the parameter table as Markdown")] = False,
     scenario: Annotated[
-        Path | None, typer.Option("--scenario", help="Describe this scenario's network instead of the default")
+        Path | None,
+        typer.Option("--scenario", help="Describe this scenario's network instead of the default"),
     ] = None,
 ) -> None:
     """Describe the network, the default parameters and the policy levers."""
@@ -148,7 +150,7 @@ def info(
         raise _fail(error) from None
     show_all = not (network or parameters or levers)
     if markdown:
-        print(parameters_markdown())
+        print(parameters_markdown(), end="")
         return
     if network or show_all:
         kinds = [NODE_KINDS[k] for k in net.node_kind]
@@ -170,13 +172,18 @@ def info(
         for name, lever in LEVERS.items():
             default = "per node kind" if lever.default < 0 else f"{lever.default:g}"
             table.add_row(
-                name, default, f"{lever.low:g} to {lever.high:g}", lever.target or "-", lever.unit, lever.description
+                name,
+                default,
+                f"{lever.low:g} to {lever.high:g}",
+                lever.target or "-",
+                lever.unit,
+                lever.description,
             )
         console.print(table)
     if parameters or show_all:
         table = Table("parameter", "default", "unit", "source", title="Model parameters")
-        for row in parameter_rows():
-            table.add_row(row["parameter"], row["default"], row["unit"], row["source"])
+        for entry in parameter_rows():
+            table.add_row(entry["parameter"], entry["default"], entry["unit"], entry["source"])
         console.print(table)
 
 

@@ -8,6 +8,7 @@ bring their graphs. `compile_routes` precomputes the route options (origin -> US
 from __future__ import annotations
 
 import csv
+import itertools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra
+
+from corredor.parameters import ROUTE_FAMILIES
 
 NODE_KINDS = (
     "origin",
@@ -26,7 +29,6 @@ NODE_KINDS = (
     "border_city_north",
     "us_port_of_entry",
 )
-ROUTE_FAMILIES = ("origin_access", "pacific", "gulf", "central", "northwest", "northeast", "other")
 # Families that describe the way through southern Mexico; a route is labelled by the one it uses most.
 MAIN_FAMILIES = ("pacific", "gulf", "central")
 TRAVEL_MODES = ("foot", "bus", "train", "smuggler_vehicle")
@@ -230,6 +232,11 @@ class RouteTable:
     def n_routes(self) -> int:
         return len(self.origin)
 
+    @property
+    def width(self) -> int:
+        """Row length of the step arrays: flat index of (route r, step i) is r * width + i."""
+        return int(self.step_km.shape[1])
+
     def routes_from(self, origin: int) -> NDArray[np.int64]:
         return np.flatnonzero(self.origin == origin)
 
@@ -313,7 +320,7 @@ def compile_routes(network: Network, start_nodes: NDArray[np.int64] | None = Non
     main_codes = [ROUTE_FAMILIES.index(f) for f in MAIN_FAMILIES]
     for r, path in enumerate(paths):
         nodes[r, : len(path)] = path
-        edges = [edge_of[(a, b)] for a, b in zip(path[:-1], path[1:], strict=True)]
+        edges = [edge_of[(a, b)] for a, b in itertools.pairwise(path)]
         step_km[r, : len(edges)] = network.edge_km[edges]
         step_family[r, : len(edges)] = network.edge_family[edges]
         step_train[r, : len(edges)] = network.edge_train[edges]

@@ -29,9 +29,7 @@ def fiscal_year(dates: pd.Series) -> pd.Series:
 def complete_years(start: dt.date, end: dt.date) -> tuple[list[int], list[int]]:
     """Calendar years and US fiscal years wholly inside [start, end]."""
     calendar = [y for y in range(start.year, end.year + 1) if start <= dt.date(y, 1, 1) and dt.date(y, 12, 31) <= end]
-    fiscal = [
-        y for y in range(start.year, end.year + 2) if start <= dt.date(y - 1, 10, 1) and dt.date(y, 9, 30) <= end
-    ]
+    fiscal = [y for y in range(start.year, end.year + 2) if start <= dt.date(y - 1, 10, 1) and dt.date(y, 9, 30) <= end]
     return calendar, fiscal
 
 
@@ -53,9 +51,9 @@ def official_statistics(results: Results) -> dict[str, Any]:
         mine = us[us["nationality"] == nat]
         totals = mine.groupby(fy.loc[mine.index])["value"].sum()
         cbp[nat] = {str(y): round(float(totals.get(y, 0.0))) for y in fiscal}
-    yearly = events.groupby([events["event"].astype(str), events["date"].dt.year])["value"].sum()
+    yearly = events.groupby([events["event"].astype(str), events["date"].dt.year])["value"].sum().reset_index()
     yearly_events: dict[str, dict[str, float]] = {}
-    for (name, year), value in yearly.items():
+    for name, year, value in yearly.itertuples(index=False, name=None):
         yearly_events.setdefault(str(name), {})[str(year)] = round(float(value), 2)
     return {
         "calendar_years": calendar,

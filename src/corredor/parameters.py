@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MODES = ("alone", "smuggled", "caravan", "legal")
+HARMS = ("extortion", "kidnapping", "assault", "death")
+# Route families of network edges (corredor.network reads edges against this list).
+ROUTE_FAMILIES = ("origin_access", "pacific", "gulf", "central", "northwest", "northeast", "other")
 
 
 def param(default: Any, unit: str, source: str, description: str, **limits: Any) -> Any:
@@ -17,14 +22,21 @@ def param(default: Any, unit: str, source: str, description: str, **limits: Any)
     return Field(default, description=description, json_schema_extra={"unit": unit, "source": source}, **limits)
 
 
+def _check_modes(table: dict[str, Any]) -> None:
+    if set(table) != set(MODES):
+        raise ValueError(f"needs exactly the modes {', '.join(MODES)}; got {', '.join(sorted(table))}")
+
+
+def _check_shares(table: dict[str, float]) -> dict[str, float]:
+    if any(not 0 <= v <= 1 for v in table.values()):
+        raise ValueError("values are probabilities; allowed: 0 to 1")
+    return table
+
+
 class Strict(BaseModel):
     """Base for scenario sections: unknown keys are errors, values are checked on assignment."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-MODES = ("alone", "smuggled", "caravan", "legal")
-HARMS = ("extortion", "kidnapping", "assault", "death")
 
 
 class DepartureParameters(Strict):
@@ -37,7 +49,10 @@ class DepartureParameters(Strict):
         max_length=12,
     )
     reference_year: int = param(
-        2014, "year", "assumption: drivers are expressed relative to this year", "Year in which drivers equal 1"
+        2014,
+        "year",
+        "assumption: drivers are expressed relative to this year",
+        "Year in which drivers equal 1",
     )
     homicide_elasticity: float = param(
         0.3,
@@ -79,6 +94,13 @@ class DepartureParameters(Strict):
         ge=0,
         le=3650,
     )
+
+    @field_validator("seasonality")
+    @classmethod
+    def _seasonality(cls, values: list[float]) -> list[float]:
+        if any(not 0 <= v <= 100 for v in values) or sum(values) <= 0:
+            raise ValueError("each month must be between 0 and 100 and at least one month above 0")
+        return values
 
 
 class ChoiceParameters(Strict):
@@ -299,6 +321,25 @@ class HazardParameters(Strict):
         le=1,
     )
 
+    @field_validator("family_multiplier")
+    @classmethod
+    def _families(cls, table: dict[str, float]) -> dict[str, float]:
+        unknown = set(table) - set(ROUTE_FAMILIES)
+        if unknown:
+            raise ValueError(f"unknown route families {sorted(unknown)}; allowed: {', '.join(ROUTE_FAMILIES)}")
+        if any(not 0 <= v <= 100 for v in table.values()):
+            raise ValueError("multipliers must be between 0 and 100")
+        return table
+
+    @field_validator("mode_multiplier")
+    @classmethod
+    def _modes(cls, table: dict[str, list[float]]) -> dict[str, list[float]]:
+        _check_modes(table)
+        for mode, values in table.items():
+            if len(values) != len(HARMS) or any(not 0 <= v <= 100 for v in values):
+                raise ValueError(f"{mode}: needs {len(HARMS)} multipliers ({', '.join(HARMS)}), each 0 to 100")
+        return table
+
 
 class EnforcementParameters(Strict):
     detection_per_node: float = param(
@@ -343,7 +384,12 @@ class EnforcementParameters(Strict):
         le=1,
     )
     detention_days: float = param(
-        10.0, "days (mean)", "assumption: INM stations hold people days to weeks", "Detention in Mexico", ge=0, le=365
+        10.0,
+        "days (mean)",
+        "assumption: INM stations hold people days to weeks",
+        "Detention in Mexico",
+        ge=0,
+        le=365,
     )
     deportation_share: float = param(
         0.94,
@@ -369,6 +415,14 @@ class EnforcementParameters(Strict):
         ge=0,
         le=3650,
     )
+
+    @field_validator("mode_detection")
+    @classmethod
+    def _modes(cls, table: dict[str, float]) -> dict[str, float]:
+        _check_modes(table)
+        if any(not 0 <= v <= 100 for v in table.values()):
+            raise ValueError("multipliers must be between 0 and 100")
+        return table
 
 
 class AsylumParameters(Strict):
@@ -450,6 +504,8 @@ class AsylumParameters(Strict):
         le=1000,
     )
 
+    _shares = field_validator("application_propensity", "recognition_rate")(_check_shares)
+
 
 class PathwayParameters(Strict):
     mx_card_settle_share: float = param(
@@ -488,7 +544,12 @@ class BorderParameters(Strict):
         le=1,
     )
     removal_days: float = param(
-        45.0, "days (mean)", "assumption: detention before removal", "US detention before removal", ge=0, le=3650
+        45.0,
+        "days (mean)",
+        "assumption: detention before removal",
+        "US detention before removal",
+        ge=0,
+        le=3650,
     )
     us_reattempt_probability: float = param(
         0.35,
@@ -502,7 +563,12 @@ class BorderParameters(Strict):
         90.0, "days", "assumption: time in Mexico waiting for a US hearing", "Wait under MPP", ge=0, le=3650
     )
     expulsion_retry_days: float = param(
-        3.0, "days (mean)", "assumption: retry soon after a Title 42 expulsion", "Retry after expulsion", ge=0, le=365
+        3.0,
+        "days (mean)",
+        "assumption: retry soon after a Title 42 expulsion",
+        "Retry after expulsion",
+        ge=0,
+        le=365,
     )
 
 

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 STATES = tuple(s.name.lower() for s in State)
 
 
+def _categorical(codes: NDArray[Any], categories: list[str]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(categories))
+
+
 @dataclass
 class Results:
     scenario_name: str
@@ -124,9 +128,9 @@ class Results:
         counts = pd.DataFrame(
             {
                 "date": self._date_column(day),
-                "node": pd.Categorical.from_codes(node, categories=list(self.node_ids)),
-                "state": pd.Categorical.from_codes(state, categories=list(STATES)),
-                "nationality": pd.Categorical.from_codes(nat, categories=list(self.nationalities)),
+                "node": _categorical(node, list(self.node_ids)),
+                "state": _categorical(state, list(STATES)),
+                "nationality": _categorical(nat, list(self.nationalities)),
                 "persons": self.daily[day, node, state, nat].astype(np.int64) * self.scale,
             }
         )
@@ -134,10 +138,10 @@ class Results:
         events = pd.DataFrame(
             {
                 "date": self._date_column(ev["day"]),
-                "event": pd.Categorical.from_codes(ev["event"], categories=list(self.event_names)),
-                "node": pd.Categorical.from_codes(ev["node"], categories=list(self.node_ids)),
-                "nationality": pd.Categorical.from_codes(ev["nat"], categories=list(self.nationalities)),
-                "mode": pd.Categorical.from_codes(ev["mode"], categories=list(MODES)),
+                "event": _categorical(ev["event"], list(self.event_names)),
+                "node": _categorical(ev["node"], list(self.node_ids)),
+                "nationality": _categorical(ev["nat"], list(self.nationalities)),
+                "mode": _categorical(ev["mode"], list(MODES)),
                 "value": ev["value"] * self.scale,
             }
         )
@@ -151,21 +155,19 @@ class Results:
         working[np.isnan(closed)] = np.nan
         cases = pd.DataFrame(
             {
-                "office": pd.Categorical.from_codes(cs["office"], categories=list(self.node_ids)),
-                "nationality": pd.Categorical.from_codes(cs["nat"], categories=list(self.nationalities)),
+                "office": _categorical(cs["office"], list(self.node_ids)),
+                "nationality": _categorical(cs["nat"], list(self.nationalities)),
                 "applied_date": applied_date,
                 "applied_day": cs["applied"],
                 "started_day": cs["started"],
                 "closed_day": closed,
-                "outcome": pd.Categorical.from_codes(cs["outcome"], categories=list(CaseRegister.OUTCOMES)),
+                "outcome": _categorical(cs["outcome"], list(CaseRegister.OUTCOMES)),
                 "wait_days": closed - cs["applied"],
                 "wait_working_days": working,
                 "persons": np.full(len(applied_day), self.scale, dtype=np.int64),
             }
         )
-        caravans = pd.DataFrame(
-            self.caravan_rows, columns=["caravan", "day", "node", "persons", "name"]
-        ).assign(
+        caravans = pd.DataFrame(self.caravan_rows, columns=["caravan", "day", "node", "persons", "name"]).assign(
             date=lambda df: self._date_column(df["day"].to_numpy(dtype=np.int64)),
             node=lambda df: [self.node_ids[i] for i in df["node"]],
         )

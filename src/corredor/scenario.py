@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from corredor.network import NODE_KINDS, Network, load_default_network, read_corredor_csv, read_flee
-from corredor.parameters import MODES, Parameters, Strict
+from corredor.parameters import Parameters, Strict
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,12 @@ LEVERS: dict[str, Lever] = {
         1.0, 0, 20, None, "multiplier", "Blanket apprehension effort in Mexico (checkpoints, raids)"
     ),
     "mx_risk_targeting": Lever(
-        0.0, 0, 1, None, "share", "Risk-managed posture: effort on smugglers, legal channels for everyone else"
+        0.0,
+        0,
+        1,
+        None,
+        "share",
+        "Risk-managed posture: effort on smugglers, legal channels for everyone else",
     ),
     "train_use": Lever(0.3, 0, 1, None, "share", "Share of people alone who ride freight trains where rail runs"),
     "comar_caseworkers": Lever(-1, 0, 10000, "office", "caseworkers", "Deciding caseworkers at a COMAR office"),
@@ -51,9 +56,7 @@ LEVERS: dict[str, Lever] = {
     "mx_humanitarian_card_quota": Lever(
         0.0, 0, 1e7, "nationality", "persons/year", "Humanitarian visitor cards (TVRH) at the southern border"
     ),
-    "us_work_visa_quota": Lever(
-        0.0, 0, 1e7, "nationality", "persons/year", "US temporary work visas (H-2A/H-2B)"
-    ),
+    "us_work_visa_quota": Lever(0.0, 0, 1e7, "nationality", "persons/year", "US temporary work visas (H-2A/H-2B)"),
     "development_aid_usd_million": Lever(
         0.0, 0, 1e5, "nationality", "USD million/year", "Development aid to the origin country"
     ),
@@ -288,13 +291,14 @@ def _check_against_network(scenario: Scenario, network: Network) -> list[tuple[s
     for i, drought in enumerate(scenario.droughts):
         if drought.nationality not in nationalities:
             problems.append((f"droughts[{i}].nationality", f"{drought.nationality!r} -> not a nationality"))
-    for kind_name, items in (("caravans", scenario.caravans), ("cohorts", scenario.cohorts)):
-        for i, item in enumerate(items):
-            node_problem(f"{kind_name}[{i}].origin", item.origin)
-            if item.nationality not in nationalities:
-                problems.append((f"{kind_name}[{i}].nationality", f"{item.nationality!r} -> not a nationality"))
-            if not scenario.period.start <= item.date <= scenario.period.end:
-                problems.append((f"{kind_name}[{i}].date", f"{item.date} -> outside the period"))
+    timed: list[tuple[str, int, Caravan | Cohort]] = [("caravans", i, c) for i, c in enumerate(scenario.caravans)]
+    timed += [("cohorts", i, c) for i, c in enumerate(scenario.cohorts)]
+    for kind_name, i, item in timed:
+        node_problem(f"{kind_name}[{i}].origin", item.origin)
+        if item.nationality not in nationalities:
+            problems.append((f"{kind_name}[{i}].nationality", f"{item.nationality!r} -> not a nationality"))
+        if not scenario.period.start <= item.date <= scenario.period.end:
+            problems.append((f"{kind_name}[{i}].date", f"{item.date} -> outside the period"))
     for i, change in enumerate(scenario.policy):
         target_kind = LEVERS[change.lever].target
         path = f"policy[{i}].target"
@@ -310,15 +314,12 @@ def _check_against_network(scenario: Scenario, network: Network) -> list[tuple[s
                 problems.append((path, f"{change.target!r} -> COMAR offices must be in Mexico"))
     for i, caravan in enumerate(scenario.caravans):
         if caravan.route_family not in (None, "pacific", "gulf", "central", "other"):
-            problems.append((f"caravans[{i}].route_family", f"{caravan.route_family!r} -> allowed: pacific, gulf, central"))
-    params = scenario.parameters
-    for name, table in (
-        ("hazards.mode_multiplier", params.hazards.mode_multiplier),
-        ("enforcement.mode_detection", params.enforcement.mode_detection),
-    ):
-        for mode in MODES:
-            if mode not in table:
-                problems.append((f"parameters.{name}", f"missing mode {mode!r}; needs {', '.join(MODES)}"))
+            problems.append(
+                (
+                    f"caravans[{i}].route_family",
+                    f"{caravan.route_family!r} -> allowed: pacific, gulf, central",
+                )
+            )
     return problems
 
 
@@ -361,6 +362,8 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError(source, [("(file)", f"cannot be read: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, [("(file)", "is not UTF-8 text; save the scenario as UTF-8")]) from None
     if not text.strip():
         raise ScenarioError(source, [("(file)", "the file is empty; a scenario needs at least [period]")])
     try:

@@ -45,11 +45,6 @@ class Office:
         return queued[valid]
 
 
-def _rate(sim: Sim, table: dict[str, float], nat: NDArray[np.integer]) -> NDArray[np.float64]:
-    values = np.array([table.get(n, table.get("OTHER", 0.0)) for n in sim.c.nationalities])
-    return values[nat]
-
-
 def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
     """People passing an open office may apply. Returns the mask of applicants."""
     a = sim.agents
@@ -63,7 +58,7 @@ def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: ND
     if not candidates.any():
         return applies
     nat = a.nat[idx]
-    p = _rate(sim, sim.p.asylum.application_propensity, nat) * sim.lever("asylum_propensity_multiplier")[nat]
+    p = sim.c.tables.asylum_propensity[nat] * sim.lever("asylum_propensity_multiplier")[nat]
     p = np.where(a.mode[idx] == CARAVAN, p * sim.p.asylum.caravan_propensity_multiplier, p)
     applies = candidates & (sim.rng.random(len(idx)) < p)
     who, when = idx[applies], t[applies]
@@ -98,7 +93,7 @@ def _decide(sim: Sim, idx: NDArray[np.int64]) -> None:
     ap = sim.p.asylum
     t = a.t_next[idx].copy()
     a.in_service[idx] = False
-    recognised = sim.rng.random(len(idx)) < _rate(sim, ap.recognition_rate, a.nat[idx])
+    recognised = sim.rng.random(len(idx)) < sim.c.tables.recognition_rate[a.nat[idx]]
     yes, no = idx[recognised], idx[~recognised]
     sim.cases.close(a.case[yes], t[recognised], "recognised")
     sim.cases.close(a.case[no], t[~recognised], "rejected")
@@ -125,7 +120,7 @@ def serve(sim: Sim) -> None:
     mean_service = sim.c.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12)
     staff = sim.lever("comar_caseworkers")
     for office in sim.offices:
-        servers = int(round(float(staff[office.node])))
+        servers = round(float(staff[office.node]))
         while len(office.free_at) < servers:
             heapq.heappush(office.free_at, float(sim.day))
         while len(office.free_at) > servers:

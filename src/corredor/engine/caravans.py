@@ -59,8 +59,9 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
         nat = c.nationalities.index(caravan.nationality)
         start = int(np.searchsorted(c.start_nodes, c.network.index(caravan.origin)))
         family = FAMILY_FILTERS.index(caravan.route_family) if caravan.route_family in FAMILY_FILTERS else 0
-        idx = sim.agents.add(n, np.full(n, nat), np.full(n, start), np.full(n, c.start_nodes[start]),
-                             State.WAITING_ORIGIN)
+        idx = sim.agents.add(
+            n, np.full(n, nat), np.full(n, start), np.full(n, c.start_nodes[start]), State.WAITING_ORIGIN
+        )
         sim.log("departure", idx)
         sim.log("caravan_departure", idx)
         start_journeys(
@@ -81,9 +82,11 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
 
 def disperse(sim: Sim, idx: NDArray[np.int64], days_travelled: NDArray[np.float64]) -> None:
     """Members leave their caravan at the daily dispersal rate."""
-    members = sim.agents.mode[idx] == CARAVAN
-    leave = members & (sim.rng.random(len(idx)) < -np.expm1(-sim.p.caravans.dispersal_per_day * days_travelled))
-    gone = idx[leave]
+    members = np.flatnonzero(sim.agents.mode[idx] == CARAVAN)
+    if len(members) == 0:
+        return
+    chance = -np.expm1(-sim.p.caravans.dispersal_per_day * days_travelled[members])
+    gone = idx[members[sim.rng.random(len(members)) < chance]]
     sim.log("caravan_dispersal", gone)
     sim.agents.mode[gone] = ALONE
     sim.agents.caravan[gone] = -1

@@ -60,7 +60,9 @@ def choose_routes(
     sim: Sim, start: NDArray[np.integer], family_filter: NDArray[np.int64], mode: NDArray[np.int64]
 ) -> NDArray[np.int64]:
     """Route id for each agent, drawn from the logit table of (start node, family filter, mode)."""
-    cum = sim.c.route_cum[start, family_filter, mode]  # (n, width)
+    c = sim.c
+    _, n_filters, n_modes, width = c.route_cum.shape
+    row = (start.astype(np.int64) * n_filters + family_filter) * n_modes + mode
     u = sim.rng.random(len(start))
-    j = (u[:, None] >= cum).sum(axis=1)
-    return sim.c.route_table[start, family_filter, mode, j]
+    position = np.searchsorted(c.route_cum_flat, u + 2.0 * row, side="right") - row * width
+    return c.route_table.reshape(-1, width)[row, np.minimum(position, width - 1)]

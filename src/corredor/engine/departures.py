@@ -83,6 +83,7 @@ def start_journeys(
     a.route[left] = choice.choose_routes(sim, a.origin[left], family_filter, mode)
     a.step[left] = 0
     a.move(left, State.EN_ROUTE, sim.c.start_nodes[a.origin[left]])
+    sim.log("journey_start", left)
     smuggled = left[mode == SMUGGLED]
     sim.log("fee_usd", smuggled, sim.p.choice.smuggling_fee_usd)
     movement.schedule(sim, left, t)

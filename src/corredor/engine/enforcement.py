@@ -31,7 +31,7 @@ def check(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[
     intensity = float(sim.lever("mx_enforcement_intensity"))
     targeting = float(sim.lever("mx_risk_targeting"))
     mode = a.mode[idx]
-    mode_factor = np.array([en.mode_detection[m] for m in MODES])[mode]
+    mode_factor = sim.c.tables.detection_by_mode[mode]
     smuggled = mode == SMUGGLED
     posture = np.where(smuggled, 1.0 + en.smuggler_targeting_gain * targeting, 1.0 - 0.5 * targeting)
     p = en.detection_per_node * sim.c.detection_factor[node] * intensity * mode_factor * posture

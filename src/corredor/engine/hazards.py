@@ -2,8 +2,8 @@
 
 For each edge, the expected number of events of each kind is rate per 1,000 km x km x route-family multiplier x
 mode multiplier (x train multiplier when riding freight trains) x (1 + hidden-route harm x extra blanket
-enforcement). An event happens with probability 1 - exp(-expected). Kidnapping delays the journey and costs a
-ransom; death ends it.
+enforcement). Each kind happens independently with probability 1 - exp(-expected). Kidnapping delays the
+journey and costs a ransom; death ends it.
 """
 
 from __future__ import annotations
@@ -13,38 +13,48 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.network import ROUTE_FAMILIES
-from corredor.parameters import HARMS, MODES
+from corredor.parameters import HARMS
 
 if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
 
-def _tables(sim: Sim) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    hz = sim.p.hazards
-    rates = np.array([hz.extortion_per_1000km, hz.kidnapping_per_1000km, hz.assault_per_1000km, hz.death_per_1000km])
-    family = np.array([hz.family_multiplier.get(f, 1.0) for f in ROUTE_FAMILIES])
-    mode = np.array([hz.mode_multiplier[m] for m in MODES])  # (modes, harms)
-    train = np.asarray(hz.train_multiplier)
-    return rates, family, mode, train
-
-
 def on_edge(
-    sim: Sim, idx: NDArray[np.int64], route: NDArray[np.int64], step: NDArray[np.int64]
+    sim: Sim, idx: NDArray[np.int64], flat_step: NDArray[np.int64], km: NDArray[np.float64]
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Draw harms for the edge (route, step) just travelled. Returns (died, extra delay in days)."""
+    """Draw harms for the edge just travelled (flat route-step index). Returns (died, extra delay in days).
+
+    The four kinds are independent events. To keep the common case cheap, one uniform decides whether any
+    happens (probability 1 - exp(-total expected)); only for those agents are the kinds drawn, sequentially from
+    their exact conditional probabilities.
+    """
     a = sim.agents
-    rates, family_mult, mode_mult, train_mult = _tables(sim)
-    km = sim.c.routes.step_km[route, step]
-    fam = family_mult[sim.c.routes.step_family[route, step]]
+    tables = sim.c.tables
     intensity = float(sim.lever("mx_enforcement_intensity"))
     hidden = 1.0 + sim.p.hazards.hidden_route_harm * max(0.0, intensity - 1.0)
-    exposure = (km * fam / 1000.0 * hidden)[:, None] * rates[None, :] * mode_mult[a.mode[idx]]
-    exposure = np.where(a.on_train[idx][:, None], exposure * train_mult[None, :], exposure)
-    hit = sim.rng.random(exposure.shape) < -np.expm1(-exposure)
+    length = km * tables.harm_by_family[sim.c.step_family[flat_step]] * (hidden / 1000)
+    mode, train = a.mode[idx], a.on_train[idx].astype(np.int64)
+    p_any = -np.expm1(-length * tables.harm_rate_total.ravel()[mode * 2 + train])
+    struck = np.flatnonzero(sim.rng.random(len(idx)) < p_any)
+    died = np.zeros(len(idx), dtype=bool)
+    delay = np.zeros(len(idx))
+    if len(struck) == 0:
+        return died, delay
+    expected = length[struck, None] * tables.harm_rate[mode[struck], train[struck]]  # (n, kinds)
+    p = -np.expm1(-expected)
+    remaining = -np.expm1(-np.cumsum(expected[:, ::-1], axis=1)[:, ::-1])  # P(at least one of kinds k..)
+    hit = np.zeros(expected.shape, dtype=bool)
+    u = sim.rng.random(expected.shape)
+    none_yet = np.ones(len(struck), dtype=bool)
+    for kind in range(expected.shape[1]):
+        conditional = np.where(none_yet, p[:, kind] / np.maximum(remaining[:, kind], 1e-300), p[:, kind])
+        hit[:, kind] = u[:, kind] < conditional
+        none_yet &= ~hit[:, kind]
+    who = idx[struck]
     for kind, name in enumerate(HARMS):
-        sim.log(name, idx[hit[:, kind]])
-    kidnapped = idx[hit[:, HARMS.index("kidnapping")]]
-    sim.log("ransom_usd", kidnapped, sim.p.hazards.ransom_usd)
-    delay = np.where(hit[:, HARMS.index("kidnapping")], sim.p.hazards.kidnapping_delay_days, 0.0)
-    return hit[:, HARMS.index("death")], delay
+        sim.log(name, who[hit[:, kind]])
+    kidnapped = hit[:, HARMS.index("kidnapping")]
+    sim.log("ransom_usd", who[kidnapped], sim.p.hazards.ransom_usd)
+    delay[struck[kidnapped]] = sim.p.hazards.kidnapping_delay_days
+    died[struck[hit[:, HARMS.index("death")]]] = True
+    return died, delay

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from corredor.engine.tables import ParameterTables
 from corredor.network import NODE_KINDS, ROUTE_FAMILIES, Network, RouteTable, compile_routes
 from corredor.parameters import HARMS, MODES
 from corredor.scenario import LEVERS, Caravan, Cohort, Scenario
@@ -52,8 +53,14 @@ class Compiled:
     is_shelter: NDArray[np.bool_]
     is_entry: NDArray[np.bool_]  # Mexican side of a southern crossing
     working_day: NDArray[np.bool_]
+    tables: ParameterTables
+    step_km: FloatArray  # routes.step_km flattened (index route * routes.width + step)
+    step_family: NDArray[np.int8]
+    step_train: NDArray[np.bool_]
+    next_node: NDArray[np.int32]  # node reached at the end of step i: routes.nodes[:, 1:] flattened
     route_table: NDArray[np.int64]  # (start, family filter, mode, j) -> route id, -1 padded
     route_cum: FloatArray  # cumulative choice probabilities, same shape
+    route_cum_flat: FloatArray  # route_cum + 2 x row number, flattened: one searchsorted draws every agent
     route_harm: FloatArray  # (route, harm kind, mode) expected events along the whole route
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
@@ -67,13 +74,9 @@ def _lever_arrays(scenario: Scenario, network: Network, nats: tuple[str, ...], d
     kinds = np.array([NODE_KINDS[k] for k in network.node_kind])
     arrays: dict[str, FloatArray] = {}
     for name, lever in LEVERS.items():
-        if lever.target in ("office", "node", "port"):
-            arr = np.full((days, network.n_nodes), lever.default)
-        elif lever.target == "nationality":
-            arr = np.full((days, len(nats)), lever.default)
-        else:
-            arr = np.full(days, lever.default)
-        arrays[name] = arr
+        width = {"office": network.n_nodes, "node": network.n_nodes, "port": network.n_nodes, "nationality": len(nats)}
+        shape: tuple[int, ...] = (days, width[lever.target]) if lever.target else (days,)
+        arrays[name] = np.full(shape, lever.default)
     arrays["comar_caseworkers"][:] = np.where(kinds == "asylum_office", params.asylum.default_caseworkers, 0.0)
     arrays["comar_office_open"][:] = (kinds == "asylum_office").astype(float)
     arrays["shelter_capacity"][:] = np.where(kinds == "shelter_hub", params.movement.default_shelter_capacity, 0.0)
@@ -145,14 +148,10 @@ def _departure_rates(
     return per_nat[:, nat_of_origin] * (share / total_share[nat_of_origin])
 
 
-def _route_harm(scenario: Scenario, routes: RouteTable) -> FloatArray:
-    """Expected harm events of each kind along each route, per mode (no train, intensity 1)."""
-    hz = scenario.parameters.hazards
-    rates = np.array([hz.extortion_per_1000km, hz.kidnapping_per_1000km, hz.assault_per_1000km, hz.death_per_1000km])
-    family_mult = np.array([hz.family_multiplier.get(f, 1.0) for f in ROUTE_FAMILIES])
-    mode_mult = np.array([hz.mode_multiplier[m] for m in MODES])  # (modes, harms)
-    km_weighted = (routes.step_km * family_mult[routes.step_family]).sum(axis=1) / 1000.0  # (routes,)
-    return km_weighted[:, None, None] * rates[None, :, None] * mode_mult.T[None, :, :]
+def _route_harm(tables: ParameterTables, routes: RouteTable) -> FloatArray:
+    """Expected harm events of each kind along each route, per mode (no train, intensity 1): (routes, kinds, modes)."""
+    km_weighted = (routes.step_km * tables.harm_by_family[routes.step_family]).sum(axis=1) / 1000.0  # (routes,)
+    return km_weighted[:, None, None] * tables.harm_rate[:, 0, :].T[None, :, :]
 
 
 def _route_choice(
@@ -214,7 +213,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
     ports = network.nodes_of_kind("us_port_of_entry")
     port_of_node = np.full(network.n_nodes, -1, dtype=np.int64)
     port_of_node[ports] = np.arange(len(ports))
-    harm = _route_harm(scenario, routes)
+    tables = ParameterTables.build(scenario.parameters, nats)
+    harm = _route_harm(tables, routes)
     table, cum = _route_choice(scenario, routes, start_nodes, harm)
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = {}
     for i, caravan in enumerate(scenario.caravans):
@@ -242,8 +242,14 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         is_shelter=(kinds == "shelter_hub"),
         is_entry=mexican & (kinds == "border_crossing_south"),
         working_day=np.is_busday(dates),
+        tables=tables,
+        step_km=routes.step_km.ravel(),
+        step_family=routes.step_family.ravel(),
+        step_train=routes.step_train.ravel(),
+        next_node=np.ascontiguousarray(routes.nodes[:, 1:]).ravel(),
         route_table=table,
         route_cum=cum,
+        route_cum_flat=(cum.reshape(-1, cum.shape[-1]) + 2.0 * np.arange(cum[..., 0].size)[:, None]).ravel(),
         route_harm=harm,
         caravans_by_day=caravans_by_day,
         cohorts_by_day=cohorts_by_day,

@@ -22,6 +22,8 @@ from corredor.parameters import MODES, Parameters
 EVENTS = (
     "departure",
     "reattempt",
+    "journey_start",
+    "km_travelled",
     "fee_usd",
     "legal_pathway_us",
     "legal_pathway_mx",
@@ -115,10 +117,10 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
         (State.AT_BORDER, border.due),
         (State.DETAINED_US, border.remove),
     )
-    groups = [(handler, due[state == s]) for s, handler in handlers]
+    present = np.bincount(state, minlength=N_STATES) > 0
+    groups = [(handler, due[state == s]) for s, handler in handlers if present[s]]
     for handler, idx in groups:
-        if len(idx):
-            handler(sim, idx)
+        handler(sim, idx)
 
 
 def step(sim: Sim) -> None:
@@ -138,7 +140,7 @@ def step(sim: Sim) -> None:
     border.serve_metering(sim)
     caravans.emergent(sim)
     sim.events.close_day(sim.day)
-    if sim.day % 16 == 15:
+    if sim.day % 4 == 3:
         sim.active = sim.active[~ABSORBING[agents.state[sim.active]]]
 
 

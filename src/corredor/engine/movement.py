@@ -22,28 +22,22 @@ if TYPE_CHECKING:
 ALONE = MODES.index("alone")
 
 
-def _speeds(sim: Sim) -> NDArray[np.float64]:
-    mv = sim.p.movement
-    return np.array(
-        [mv.speed_alone_km_per_day, mv.speed_smuggled_km_per_day, mv.speed_caravan_km_per_day, mv.speed_legal_km_per_day]
-    )
-
-
 def schedule(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     """Start the next edge of each agent's route at time t."""
     if len(idx) == 0:
         return
     a = sim.agents
-    route, step = a.route[idx], a.step[idx]
-    km = sim.c.routes.step_km[route, step]
-    speed = _speeds(sim)[a.mode[idx]]
-    riding = (
-        sim.c.routes.step_train[route, step]
-        & (a.mode[idx] == ALONE)
-        & (sim.rng.random(len(idx)) < float(sim.lever("train_use")))
-    )
+    c = sim.c
+    flat = a.route[idx] * c.routes.width + a.step[idx]
+    km = c.step_km[flat]
+    mode = a.mode[idx]
+    speed = c.tables.speed_by_mode[mode]
+    riding = c.step_train[flat] & (mode == ALONE)
+    if riding.any():
+        riders = np.flatnonzero(riding)
+        riding[riders] = sim.rng.random(len(riders)) < float(sim.lever("train_use"))
+        speed = np.where(riding, sim.p.movement.speed_train_km_per_day, speed)
     a.on_train[idx] = riding
-    speed = np.where(riding, sim.p.movement.speed_train_km_per_day, speed)
     a.t_next[idx] = t + km / speed
 
 
@@ -52,7 +46,9 @@ def continue_journey(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -
     if len(idx) == 0:
         return
     a = sim.agents
-    a.move(idx, State.EN_ROUTE)
+    elsewhere = a.state[idx] != State.EN_ROUTE
+    if elsewhere.any():
+        a.move(idx[elsewhere], State.EN_ROUTE)
     at_last_city = a.step[idx] >= sim.c.routes.length[a.route[idx]] - 2
     border.arrive(sim, idx[at_last_city], t[at_last_city])
     schedule(sim, idx[~at_last_city], t[~at_last_city])
@@ -63,18 +59,18 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
     a = sim.agents
     c = sim.c
     t = a.t_next[idx].copy()
-    route = a.route[idx].astype(np.int64)
-    step_from = a.step[idx].astype(np.int64)
-    died, delay = hazards.on_edge(sim, idx, route, step_from)
+    flat = a.route[idx].astype(np.int64) * c.routes.width + a.step[idx]
+    km = c.step_km[flat]
+    sim.log("km_travelled", idx, km)
+    died, delay = hazards.on_edge(sim, idx, flat, km)
     a.step[idx] += 1
-    node = c.routes.nodes[route, step_from + 1]
+    node = c.next_node[flat]
     a.move(idx, State.EN_ROUTE, node)
     dead = idx[died]
     a.move(dead, State.DEAD)
     alive = ~died
     idx, t, node, delay = idx[alive], t[alive] + delay[alive], node[alive], delay[alive]
-    edge_days = c.routes.step_km[route[alive], step_from[alive]] / _speeds(sim)[a.mode[idx]]
-    caravans.disperse(sim, idx, edge_days)
+    caravans.disperse(sim, idx, km[alive] / c.tables.speed_by_mode[a.mode[idx]])
 
     entry = c.is_entry[node]
     if entry.any():

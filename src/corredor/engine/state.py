@@ -9,6 +9,7 @@ daily snapshot is a copy, not a recount.
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,7 +46,7 @@ NEVER = np.inf
 class Agents:
     """Agent attributes as parallel arrays that grow by doubling; `count` agents are in use."""
 
-    FIELDS: dict[str, tuple[type, float]] = {
+    FIELDS: ClassVar[dict[str, tuple[type, float]]] = {
         "nat": (np.int16, 0),
         "origin": (np.int32, 0),  # index into the compiled start nodes
         "node": (np.int32, 0),
@@ -61,6 +62,7 @@ class Agents:
         "case": (np.int64, -1),
         "caravan": (np.int32, -1),
         "attempts": (np.int16, 0),
+        "cell": (np.int64, 0),  # index into `counts` of (node, state, nationality), kept by add/move
     }
 
     def __init__(self, n_nodes: int, n_nats: int, capacity: int = 1024):
@@ -86,6 +88,7 @@ class Agents:
         self.case: NDArray[np.int64]
         self.caravan: NDArray[np.int32]
         self.attempts: NDArray[np.int16]
+        self.cell: NDArray[np.int64]
 
     @property
     def capacity(self) -> int:
@@ -100,7 +103,7 @@ class Agents:
             new_capacity = max(2 * self.capacity, self.count + n)
             for name, (dtype, fill) in self.FIELDS.items():
                 old = getattr(self, name)
-                grown = np.full(new_capacity, fill, dtype=dtype)
+                grown: NDArray[Any] = np.full(new_capacity, fill, dtype=dtype)
                 grown[: self.count] = old[: self.count]
                 setattr(self, name, grown)
         idx = np.arange(self.count, self.count + n, dtype=np.int64)
@@ -109,7 +112,8 @@ class Agents:
         self.origin[idx] = origin
         self.node[idx] = node
         self.state[idx] = state
-        self.counts += np.bincount(self._cells(idx), minlength=len(self.counts))
+        self.cell[idx] = self._cells(idx)
+        self.counts += np.bincount(self.cell[idx], minlength=len(self.counts))
         return idx
 
     def move(self, idx: IntArray, state: State | int, node: IntArray | int | None = None) -> None:
@@ -117,11 +121,16 @@ class Agents:
         if len(idx) == 0:
             return
         size = len(self.counts)
-        self.counts -= np.bincount(self._cells(idx), minlength=size)
-        self.state[idx] = state
-        if node is not None:
+        old = self.cell[idx]
+        if node is None:
+            new = old + (int(state) - self.state[idx].astype(np.int64)) * self.n_nats
+        else:
             self.node[idx] = node
-        self.counts += np.bincount(self._cells(idx), minlength=size)
+            new = (self.node[idx].astype(np.int64) * N_STATES + int(state)) * self.n_nats + self.nat[idx]
+        self.state[idx] = state
+        self.cell[idx] = new
+        self.counts -= np.bincount(old, minlength=size)
+        self.counts += np.bincount(new, minlength=size)
 
     def count_view(self) -> NDArray[np.int64]:
         """Live counts shaped (node, state, nationality)."""
@@ -136,13 +145,13 @@ class EventLog:
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
         self._keys: list[IntArray] = []
-        self._weights: list[NDArray[np.float64]] = []
-        self._day_rows: list[tuple[IntArray, IntArray, NDArray[np.float64]]] = []
+        self._weights: list[float | NDArray[np.float64]] = []
+        self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
     def add(
         self,
         event: str,
-        node: IntArray,
+        node: NDArray[np.integer],
         nat: NDArray[np.integer],
         mode: NDArray[np.integer],
         weight: float | NDArray[np.float64] = 1.0,
@@ -153,16 +162,21 @@ class EventLog:
         _, n_nodes, n_nats, n_modes = self.shape
         key = ((self.code[event] * n_nodes + node.astype(np.int64)) * n_nats + nat) * n_modes + mode
         self._keys.append(key)
-        self._weights.append(np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,)))
+        self._weights.append(
+            float(weight) if isinstance(weight, (int, float)) else np.asarray(weight, dtype=np.float64)
+        )
 
     def close_day(self, day: int) -> None:
+        """Sum today's counters per key (a dense bincount: the key space is small) and store the non-zero ones."""
         if not self._keys:
             return
         keys = np.concatenate(self._keys)
-        weights = np.concatenate(self._weights)
-        unique, inverse = np.unique(keys, return_inverse=True)
-        totals = np.bincount(inverse, weights=weights)
-        self._day_rows.append((np.full(len(unique), day, dtype=np.int32), unique, totals))
+        weights = np.concatenate(
+            [np.full(len(k), w) if isinstance(w, float) else w for k, w in zip(self._keys, self._weights, strict=True)]
+        )
+        totals = np.bincount(keys, weights=weights, minlength=int(np.prod(self.shape)))
+        present = np.flatnonzero(totals)
+        self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals[present]))
         self._keys.clear()
         self._weights.clear()
 

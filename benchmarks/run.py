@@ -1,0 +1,83 @@
+"""Benchmarks (`make bench`): one JSON line per workload with workload, agents, days, agent_days,
+agent_days_per_s, wall_s and peak_rss_mb.
+
+Each workload runs in its own child process pinned to one core, so peak memory and speed are its own.
+agent_days counts agents present in the model on each day (Flee's "agents x days"); active_agent_days counts only
+agents not yet in a final state (in the US, settled, returned home, dead).
+
+Workloads:
+  baseline       scenarios/baseline.toml, 2014-2018, 1 agent = 1 person
+  flee-corridor  benchmarks/flee-corridor.toml: Flee's 93-node corridor graph, 100,000 agents, 180 days
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORKLOADS = {
+    "baseline": HERE.parent / "scenarios" / "baseline.toml",
+    "flee-corridor": HERE / "flee-corridor.toml",
+}
+
+
+def run_one(name: str) -> dict[str, object]:
+    import numpy as np
+
+    from corredor import load_scenario, simulate
+    from corredor.engine.state import ABSORBING
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    scenario = load_scenario(WORKLOADS[name])
+    started = time.perf_counter()
+    results = simulate(scenario)
+    wall = time.perf_counter() - started
+    active = int(results.daily[:, :, ~ABSORBING, :].sum(dtype=np.int64))
+    return {
+        "workload": name,
+        "agents": results.meta["agents"],
+        "days": results.days,
+        "agent_days": results.agent_days,
+        "agent_days_per_s": round(results.agent_days / wall),
+        "active_agent_days": active,
+        "active_agent_days_per_s": round(active / wall),
+        "wall_s": round(wall, 3),
+        "engine_s": round(results.elapsed_s, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cores": 1,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--one":
+        print(json.dumps(run_one(argv[1])))
+        return 0
+    names = argv or list(WORKLOADS)
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        print(f"unknown workload(s) {unknown}; allowed: {', '.join(WORKLOADS)}", file=sys.stderr)
+        return 2
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    for name in names:
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", name], env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return done.returncode
+        print(done.stdout.strip(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,126 @@
+"""The command line as a user runs it: `validate` on every shipped scenario, `run` on a small scenario, `info`
+and `--help`. Every command runs once, concurrently, in a module fixture (about 10 s in all)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.cli_utils import ROOT, Outcome, corredor_many
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+SMALL = ROOT / "tests" / "data" / "small.toml"  # baseline, 2017-10-01 to 2018-12-31, 1 agent = 50 persons
+TABLES = {
+    "counts.parquet": {"date", "node", "state", "nationality", "persons"},
+    "events.parquet": {"date", "event", "node", "nationality", "mode", "value"},
+    "asylum_cases.parquet": {"office", "nationality", "outcome", "wait_days", "persons"},
+    "caravans.parquet": {"caravan", "node", "persons", "name", "date"},
+}
+NATIONALITIES = {"GTM", "HND", "SLV", "NIC"}
+INFO = {
+    "info": ("Network", "mx_risk_targeting", "parameters.asylum.productivity_cases_per_year"),
+    "info --network": ("tapachula", "tenosique", "san_pedro_sula", "san_diego"),
+    "info --parameters": ("parameters.asylum.productivity_cases_per_year", "speed_alone_km_per_day"),
+    "info --levers": ("comar_caseworkers", "mx_risk_targeting", "us_work_visa_quota"),
+}
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Outcome]]:
+    """Output folder and the outcome of every command, by name."""
+    tmp = tmp_path_factory.mktemp("cli")
+    commands: dict[str, tuple[str | Path, ...]] = {
+        "run quiet": ("run", SMALL, "--out", tmp / "quiet", "--seed", "3", "--quiet"),
+        "run": ("run", SMALL, "--out", tmp / "loud", "--seed", "3"),
+        "--help": ("--help",),
+        "run --help": ("run", "--help"),
+        **{name: tuple(name.split()) for name in INFO},
+        **{f"validate {path.name}": ("validate", path) for path in SCENARIOS},
+    }
+    return tmp, corredor_many(commands)
+
+
+def ok(outcome: Outcome) -> Outcome:
+    assert "Traceback" not in outcome.output, outcome.output
+    assert outcome.returncode == 0, f"exit {outcome.returncode}:\n{outcome.output}"
+    return outcome
+
+
+def test_shipped_scenarios_are_there():
+    names = {path.name for path in SCENARIOS}
+    assert {
+        "baseline.toml",
+        "caravan-oct-2018.toml",
+        "risk-management.toml",
+        "work-visas.toml",
+        "comar-staffing.toml",
+        "drought-2018.toml",
+    } <= names
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda path: path.name)
+def test_validate_every_shipped_scenario(cli: tuple[Path, dict[str, Outcome]], scenario: Path):
+    outcome = ok(cli[1][f"validate {scenario.name}"])
+    assert outcome.stdout.startswith("ok "), outcome.output
+
+
+def test_run_quiet_writes_tables_and_summary(cli: tuple[Path, dict[str, Outcome]]):
+    tmp, outcomes = cli
+    outcome = ok(outcomes["run quiet"])
+    assert outcome.stdout.strip() == "", "--quiet prints nothing"
+    out = tmp / "quiet"
+    assert {p.name for p in out.iterdir()} == {*TABLES, "summary.json"}
+    for name, columns in TABLES.items():
+        table = pd.read_parquet(out / name)
+        assert len(table) > 0, name
+        assert columns <= set(table.columns), f"{name}: {sorted(table.columns)}"
+
+
+def test_summary_has_the_official_statistics(cli: tuple[Path, dict[str, Outcome]]):
+    tmp, outcomes = cli
+    ok(outcomes["run quiet"])
+    summary = json.loads((tmp / "quiet" / "summary.json").read_text())
+    assert summary["seed"] == 3, "--seed overrides the scenario's seed"
+    assert summary["scenario"] == "small"
+    # FY2018 (1 Oct 2017 - 30 Sep 2018) and calendar 2018 are the complete years of the period.
+    cbp = summary["cbp_apprehensions_fy"]
+    assert set(cbp) == NATIONALITIES
+    for nationality, by_year in cbp.items():
+        assert set(by_year) == {"2018"}, nationality
+        assert all(isinstance(v, int) and v >= 0 for v in by_year.values()), by_year
+    assert sum(by_year["2018"] for by_year in cbp.values()) > 0
+    for key in ("upm_presentados", "upm_devueltos", "comar_applicants"):
+        assert set(summary[key]) == {"2018"}, key
+        assert isinstance(summary[key]["2018"], int) and summary[key]["2018"] > 0, summary[key]
+
+
+def test_run_prints_a_table(cli: tuple[Path, dict[str, Outcome]]):
+    tmp, outcomes = cli
+    outcome = ok(outcomes["run"])
+    for text in ("Yearly totals", "COMAR applicants", "US Border Patrol apprehensions", "2017", "2018"):
+        assert text in outcome.stdout, text
+    assert str(tmp / "loud") in outcome.stdout.replace("\n", "")
+    same_seed = json.loads((tmp / "quiet" / "summary.json").read_text())
+    assert json.loads((tmp / "loud" / "summary.json").read_text()) == same_seed, "--quiet changes only output"
+
+
+@pytest.mark.parametrize("command", INFO)
+def test_info(cli: tuple[Path, dict[str, Outcome]], command: str):
+    outcome = ok(cli[1][command])
+    for text in INFO[command]:
+        assert text in outcome.stdout, f"{text!r} not in `corredor {command}`"
+
+
+def test_help_lists_the_commands(cli: tuple[Path, dict[str, Outcome]]):
+    outcome = ok(cli[1]["--help"])
+    for text in ("run", "validate", "info"):
+        assert text in outcome.stdout
+
+
+def test_run_help_describes_the_options(cli: tuple[Path, dict[str, Outcome]]):
+    outcome = ok(cli[1]["run --help"])
+    for text in ("--out", "--seed", "--quiet", "summary.json", "Random seed"):
+        assert text in outcome.stdout, text
