@@ -45,46 +45,16 @@ CASES = [
     ("missing_period.toml", "period", "required field is missing"),
     ("extends_missing_file.toml", "extends", "no such file"),
     ("extends_cycle_a.toml", "extends", "cycle"),
+    ("not_utf8.toml", "(file)", "UTF-8"),
+    ("zero_seasonality.toml", "parameters.departures.seasonality", "above 0"),
+    ("short_mode_multiplier.toml", "parameters.hazards.mode_multiplier", "needs 4"),
     (MISSING.name, "(file)", "cannot be read"),
 ]
 
-# Inputs the CLI does not reject cleanly yet: each is a bug in src/ (see the reason). strict=True, so the test
-# fails (XPASS) once the bug is fixed, as a reminder to drop the mark.
-KNOWN_BUGS = [
-    pytest.param(
-        "not_utf8.toml",
-        "(file)",
-        "",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="scenario._read_toml catches OSError but not UnicodeDecodeError: traceback, exit 1",
-        ),
-        id="not_utf8.toml",
-    ),
-    pytest.param(
-        "zero_seasonality.toml",
-        "parameters.departures.seasonality",
-        "",
-        marks=pytest.mark.xfail(
-            strict=True, reason="seasonality of zeros validates, then `run` crashes (NaN rates): traceback"
-        ),
-        id="zero_seasonality.toml",
-    ),
-    pytest.param(
-        "short_mode_multiplier.toml",
-        "parameters.hazards.mode_multiplier",
-        "",
-        marks=pytest.mark.xfail(
-            strict=True, reason="multiplier lists of the wrong length validate, then `run` crashes: traceback"
-        ),
-        id="short_mode_multiplier.toml",
-    ),
-]
+ALL_NAMES = [name for name, _, _ in CASES]
 
-ALL_CASES = [pytest.param(*case, id=case[0]) for case in CASES] + KNOWN_BUGS
-ALL_NAMES = [case.values[0] for case in ALL_CASES]
-
-# A sample of the cases above for `corredor run`, one per stage of the checks: file, extends, schema, network.
+# A sample of the cases above for `corredor run`, one per stage of the checks: file, extends, schema, network,
+# parameter tables.
 RUN_CASES = [
     "empty.toml",
     "not_toml.toml",
@@ -93,6 +63,7 @@ RUN_CASES = [
     "unknown_nested_key.toml",
     "lever_out_of_range.toml",
     "unknown_origin_node.toml",
+    "zero_seasonality.toml",
 ]
 
 
@@ -117,7 +88,7 @@ def test_fixtures_present():
     assert on_disk == listed - {MISSING.name}, "every fixture in tests/data/bad is tested, and only those"
 
 
-@pytest.mark.parametrize(("name", "path", "fragment"), ALL_CASES)
+@pytest.mark.parametrize(("name", "path", "fragment"), CASES, ids=ALL_NAMES)
 def test_validate_rejects(validated: dict[str, Outcome], name: str, path: str, fragment: str):
     assert_rejected(validated[name], path, fragment)
 
@@ -130,22 +101,11 @@ def test_run_rejects_the_same_way(name: str, tmp_path: Path):
     assert not out.exists(), "nothing is written for a bad scenario"
 
 
-@pytest.mark.xfail(strict=True, reason="seasonality of zeros validates, then `run` crashes (NaN rates)")
-def test_run_rejects_zero_seasonality(tmp_path: Path):
-    assert_rejected(
-        corredor("run", BAD / "zero_seasonality.toml", "--out", tmp_path / "out", "--quiet"),
-        "parameters.departures.seasonality",
-        "",
-    )
-
-
 @pytest.mark.parametrize(
     ("name", "bracketed"), [("unknown_nationality.toml", "[nationalities]"), ("empty.toml", "[period]")]
 )
-@pytest.mark.xfail(
-    strict=True, reason="cli._fail prints messages as rich markup, so '[nationalities]', '[period]' vanish"
-)
 def test_messages_keep_bracketed_names(validated: dict[str, Outcome], name: str, bracketed: str):
+    """Messages are printed literally, not as rich markup (which would swallow '[period]')."""
     assert bracketed in validated[name].output
 
 
@@ -180,3 +140,28 @@ def test_console_script_rejects_the_same_way():
     )
     outcome = Outcome(("validate",), proc.returncode, proc.stdout, proc.stderr)
     assert_rejected(outcome, "parameters.asylum.productivty", "unknown key")
+
+
+TINY = """
+[period]
+start = 2018-01-01
+end = 2018-01-10
+
+[nationalities.HND]
+base_departures_per_year = 100
+
+[[origins]]
+node = "san_pedro_sula"
+nationality = "HND"
+"""
+
+
+def test_run_rejects_an_out_path_that_is_a_file(tmp_path: Path):
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text(TINY)
+    out = tmp_path / "a-file"
+    out.write_text("not a folder")
+    outcome = corredor("run", scenario, "--out", out, "--quiet")
+    assert "Traceback" not in outcome.output
+    assert outcome.returncode == 2, outcome.output
+    assert str(out) in outcome.output.replace("\n", "")

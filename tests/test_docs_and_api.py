@@ -43,9 +43,7 @@ def test_python_api_round_trip(small_results: corredor.Results):
     assert (counts["persons"] > 0).all()
     assert (counts["persons"] % small_results.scale == 0).all()
     events = tables["events"]
-    assert {"departure", "apprehension_mx", "apprehension_us", "asylum_application"} <= set(
-        events["event"].astype(str)
-    )
+    assert {"departure", "apprehension_mx", "apprehension_us", "asylum_application"} <= set(events["event"].astype(str))
     summary = small_results.summary()
     assert summary["upm_presentados"] == {}  # no complete calendar year in a half-year run
     by_year = summary["yearly_events"]["apprehension_mx"]

@@ -41,9 +41,7 @@ def test_oct_2018_caravan_route_length_is_close_to_reported():
     routes = compile_routes(network)
     start, port = network.index("san_pedro_sula"), network.index("san_diego")
     pacific = [
-        r
-        for r in routes.routes_from(start)
-        if routes.port[r] == port and ROUTE_FAMILIES[routes.family[r]] == "pacific"
+        r for r in routes.routes_from(start) if routes.port[r] == port and ROUTE_FAMILIES[routes.family[r]] == "pacific"
     ]
     # Reported: "more than 4,300 km"; the graph's estimates run up to 14% long (data/README.md).
     assert 4300 <= min(routes.total_km[pacific]) <= 4300 * 1.16

@@ -103,6 +103,8 @@ def run(
         raise _fail(error) from None
     if seed is not None and seed < 0:
         raise _fail(ValueError(f"--seed: {seed} -> must be >= 0"))
+    if out.exists() and not out.is_dir():
+        raise _fail(ValueError(f"--out: {out} -> is a file; give a folder (it is created if missing)"))
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

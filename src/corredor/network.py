@@ -29,7 +29,7 @@ NODE_KINDS = (
     "border_city_north",
     "us_port_of_entry",
 )
-# Families that describe the way through southern Mexico; a route is labelled by the one it uses most.
+# Families of the ways into southern Mexico; a route is labelled by the one of the edge by which it enters Mexico.
 MAIN_FAMILIES = ("pacific", "gulf", "central")
 TRAVEL_MODES = ("foot", "bus", "train", "smuggler_vehicle")
 
@@ -138,6 +138,14 @@ def _read_flee_csv(path: Path) -> list[list[str]]:
         return [row for row in csv.reader(handle) if row and not row[0].lstrip().startswith("#")]
 
 
+def _flee_lat_first(locations_csv: Path) -> bool:
+    """Flee files name their coordinate columns in a header comment (``lat,lon`` or ``gps_x_lon,gps_y_lat``)."""
+    with locations_csv.open(encoding="utf-8") as handle:
+        header = handle.readline().lstrip("#").lower().split(",")
+    fourth = header[3] if len(header) > 3 else ""
+    return "lat" in fourth and "lon" not in fourth
+
+
 def read_flee(locations_csv: Path, routes_csv: Path) -> Network:
     """Read a graph in Flee's ``locations.csv`` / ``routes.csv`` format.
 
@@ -146,6 +154,7 @@ def read_flee(locations_csv: Path, routes_csv: Path) -> Network:
     (northern border cities) and towns linked across the Guatemala-Mexico border (southern crossings). Flee routes
     carry no route family, so every edge is ``other``; every mode may use every link.
     """
+    lat_first = _flee_lat_first(locations_csv)
     locations = _read_flee_csv(locations_csv)
     routes = _read_flee_csv(routes_csv)
     ids: list[str] = []
@@ -157,8 +166,9 @@ def read_flee(locations_csv: Path, routes_csv: Path) -> Network:
         if len(row) < 6:
             raise NetworkError(f"{locations_csv}: row {line} has {len(row)} columns, Flee needs at least 6")
         try:
-            lon.append(float(row[3]))
-            lat.append(float(row[4]))
+            first, second = float(row[3]), float(row[4])
+            lat.append(first if lat_first else second)
+            lon.append(second if lat_first else first)
         except ValueError as exc:
             raise NetworkError(f"{locations_csv}: row {line}: gps_x/gps_y must be numbers ({exc})") from None
         ids.append(row[0].strip())

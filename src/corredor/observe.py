@@ -4,7 +4,8 @@
   (FY t = 1 Oct t-1 .. 30 Sep t); events, so a person caught twice counts twice (as in CBP tables).
 - ``upm_presentados``: people presented to Mexico's migration authority (INM apprehensions), calendar year, events.
 - ``upm_devueltos``: returns (deportations) by Mexico, calendar year, events.
-- ``comar_applicants``: persons applying for refugee status in Mexico, calendar year (one application per person).
+- ``comar_applicants``: persons applying for refugee status in Mexico, calendar year: a person who applies again
+  in the same year (after being sent home and setting out anew) counts once, as COMAR counts persons.
 Only complete years of the simulated period are reported in these tables; ``yearly_events`` gives every event
 kind by calendar year, including partial years, and ``asylum_offices`` the queue figures per COMAR office.
 """
@@ -61,14 +62,23 @@ def official_statistics(results: Results) -> dict[str, Any]:
         "cbp_apprehensions_fy": cbp,
         "upm_presentados": _by_year(events, "apprehension_mx", calendar),
         "upm_devueltos": _by_year(events, "deportation_mx", calendar),
-        "comar_applicants": _by_year(events, "asylum_application", calendar),
+        "comar_applicants": comar_applicants(results, calendar),
         "yearly_events": yearly_events,
         "asylum_offices": asylum_offices(results),
     }
 
 
-def asylum_offices(results: Results, deadline_working_days: int = 45) -> dict[str, dict[str, float | None]]:
-    """Per COMAR office: applications, decisions, abandonments, waits, share decided in time, pending at the end."""
+def comar_applicants(results: Results, years: list[int]) -> dict[str, int]:
+    """Distinct persons with an application in each calendar year."""
+    cases = results.tables["asylum_cases"]
+    per_year = cases.groupby(cases["applied_date"].dt.year)["agent"].nunique()
+    return {str(y): int(per_year.get(y, 0)) * results.scale for y in years}
+
+
+def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
+    """Per COMAR office: applications, decisions, abandonments, waits, share decided within the legal deadline
+    (``parameters.asylum.decision_deadline_working_days``), pending at the end."""
+    deadline_working_days = results.meta.get("decision_deadline_working_days", 45)
     cases = results.tables["asylum_cases"]
     out: dict[str, dict[str, float | None]] = {}
     for office in results.office_ids:

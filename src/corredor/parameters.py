@@ -210,7 +210,7 @@ class MovementParameters(Strict):
         2.0,
         "days",
         "assumption: short stays at shelter hubs (La 72 ~100 a night, PARAMETERS.md §3c)",
-        "Stay at shelters and asylum-office towns for people travelling alone",
+        "Stay at shelter hubs for people travelling alone",
         ge=0,
         le=60,
     )

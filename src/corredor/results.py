@@ -81,6 +81,7 @@ class Results:
             daily=daily,
             event_columns=sim.events.table(),
             case_columns={
+                "agent": cases.agent[:n],
                 "office": compiled.office_nodes[cases.office[:n]],
                 "nat": cases.nat[:n],
                 "applied": cases.applied[:n],
@@ -91,7 +92,11 @@ class Results:
             caravan_rows=list(sim.caravan_records),
             office_ids=tuple(network.node_ids[i] for i in compiled.office_nodes),
             elapsed_s=elapsed_s,
-            meta={"agents": int(sim.agents.count), "network": network.source},
+            meta={
+                "agents": int(sim.agents.count),
+                "network": network.source,
+                "decision_deadline_working_days": compiled.scenario.parameters.asylum.decision_deadline_working_days,
+            },
         )
 
     @property
@@ -155,6 +160,7 @@ class Results:
         working[np.isnan(closed)] = np.nan
         cases = pd.DataFrame(
             {
+                "agent": cs["agent"],
                 "office": _categorical(cs["office"], list(self.node_ids)),
                 "nationality": _categorical(cs["nat"], list(self.nationalities)),
                 "applied_date": applied_date,

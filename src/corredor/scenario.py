@@ -313,7 +313,7 @@ def _check_against_network(scenario: Scenario, network: Network) -> list[tuple[s
             if target_kind == "office" and change.target in nodes and change.target not in mexican:
                 problems.append((path, f"{change.target!r} -> COMAR offices must be in Mexico"))
     for i, caravan in enumerate(scenario.caravans):
-        if caravan.route_family not in (None, "pacific", "gulf", "central", "other"):
+        if caravan.route_family not in (None, "pacific", "gulf", "central"):
             problems.append(
                 (
                     f"caravans[{i}].route_family",
@@ -370,6 +370,10 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, [("(file)", f"not valid TOML: {error}")]) from None
+    network = data.get("network")
+    if isinstance(network, str) and network != "default":
+        prefix = "flee:" if network.startswith("flee:") else ""
+        data["network"] = prefix + str((path.parent / network.removeprefix(prefix)).resolve())
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -377,7 +381,7 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError(source, [("extends", f"{parent!r} -> must be a file name (string)")])
     parent_path = (path.parent / parent).resolve()
     if parent_path in chain or parent_path == path.resolve():
-        raise ScenarioError(source, [("extends", f"{parent!r} -> extends itself (cycle)")])
+        raise ScenarioError(source, [("extends", f"{parent!r} -> leads back to this file (a cycle of extends)")])
     if not parent_path.is_file():
         raise ScenarioError(source, [("extends", f"{parent!r} -> no such file next to {path.name}")])
     return _merge(_read_toml(parent_path, (*chain, path.resolve())), data)

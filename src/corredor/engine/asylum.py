@@ -11,7 +11,6 @@ those being decided do not. The 45-working-day clock is measured on the recorded
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,19 +29,23 @@ CARAVAN, ALONE, LEGAL = (MODES.index(m) for m in ("caravan", "alone", "legal"))
 
 @dataclass
 class Office:
-    """One COMAR office: its FIFO of waiting agents and the times its caseworkers become free."""
+    """One COMAR office: waiting applications ordered by time of application (first come, first served) and the
+    times its caseworkers become free. Entries of people who left are skipped lazily: an entry is live while its
+    agent is still waiting on that very case."""
 
     node: int
-    waiting: deque[int] = field(default_factory=deque)
+    waiting: list[tuple[float, int, int]] = field(default_factory=list)  # heap of (applied time, case, agent)
     free_at: list[float] = field(default_factory=list)  # heap, one entry per caseworker
 
-    def waiting_agents(self, sim: Sim) -> NDArray[np.int64]:
-        if not self.waiting:
-            return np.zeros(0, dtype=np.int64)
-        queued = np.fromiter(self.waiting, dtype=np.int64, count=len(self.waiting))
+    @staticmethod
+    def live(sim: Sim, case: int, agent: int) -> bool:
         a = sim.agents
-        valid = (a.state[queued] == State.ASYLUM_QUEUE) & ~a.in_service[queued] & (a.node[queued] == self.node)
-        return queued[valid]
+        return bool(a.case[agent] == case and a.state[agent] == State.ASYLUM_QUEUE and not a.in_service[agent])
+
+    def waiting_agents(self, sim: Sim) -> NDArray[np.int64]:
+        """Agents still waiting (not yet being decided), in order of application."""
+        live = [agent for _, case, agent in sorted(self.waiting) if self.live(sim, case, agent)]
+        return np.array(live, dtype=np.int64)
 
 
 def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -64,13 +67,17 @@ def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: ND
     who, when = idx[applies], t[applies]
     a.applied[who] = True
     a.in_service[who] = False
-    a.case[who] = sim.cases.open(office[applies], nat[applies], when)
+    cases = sim.cases.open(office[applies], nat[applies], when, who)
+    a.case[who] = cases
     sim.log("asylum_application", who)
+    a.mode[who] = np.where(a.mode[who] == CARAVAN, ALONE, a.mode[who])  # applying takes people out of a caravan
+    a.caravan[who] = -1
     a.move(who, State.ASYLUM_QUEUE)
     a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
-    order = np.argsort(when, kind="stable")
-    for agent, office_index in zip(who[order].tolist(), office[applies][order].tolist(), strict=True):
-        sim.offices[office_index].waiting.append(agent)
+    for time, case, agent, office_index in zip(
+        when.tolist(), cases.tolist(), who.tolist(), office[applies].tolist(), strict=True
+    ):
+        heapq.heappush(sim.offices[office_index].waiting, (time, case, agent))
     return applies
 
 
@@ -127,15 +134,16 @@ def serve(sim: Sim) -> None:
             office.free_at.remove(max(office.free_at))
             heapq.heapify(office.free_at)
         while office.waiting and office.free_at and office.free_at[0] < day_end:
-            agent = office.waiting[0]
-            if a.state[agent] != State.ASYLUM_QUEUE or a.in_service[agent] or a.node[agent] != office.node:
-                office.waiting.popleft()  # abandoned or left in a caravan
+            arrival, case, agent = office.waiting[0]
+            if not office.live(sim, case, agent):
+                heapq.heappop(office.waiting)  # abandoned, left in a caravan, or already decided
                 continue
-            arrival = sim.cases.applied[a.case[agent]]
             start = max(office.free_at[0], arrival)
             if start >= day_end:
                 break
-            office.waiting.popleft()
+            heapq.heappop(office.waiting)
+            if a.t_next[agent] <= start:
+                continue  # abandons before a caseworker is free; `due` closes the file at that time
             finish = start + sim.rng.exponential(mean_service)
             heapq.heapreplace(office.free_at, finish)
             a.in_service[agent] = True

@@ -34,8 +34,15 @@ class MeteringList:
     """A port's waiting list and its unused intake (fractional agents carried to the next day)."""
 
     port: int
-    waiting: deque[int] = field(default_factory=deque)
+    waiting: deque[tuple[int, int]] = field(default_factory=deque)  # (agent, attempt number when listed)
     credit: float = 0.0
+
+    @staticmethod
+    def live(sim: Sim, agent: int, attempt: int) -> bool:
+        a = sim.agents
+        return bool(
+            a.state[agent] == State.AT_BORDER and a.sub[agent] == BORDER_METERING and a.attempts[agent] == attempt
+        )
 
 
 def _port(sim: Sim, idx: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -67,8 +74,8 @@ def due(sim: Sim, idx: NDArray[np.int64]) -> None:
     listed = idx[metered]
     a.sub[listed] = BORDER_METERING
     a.t_next[listed] = t[metered] + sim.rng.exponential(sim.p.border.metering_give_up_days, len(listed))
-    for agent, p in zip(listed.tolist(), port[metered].tolist(), strict=True):
-        sim.metering[int(sim.c.port_of_node[p])].waiting.append(agent)
+    for agent, attempt, p in zip(listed.tolist(), a.attempts[listed].tolist(), port[metered].tolist(), strict=True):
+        sim.metering[int(sim.c.port_of_node[p])].waiting.append((agent, attempt))
     direct = to_port & ~metered
     present_at_port(sim, idx[direct], t[direct])
     crossing = ~to_port  # includes people who gave up on a metering list, MPP returnees and expelled people
@@ -123,7 +130,7 @@ def _process(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], release_s
     a.t_next[idx[expelled]] = np.maximum(
         t[expelled] + sim.rng.exponential(bp.expulsion_retry_days, int(expelled.sum())), sim.day + 1.0
     )
-    a.move(idx[removed], State.DETAINED_US)
+    a.move(idx[removed], State.DETAINED_US, _port(sim, idx[removed]))
     a.t_next[idx[removed]] = t[removed] + sim.rng.exponential(bp.removal_days, int(removed.sum()))
 
 
@@ -135,18 +142,19 @@ def remove(sim: Sim, idx: NDArray[np.int64]) -> None:
 
 
 def serve_metering(sim: Sim) -> None:
-    """Each metered port takes in its daily intake from the head of its list."""
-    a = sim.agents
+    """Each metered port takes in its daily intake from the head of its list; when metering ends (no intake limit)
+    the port takes in everyone still listed."""
     intake = sim.lever("us_metering_intake_per_day")
     for metering in sim.metering:
-        if not np.isfinite(intake[metering.port]):
+        unlimited = not np.isfinite(intake[metering.port])
+        if unlimited and not metering.waiting:
             metering.credit = 0.0
             continue
-        metering.credit += float(intake[metering.port]) / sim.c.scale
+        metering.credit = np.inf if unlimited else metering.credit + float(intake[metering.port]) / sim.c.scale
         taken = []
         while metering.waiting and metering.credit >= 1.0:
-            agent = metering.waiting.popleft()
-            if a.state[agent] == State.AT_BORDER and a.sub[agent] == BORDER_METERING:
+            agent, attempt = metering.waiting.popleft()
+            if metering.live(sim, agent, attempt):
                 taken.append(agent)
                 metering.credit -= 1.0
         if not metering.waiting:

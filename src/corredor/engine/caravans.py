@@ -54,7 +54,9 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
 
     c = sim.c
     born = [np.zeros(0, dtype=np.int64)]
-    for number, caravan in c.caravans_by_day.get(sim.day, []):
+    for _, caravan in c.caravans_by_day.get(sim.day, []):
+        number = sim.n_caravans  # one numbering for scheduled and emergent caravans
+        sim.n_caravans += 1
         n = max(1, round(caravan.size / c.scale))
         nat = c.nationalities.index(caravan.nationality)
         start = int(np.searchsorted(c.start_nodes, c.network.index(caravan.origin)))
@@ -74,7 +76,6 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
         )
         window = sim.p.caravans.join_window_days
         sim.caravan_windows.append(Window(number, nat, family, sim.day, sim.day + window))
-        sim.n_caravans = max(sim.n_caravans, number + 1)
         sim.caravan_records.append((number, sim.day, c.start_nodes[start], n * c.scale, caravan.name or "scheduled"))
         born.append(idx)
     return np.concatenate(born)
@@ -107,12 +108,14 @@ def block(sim: Sim, idx: NDArray[np.int64]) -> None:
 def emergent(sim: Sim) -> None:
     """A crowd of waiting applicants above the threshold sets out together as a new caravan."""
     params = sim.p.caravans
+    queued = sim.agents.count_view()[:, State.ASYLUM_QUEUE, :].sum(axis=1) * sim.c.scale
     for office in sim.offices:
+        if queued[office.node] < params.emergent_threshold_persons:
+            continue
+        if sim.day - sim.emergent_last.get(office.node, -(10**9)) < params.emergent_cooldown_days:
+            continue
         waiting = office.waiting_agents(sim)
         if len(waiting) * sim.c.scale < params.emergent_threshold_persons:
-            continue
-        last = sim.emergent_last.get(office.node, -(10**9))
-        if sim.day - last < params.emergent_cooldown_days:
             continue
         sim.emergent_last[office.node] = sim.day
         leaving = waiting[sim.rng.random(len(waiting)) < params.emergent_join_share]

@@ -25,6 +25,7 @@ SMUGGLED = MODES.index("smuggled")
 def run(sim: Sim) -> NDArray[np.int64]:
     """Create today's new agents and start their journeys; returns their indices."""
     c = sim.c
+    born = [caravans.launch_scheduled(sim)]
     counts = sim.rng.poisson(c.departure_rate[sim.day] / c.scale)
     origin_start = np.repeat(c.origin_start, counts)
     nat = np.repeat(c.origin_nat, counts)
@@ -33,13 +34,11 @@ def run(sim: Sim) -> NDArray[np.int64]:
         start = int(np.searchsorted(c.start_nodes, c.network.index(cohort.origin)))
         origin_start = np.concatenate([origin_start, np.full(n, start)])
         nat = np.concatenate([nat, np.full(n, c.nationalities.index(cohort.nationality))])
-    born = [np.zeros(0, dtype=np.int64)]
     if len(nat):
         idx = sim.agents.add(len(nat), nat, origin_start, c.start_nodes[origin_start], State.WAITING_ORIGIN)
         sim.log("departure", idx)
         start_journeys(sim, idx, sim.day + sim.rng.random(len(idx)))
         born.append(idx)
-    born.append(caravans.launch_scheduled(sim))
     return np.concatenate(born)
 
 

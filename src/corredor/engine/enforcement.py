@@ -21,7 +21,7 @@ from corredor.parameters import MODES
 if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
-SMUGGLED = MODES.index("smuggled")
+SMUGGLED, CARAVAN, ALONE = (MODES.index(m) for m in ("smuggled", "caravan", "alone"))
 
 
 def check(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -44,6 +44,7 @@ def check(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[
     detained, t_det = who[~offered], when[~offered]
     sim.log("apprehension_mx", detained)
     a.caravan[detained] = -1
+    a.mode[detained] = np.where(a.mode[detained] == CARAVAN, ALONE, a.mode[detained])
     a.move(detained, State.DETAINED_MX)
     a.t_next[detained] = t_det + sim.rng.exponential(en.detention_days, len(detained))
     return caught
@@ -53,6 +54,7 @@ def send_home(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], reattemp
     """Back at the origin: wait and try again, or stay home for good."""
     a = sim.agents
     again = sim.rng.random(len(idx)) < reattempt_probability
+    a.origin[idx] = sim.c.home_start[a.origin[idx], a.nat[idx]]
     home = sim.c.start_nodes[a.origin[idx]]
     a.move(idx[again], State.WAITING_ORIGIN, home[again])
     a.t_next[idx[again]] = t[again] + sim.rng.exponential(sim.p.enforcement.reattempt_delay_days, int(again.sum()))

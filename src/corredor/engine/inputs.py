@@ -44,6 +44,7 @@ class Compiled:
     start_nodes: NDArray[np.int64]  # nodes with route options (origins, caravan and cohort starts)
     origin_start: NDArray[np.int64]  # for each [[origins]] entry, its index into start_nodes
     origin_nat: NDArray[np.int64]
+    home_start: NDArray[np.int64]  # (start, nationality) -> start index people are sent back to
     departure_rate: FloatArray  # persons/day, shape (days, n_origins)
     levers: dict[str, FloatArray]  # scalar levers (days,), node levers (days, nodes), nationality (days, nats)
     office_of_node: NDArray[np.int64]  # -1 where no COMAR office can exist
@@ -52,7 +53,6 @@ class Compiled:
     detection_factor: FloatArray  # per node: 0 outside Mexico
     is_shelter: NDArray[np.bool_]
     is_entry: NDArray[np.bool_]  # Mexican side of a southern crossing
-    working_day: NDArray[np.bool_]
     tables: ParameterTables
     step_km: FloatArray  # routes.step_km flattened (index route * routes.width + step)
     step_family: NDArray[np.int8]
@@ -181,6 +181,20 @@ def _route_choice(
     return table, cum
 
 
+def _home_starts(scenario: Scenario, network: Network, starts: list[int], nats: tuple[str, ...]) -> NDArray[np.int64]:
+    """Where deportees and removed people return: their start node, unless it is in Mexico (a caravan or cohort
+    that set out from Tapachula, say); then the largest origin of their nationality."""
+    mexican = network.in_mexico()
+    home = np.tile(np.arange(len(starts), dtype=np.int64)[:, None], (1, len(nats)))
+    for k, nat in enumerate(nats):
+        mine = [o for o in scenario.origins if o.nationality == nat]
+        main = starts.index(network.index(max(mine, key=lambda o: o.share).node)) if mine else None
+        for s, node in enumerate(starts):
+            if mexican[node] and main is not None:
+                home[s, k] = main
+    return home
+
+
 def compile_scenario(scenario: Scenario, network: Network | None = None) -> Compiled:
     network = network or scenario.load_network()
     start = scenario.period.start
@@ -233,6 +247,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         start_nodes=start_nodes,
         origin_start=np.array([starts.index(network.index(o.node)) for o in scenario.origins], dtype=np.int64),
         origin_nat=np.array([nats.index(o.nationality) for o in scenario.origins], dtype=np.int64),
+        home_start=_home_starts(scenario, network, starts, nats),
         departure_rate=_departure_rates(scenario, nats, dates, levers),
         levers=levers,
         office_of_node=office_of_node,
@@ -241,7 +256,6 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         detection_factor=detection,
         is_shelter=(kinds == "shelter_hub"),
         is_entry=mexican & (kinds == "border_crossing_south"),
-        working_day=np.is_busday(dates),
         tables=tables,
         step_km=routes.step_km.ravel(),
         step_family=routes.step_family.ravel(),

@@ -76,6 +76,7 @@ class Sim:
     metering: list[border.MeteringList] = field(default_factory=list)
     caravan_windows: list[caravans.Window] = field(default_factory=list)
     quota_used: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    quota_rounding: dict[tuple[str, int, int], float] = field(default_factory=dict)
     emergent_last: dict[int, int] = field(default_factory=dict)
     n_caravans: int = 0
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)

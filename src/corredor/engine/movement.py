@@ -104,7 +104,7 @@ def shelter(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArra
     order = np.argsort(hub_nodes, kind="stable")
     sorted_nodes = hub_nodes[order]
     first = np.searchsorted(sorted_nodes, sorted_nodes, side="left")
-    rank = np.arange(len(sorted_nodes)) - first  # arrival order within each hub
+    rank = np.arange(len(sorted_nodes)) - first  # beds go to arrivals in agent order within each hub
     free = np.floor(capacity[sorted_nodes] / sim.c.scale) - occupied[sorted_nodes]
     granted = hub_positions[order[rank < free]]
     refused = hub_positions[order[rank >= free]]

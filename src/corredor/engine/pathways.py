@@ -35,17 +35,18 @@ def _allocate(sim: Sim, lever: str, candidates: NDArray[np.int64]) -> NDArray[np
     chosen = []
     for k in np.unique(nat).tolist():
         key = (lever, k, year)
-        available = quota[k] / sim.c.scale - sim.quota_used.get(key, 0.0)
-        n = int(max(available, 0.0) + sim.rng.random())  # fractional places rounded at random
+        if key not in sim.quota_rounding:
+            sim.quota_rounding[key] = float(sim.rng.random())  # the year's fractional place, rounded at random once
+        n = int(max(quota[k] / sim.c.scale + sim.quota_rounding[key] - sim.quota_used.get(key, 0.0), 0.0))
         mine = candidates[nat == k][:n]
         sim.quota_used[key] = sim.quota_used.get(key, 0.0) + len(mine)
         chosen.append(mine)
     return np.concatenate(chosen) if chosen else candidates[:0]
 
 
-def _settle_or_travel(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
+def _settle_or_travel(sim: Sim, idx: NDArray[np.int64], settle_share: float) -> NDArray[np.bool_]:
     """Card holders: some stay in Mexico; the rest travel legally. Returns the mask of travellers."""
-    stay = sim.rng.random(len(idx)) < sim.p.pathways.mx_card_settle_share
+    stay = sim.rng.random(len(idx)) < settle_share
     sim.agents.move(idx[stay], State.LEGAL_MX)
     sim.agents.mode[idx[~stay]] = LEGAL
     return ~stay
@@ -76,7 +77,7 @@ def humanitarian_cards(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64])
     if len(given):
         sim.log("humanitarian_card_mx", given)
         sim.agents.caravan[given] = -1
-        travels = _settle_or_travel(sim, given, t)
+        travels = _settle_or_travel(sim, given, sim.p.pathways.mx_card_settle_share)
         stopped[np.isin(idx, given[~travels])] = True
     return stopped
 
@@ -85,5 +86,5 @@ def regularise(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None
     """Risk-managed enforcement: intercepted low-risk people get papers instead of detention."""
     sim.log("regularised_mx", idx)
     sim.agents.caravan[idx] = -1
-    travels = _settle_or_travel(sim, idx, t)
+    travels = _settle_or_travel(sim, idx, sim.p.enforcement.card_settle_share)
     movement.continue_journey(sim, idx[travels], t[travels])

@@ -199,6 +199,7 @@ class CaseRegister:
 
     def __init__(self) -> None:
         self.n = 0
+        self.agent = np.zeros(1024, dtype=np.int64)
         self.office = np.zeros(1024, dtype=np.int32)
         self.nat = np.zeros(1024, dtype=np.int16)
         self.applied = np.zeros(1024)
@@ -206,11 +207,11 @@ class CaseRegister:
         self.closed = np.full(1024, np.nan)
         self.outcome = np.zeros(1024, dtype=np.int8)
 
-    def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64]) -> IntArray:
+    def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64], agent: IntArray) -> IntArray:
         n = len(office)
         if self.n + n > len(self.office):
             size = max(2 * len(self.office), self.n + n)
-            for name in ("office", "nat", "applied", "started", "closed", "outcome"):
+            for name in ("agent", "office", "nat", "applied", "started", "closed", "outcome"):
                 old = getattr(self, name)
                 fill = np.nan if name in ("started", "closed") else 0
                 grown = np.full(size, fill, dtype=old.dtype)
@@ -218,6 +219,7 @@ class CaseRegister:
                 setattr(self, name, grown)
         idx = np.arange(self.n, self.n + n, dtype=np.int64)
         self.n += n
+        self.agent[idx] = agent
         self.office[idx] = office
         self.nat[idx] = nat
         self.applied[idx] = time
