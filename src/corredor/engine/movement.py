@@ -69,7 +69,7 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
     dead = idx[died]
     a.move(dead, State.DEAD)
     alive = ~died
-    idx, t, node, delay = idx[alive], t[alive] + delay[alive], node[alive], delay[alive]
+    idx, t, node = idx[alive], t[alive] + delay[alive], node[alive]
     caravans.disperse(sim, idx, km[alive] / c.tables.speed_by_mode[a.mode[idx]])
 
     entry = c.is_entry[node]

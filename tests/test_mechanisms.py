@@ -1,0 +1,63 @@
+"""Mechanisms of single sub-models on real runs: metering lists, caravans, risk-managed enforcement, departures."""
+
+from __future__ import annotations
+
+from corredor import Results, simulate
+from corredor.engine.state import State
+from tests.conftest import event_total, make_scenario
+
+
+def _waiting_at_border(results: Results) -> float:
+    """Mean persons in northern border cities while metering is on (May-August 2018)."""
+    return float(results.persons_by_state().loc["2018-05-01":"2018-08-31", "at_border"].mean())
+
+
+def test_metering_builds_waiting_lists_that_empty_when_it_ends():
+    metering = [{"date": "2018-04-01", "until": "2018-08-31", "lever": "us_metering_intake_per_day", "value": 5.0}]
+    period = {"start": "2018-01-01", "end": "2018-10-31", "scale": 10, "keep_baseline_timeline": False}
+    plain = make_scenario(**period)
+    metered = make_scenario(**period, policy=metering)
+    with_lists = simulate(metered, seed=5)
+    assert _waiting_at_border(with_lists) > 1.2 * _waiting_at_border(simulate(plain, seed=5))
+    # After metering ends every listed person is taken in: nobody is left on a list.
+    sim_state = with_lists.persons_by_state()
+    assert sim_state.loc["2018-10-31", "at_border"] < sim_state.loc["2018-08-31", "at_border"]
+
+
+def test_caravans_have_distinct_numbers_and_grow_from_joiners():
+    caravans = [{"date": "2018-10-13", "origin": "san_pedro_sula", "size": 1000.0, "nationality": "HND"}]
+    parameters = {"caravans": {"emergent_threshold_persons": 50.0, "emergent_cooldown_days": 30}}
+    scenario = make_scenario(start="2018-09-01", end="2018-12-31", scale=5, caravans=caravans, parameters=parameters)
+    results = simulate(scenario, seed=2)
+    table = results.to_pandas()["caravans"]
+    assert table["caravan"].is_unique
+    assert "emergent" in set(table["name"])
+    joined = event_total(results, "caravan_join", nationality="HND")
+    assert joined > 1000  # people setting out while the caravan forms join it
+
+
+def test_risk_managed_enforcement_cuts_smuggling_and_detention():
+    def posture(intensity: float, targeting: float):
+        policy = [
+            {"date": "2016-01-01", "lever": "mx_enforcement_intensity", "value": intensity},
+            {"date": "2016-01-01", "lever": "mx_risk_targeting", "value": targeting},
+        ]
+        return make_scenario(start="2016-01-01", end="2016-09-30", scale=25, policy=policy)
+
+    blanket = simulate(posture(1.8, 0.0), seed=3)
+    managed = simulate(posture(1.0, 0.8), seed=3)
+
+    def share(results: Results) -> float:
+        return event_total(results, "journey_start", mode="smuggled") / event_total(results, "journey_start")
+
+    assert share(managed) < share(blanket) - 0.05
+    assert event_total(managed, "apprehension_mx") < 0.7 * event_total(blanket, "apprehension_mx")
+    assert event_total(managed, "regularised_mx") > 0
+    assert event_total(blanket, "regularised_mx") == 0
+
+
+def test_nobody_waits_in_a_state_without_a_next_event():
+    results = simulate(make_scenario(start="2018-01-01", end="2018-12-31", scale=20), seed=9)
+    final = results.daily[-1].sum(axis=(0, 2))
+    assert final[State.EN_ROUTE] > 0  # people are still travelling at the end, as they should
+    assert results.entered()[-1] == final.sum() * results.scale
