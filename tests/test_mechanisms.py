@@ -61,3 +61,36 @@ def test_nobody_waits_in_a_state_without_a_next_event():
     final = results.daily[-1].sum(axis=(0, 2))
     assert final[State.EN_ROUTE] > 0  # people are still travelling at the end, as they should
     assert results.entered()[-1] == final.sum() * results.scale
+
+
+def _most_in_service(cases, office: str) -> int:
+    mine = cases[(cases["office"] == office) & cases["started_day"].notna()]
+    changes = sorted(
+        [(t, 1) for t in mine["started_day"]] + [(t, -1) for t in mine["closed_day"].dropna()],
+        key=lambda change: (change[0], change[1]),
+    )
+    busy = most = 0
+    for _, step in changes:
+        busy += step
+        most = max(most, busy)
+    return most
+
+
+def test_a_dip_in_caseworkers_never_leaves_more_cases_in_service_than_caseworkers():
+    policy = [
+        {"date": "2018-01-01", "lever": "comar_caseworkers", "target": "tapachula", "value": 5.0},
+        {"date": "2018-03-01", "until": "2018-03-01", "lever": "comar_caseworkers", "target": "tapachula", "value": 0},
+    ]
+    results = simulate(make_scenario(start="2018-01-01", end="2018-05-31", scale=5, policy=policy), seed=4)
+    assert _most_in_service(results.to_pandas()["asylum_cases"], "tapachula") <= 5
+
+
+def test_departure_time_events_carry_the_mode_of_the_journey():
+    caravans = [{"date": "2018-10-13", "origin": "san_pedro_sula", "size": 1000.0, "nationality": "HND"}]
+    results = simulate(make_scenario(start="2018-10-01", end="2018-11-15", scale=10, caravans=caravans), seed=1)
+    events = results.to_pandas()["events"]
+    for name in ("caravan_departure", "caravan_join"):
+        modes = set(events.loc[events["event"] == name, "mode"].astype(str))
+        assert modes == {"caravan"}, (name, modes)
+    departures = events[events["event"] == "departure"].groupby("mode", observed=True)["value"].sum()
+    assert departures.get("smuggled", 0) > 0

@@ -282,7 +282,7 @@ def _check_against_network(scenario: Scenario, network: Network) -> list[tuple[s
             problems.append(
                 (f"origins[{i}].nationality", f"{origin.nationality!r} -> not defined under [nationalities]")
             )
-    for nat in nationalities:
+    for nat in scenario.nationalities:
         if not any(o.nationality == nat for o in scenario.origins):
             problems.append((f"nationalities.{nat}", "no origin uses this nationality; add an [[origins]] entry"))
     for name in scenario.drivers:

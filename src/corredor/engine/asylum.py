@@ -36,6 +36,21 @@ class Office:
     node: int
     waiting: list[tuple[float, int, int]] = field(default_factory=list)  # heap of (applied time, case, agent)
     free_at: list[float] = field(default_factory=list)  # heap, one entry per caseworker
+    retired: list[float] = field(default_factory=list)  # heap: when caseworkers taken off while busy become free
+
+    def staff(self, servers: int, day: float) -> None:
+        """Set the number of caseworkers. One taken off while deciding a case finishes it; brought back, she is
+        free only when that case is done."""
+        while len(self.free_at) > servers:
+            busiest = max(self.free_at)
+            self.free_at.remove(busiest)
+            heapq.heapify(self.free_at)
+            if busiest > day:
+                heapq.heappush(self.retired, busiest)
+        while len(self.free_at) < servers:
+            while self.retired and self.retired[0] <= day:
+                heapq.heappop(self.retired)
+            heapq.heappush(self.free_at, heapq.heappop(self.retired) if self.retired else day)
 
     @staticmethod
     def live(sim: Sim, case: int, agent: int) -> bool:
@@ -127,12 +142,7 @@ def serve(sim: Sim) -> None:
     mean_service = sim.c.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12)
     staff = sim.lever("comar_caseworkers")
     for office in sim.offices:
-        servers = round(float(staff[office.node]))
-        while len(office.free_at) < servers:
-            heapq.heappush(office.free_at, float(sim.day))
-        while len(office.free_at) > servers:
-            office.free_at.remove(max(office.free_at))
-            heapq.heapify(office.free_at)
+        office.staff(int(np.floor(float(staff[office.node]) + 0.5)), float(sim.day))
         while office.waiting and office.free_at and office.free_at[0] < day_end:
             arrival, case, agent = office.waiting[0]
             if not office.live(sim, case, agent):

@@ -123,7 +123,7 @@ def _process(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], release_s
     sim.log("mpp_return", idx[to_mpp])
     a.move(idx[to_mpp], State.AT_BORDER)
     a.sub[idx[to_mpp]] = BORDER_MPP
-    a.t_next[idx[to_mpp]] = t[to_mpp] + bp.mpp_wait_days
+    a.t_next[idx[to_mpp]] = np.maximum(t[to_mpp] + bp.mpp_wait_days, sim.day + 1.0)
     sim.log("title42_expulsion", idx[expelled])
     a.move(idx[expelled], State.AT_BORDER)
     a.sub[idx[expelled]] = BORDER_EXPELLED
@@ -161,4 +161,4 @@ def serve_metering(sim: Sim) -> None:
             metering.credit = min(metering.credit, 1.0)
         if taken:
             idx = np.array(taken, dtype=np.int64)
-            present_at_port(sim, idx, np.full(len(idx), sim.day + 0.5))
+            present_at_port(sim, idx, np.full(len(idx), sim.day + 0.999))  # taken in at the end of the day

@@ -57,13 +57,14 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
     for _, caravan in c.caravans_by_day.get(sim.day, []):
         number = sim.n_caravans  # one numbering for scheduled and emergent caravans
         sim.n_caravans += 1
-        n = max(1, round(caravan.size / c.scale))
+        n = int(np.floor(caravan.size / c.scale + sim.rng.random()))  # persons -> agents, rounded at random
         nat = c.nationalities.index(caravan.nationality)
         start = int(np.searchsorted(c.start_nodes, c.network.index(caravan.origin)))
         family = FAMILY_FILTERS.index(caravan.route_family) if caravan.route_family in FAMILY_FILTERS else 0
         idx = sim.agents.add(
             n, np.full(n, nat), np.full(n, start), np.full(n, c.start_nodes[start]), State.WAITING_ORIGIN
         )
+        sim.agents.mode[idx] = CARAVAN
         sim.log("departure", idx)
         sim.log("caravan_departure", idx)
         start_journeys(
@@ -123,7 +124,7 @@ def emergent(sim: Sim) -> None:
             continue
         number = sim.n_caravans
         sim.n_caravans += 1
-        t = np.full(len(leaving), sim.day + 0.99)
+        t = np.maximum(sim.day + 0.99, sim.cases.applied[sim.agents.case[leaving]])
         sim.cases.close(sim.agents.case[leaving], t, "abandoned")
         sim.log("asylum_abandoned", leaving)
         sim.agents.mode[leaving] = CARAVAN

@@ -52,7 +52,6 @@ def choose_modes(sim: Sim, idx: NDArray[np.int64]) -> tuple[NDArray[np.int64], N
     joins = mode == CARAVAN
     family_filter = np.where(joins, window_family[nat], 0).astype(np.int64)
     sim.agents.caravan[idx[joins]] = window_id[nat[joins]]
-    sim.log("caravan_join", idx[joins])
     return mode, family_filter
 
 

@@ -30,14 +30,14 @@ def run(sim: Sim) -> NDArray[np.int64]:
     origin_start = np.repeat(c.origin_start, counts)
     nat = np.repeat(c.origin_nat, counts)
     for cohort in c.cohorts_by_day.get(sim.day, []):
-        n = round(cohort.persons / c.scale)
+        n = int(np.floor(cohort.persons / c.scale + sim.rng.random()))  # persons -> agents, rounded at random
         start = int(np.searchsorted(c.start_nodes, c.network.index(cohort.origin)))
         origin_start = np.concatenate([origin_start, np.full(n, start)])
         nat = np.concatenate([nat, np.full(n, c.nationalities.index(cohort.nationality))])
     if len(nat):
         idx = sim.agents.add(len(nat), nat, origin_start, c.start_nodes[origin_start], State.WAITING_ORIGIN)
-        sim.log("departure", idx)
         start_journeys(sim, idx, sim.day + sim.rng.random(len(idx)))
+        sim.log("departure", idx)  # after the journey starts, so the event carries the chosen mode
         born.append(idx)
     return np.concatenate(born)
 
@@ -45,8 +45,8 @@ def run(sim: Sim) -> NDArray[np.int64]:
 def restart(sim: Sim, idx: NDArray[np.int64]) -> None:
     """People waiting at home set out again."""
     sim.agents.attempts[idx] += 1
-    sim.log("reattempt", idx)
     start_journeys(sim, idx, sim.agents.t_next[idx].copy())
+    sim.log("reattempt", idx)
 
 
 def start_journeys(
@@ -70,8 +70,10 @@ def start_journeys(
     irregular = ~legal
     chosen_mode = np.full(len(left), pathways.LEGAL, dtype=np.int64)
     chosen_filter = np.zeros(len(left), dtype=np.int64)
+    joiners = np.zeros(0, dtype=np.int64)
     if mode is None or family_filter is None:
         chosen_mode[irregular], chosen_filter[irregular] = choice.choose_modes(sim, left[irregular])
+        joiners = left[irregular][chosen_mode[irregular] == choice.CARAVAN]
     else:
         keep = np.isin(idx, left)
         chosen_mode[irregular] = mode[keep][irregular]
@@ -79,6 +81,7 @@ def start_journeys(
         a.caravan[left[irregular]] = caravan_id
     mode, family_filter = chosen_mode, chosen_filter
     a.mode[left] = mode
+    sim.log("caravan_join", joiners)
     a.route[left] = choice.choose_routes(sim, a.origin[left], family_filter, mode)
     a.step[left] = 0
     a.move(left, State.EN_ROUTE, sim.c.start_nodes[a.origin[left]])

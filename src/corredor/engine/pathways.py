@@ -58,9 +58,11 @@ def divert_at_departure(
     """Allocate work visas. Returns the agents who still travel, their times, and which of them travel legally."""
     willing = idx[sim.rng.random(len(idx)) < sim.p.choice.legal_take_up]
     to_us = _allocate(sim, "us_work_visa_quota", willing)
+    sim.agents.mode[to_us] = LEGAL
     sim.agents.move(to_us, State.LEGAL_US)
     sim.log("legal_pathway_us", to_us)
     to_mx = _allocate(sim, "mx_work_visa_quota", np.setdiff1d(willing, to_us, assume_unique=True))
+    sim.agents.mode[to_mx] = LEGAL
     sim.log("legal_pathway_mx", to_mx)
     stay = sim.rng.random(len(to_mx)) < sim.p.pathways.mx_card_settle_share
     sim.agents.move(to_mx[stay], State.LEGAL_MX)
