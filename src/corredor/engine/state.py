@@ -43,6 +43,15 @@ BORDER_DECIDING, BORDER_METERING, BORDER_MPP, BORDER_EXPELLED = 0, 1, 2, 3
 NEVER = np.inf
 
 
+def _allocate(owner: object, fields: dict[str, tuple[type, float]], capacity: int, used: int = 0) -> None:
+    """Give `owner` one array per field of length `capacity`, keeping the first `used` entries it already had."""
+    for name, (dtype, fill) in fields.items():
+        grown: NDArray[Any] = np.full(capacity, fill, dtype=dtype)
+        if used:
+            grown[:used] = getattr(owner, name)[:used]
+        setattr(owner, name, grown)
+
+
 class Agents:
     """Agent attributes as parallel arrays that grow by doubling; `count` agents are in use."""
 
@@ -70,8 +79,7 @@ class Agents:
         self.n_nodes = n_nodes
         self.n_nats = n_nats
         self.counts = np.zeros(n_nodes * N_STATES * n_nats, dtype=np.int64)
-        for name, (dtype, fill) in self.FIELDS.items():
-            setattr(self, name, np.full(capacity, fill, dtype=dtype))
+        _allocate(self, self.FIELDS, capacity)
         # Declared for type checkers; set by the loop above.
         self.nat: NDArray[np.int16]
         self.origin: NDArray[np.int32]
@@ -100,12 +108,7 @@ class Agents:
     def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
         """Create n agents in `state` at `node`; returns their indices."""
         if self.count + n > self.capacity:
-            new_capacity = max(2 * self.capacity, self.count + n)
-            for name, (dtype, fill) in self.FIELDS.items():
-                old = getattr(self, name)
-                grown: NDArray[Any] = np.full(new_capacity, fill, dtype=dtype)
-                grown[: self.count] = old[: self.count]
-                setattr(self, name, grown)
+            _allocate(self, self.FIELDS, max(2 * self.capacity, self.count + n), self.count)
         idx = np.arange(self.count, self.count + n, dtype=np.int64)
         self.count += n
         self.nat[idx] = nat
@@ -196,27 +199,31 @@ class CaseRegister:
     """Asylum applications: one row per application, filled in when the file closes."""
 
     OUTCOMES = ("pending", "recognised", "rejected", "abandoned")
+    FIELDS: ClassVar[dict[str, tuple[type, float]]] = {
+        "agent": (np.int64, 0),
+        "office": (np.int32, 0),  # index into the compiled office nodes
+        "nat": (np.int16, 0),
+        "applied": (np.float64, 0.0),  # times in days since the start of the run
+        "started": (np.float64, np.nan),
+        "closed": (np.float64, np.nan),
+        "outcome": (np.int8, 0),  # index into OUTCOMES
+    }
 
     def __init__(self) -> None:
         self.n = 0
-        self.agent = np.zeros(1024, dtype=np.int64)
-        self.office = np.zeros(1024, dtype=np.int32)
-        self.nat = np.zeros(1024, dtype=np.int16)
-        self.applied = np.zeros(1024)
-        self.started = np.full(1024, np.nan)
-        self.closed = np.full(1024, np.nan)
-        self.outcome = np.zeros(1024, dtype=np.int8)
+        _allocate(self, self.FIELDS, 1024)
+        self.agent: NDArray[np.int64]
+        self.office: NDArray[np.int32]
+        self.nat: NDArray[np.int16]
+        self.applied: NDArray[np.float64]
+        self.started: NDArray[np.float64]
+        self.closed: NDArray[np.float64]
+        self.outcome: NDArray[np.int8]
 
     def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64], agent: IntArray) -> IntArray:
         n = len(office)
         if self.n + n > len(self.office):
-            size = max(2 * len(self.office), self.n + n)
-            for name in ("agent", "office", "nat", "applied", "started", "closed", "outcome"):
-                old = getattr(self, name)
-                fill = np.nan if name in ("started", "closed") else 0
-                grown = np.full(size, fill, dtype=old.dtype)
-                grown[: self.n] = old[: self.n]
-                setattr(self, name, grown)
+            _allocate(self, self.FIELDS, max(2 * len(self.office), self.n + n), self.n)
         idx = np.arange(self.n, self.n + n, dtype=np.int64)
         self.n += n
         self.agent[idx] = agent
