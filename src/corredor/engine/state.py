@@ -116,14 +116,13 @@ class Agents:
         self.node[idx] = node
         self.state[idx] = state
         self.cell[idx] = self._cells(idx)
-        self.counts += np.bincount(self.cell[idx], minlength=len(self.counts))
+        np.add.at(self.counts, self.cell[idx], 1)
         return idx
 
     def move(self, idx: IntArray, state: State | int, node: IntArray | int | None = None) -> None:
         """Put agents `idx` into `state` (and at `node`), keeping the counts in step."""
         if len(idx) == 0:
             return
-        size = len(self.counts)
         old = self.cell[idx]
         if node is None:
             new = old + (int(state) - self.state[idx].astype(np.int64)) * self.n_nats
@@ -132,8 +131,8 @@ class Agents:
             new = (self.node[idx].astype(np.int64) * N_STATES + int(state)) * self.n_nats + self.nat[idx]
         self.state[idx] = state
         self.cell[idx] = new
-        self.counts -= np.bincount(old, minlength=size)
-        self.counts += np.bincount(new, minlength=size)
+        np.subtract.at(self.counts, old, 1)
+        np.add.at(self.counts, new, 1)
 
     def count_view(self) -> NDArray[np.int64]:
         """Live counts shaped (node, state, nationality)."""
