@@ -57,31 +57,31 @@ def validate(scenario: ScenarioPath) -> None:
 
 
 def _summary_table(summary: dict[str, object]) -> Table:
-    table = Table(title=f"Yearly totals (persons or events) — {summary['scenario']}, seed {summary['seed']}")
+    table = Table(title=f"Yearly totals (persons or events): {summary['scenario']}, seed {summary['seed']}")
     yearly = summary["yearly_events"]
     assert isinstance(yearly, dict)
     rows = [
-        ("departure", "Departures (incl. caravans)"),
-        ("reattempt", "Re-attempts"),
-        ("apprehension_mx", "Apprehensions in Mexico (UPM presentados)"),
-        ("deportation_mx", "Deportations from Mexico (UPM devueltos)"),
-        ("asylum_application", "COMAR applicants"),
-        ("asylum_recognised", "Recognised in Mexico"),
-        ("apprehension_us", "US Border Patrol apprehensions"),
-        ("evasion_us", "Entered the US undetected"),
-        ("release_us", "Released into the US"),
-        ("extortion", "Extortions"),
-        ("kidnapping", "Kidnappings"),
-        ("death", "Deaths"),
-        ("fee_usd", "Smuggling fees (USD)"),
+        ("departure", "Departures", 1),
+        ("reattempt", "Re-attempts", 1),
+        ("apprehension_mx", "MX apprehensions (UPM)", 1),
+        ("deportation_mx", "MX deportations (UPM)", 1),
+        ("asylum_application", "COMAR applications", 1),
+        ("asylum_recognised", "Recognised in Mexico", 1),
+        ("apprehension_us", "US Border Patrol arrests", 1),
+        ("evasion_us", "Entered US undetected", 1),
+        ("release_us", "Released into the US", 1),
+        ("extortion", "Extortions", 1),
+        ("kidnapping", "Kidnappings", 1),
+        ("death", "Deaths", 1),
+        ("fee_usd", "Smuggling fees, USD M", 1_000_000),
     ]
     years = sorted({year for series in yearly.values() for year in series})
-    table.add_column("outcome")
+    table.add_column("outcome", no_wrap=True)
     for year in years:
-        table.add_column(year, justify="right")
-    for key, label in rows:
+        table.add_column(year, justify="right", no_wrap=True)
+    for key, label, unit in rows:
         series = yearly.get(key, {})
-        table.add_row(label, *(f"{series.get(y, 0):,.0f}" for y in years))
+        table.add_row(label, *(f"{series.get(y, 0) / unit:,.0f}" for y in years))
     return table
 
 
