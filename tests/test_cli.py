@@ -100,7 +100,7 @@ def test_summary_has_the_official_statistics(cli: tuple[Path, dict[str, Outcome]
 def test_run_prints_a_table(cli: tuple[Path, dict[str, Outcome]]):
     tmp, outcomes = cli
     outcome = ok(outcomes["run"])
-    for text in ("Yearly totals", "COMAR applicants", "US Border Patrol apprehensions", "2017", "2018"):
+    for text in ("Yearly totals", "COMAR applications", "US Border Patrol arrests", "2017", "2018"):
         assert text in outcome.stdout, text
     assert str(tmp / "loud") in outcome.stdout.replace("\n", "")
     same_seed = json.loads((tmp / "quiet" / "summary.json").read_text())
