@@ -61,7 +61,6 @@ class Compiled:
     route_table: NDArray[np.int64]  # (start, family filter, mode, j) -> route id, -1 padded
     route_cum: FloatArray  # cumulative choice probabilities, same shape
     route_cum_flat: FloatArray  # route_cum + 2 x row number, flattened: one searchsorted draws every agent
-    route_harm: FloatArray  # (route, harm kind, mode) expected events along the whole route
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
 
@@ -264,7 +263,6 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         route_table=table,
         route_cum=cum,
         route_cum_flat=(cum.reshape(-1, cum.shape[-1]) + 2.0 * np.arange(cum[..., 0].size)[:, None]).ravel(),
-        route_harm=harm,
         caravans_by_day=caravans_by_day,
         cohorts_by_day=cohorts_by_day,
     )
