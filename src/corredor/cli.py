@@ -1,4 +1,4 @@
-"""Command line (typer + rich): `corredor run`, `validate` and `info`.
+"""Command line (typer + rich): `corredor run`, `validate`, `info` and `data list` / `data show`.
 
 Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
 exits with status 2.
@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -187,6 +188,124 @@ def info(
         for entry in parameter_rows():
             table.add_row(entry["parameter"], entry["default"], entry["unit"], entry["source"])
         console.print(table)
+
+
+data_app = typer.Typer(
+    help="The observed series (to 2018) and the inputs shipped with corredor; every row names its source.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data_app, name="data")
+
+# Cells longer than this are cut (with "…") unless --full is given.
+_TEXT_LIMITS = {"unit": 45, "source": 60, "notes": 45, "description": 70, "location": 30, "caravan_id": 30}
+
+
+def _cell(value: object, column: str, full: bool) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    text = str(value)
+    limit = _TEXT_LIMITS.get(column)
+    if full or limit is None or len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def _blank(column: pd.Series) -> bool:
+    return bool(column.isna().all() or (column.dtype != "float64" and column.astype(str).str.strip().eq("").all()))
+
+
+@data_app.command("list")
+def data_list() -> None:
+    """List the shipped datasets: name, kind, rows, years covered and what they hold."""
+    from corredor.data import CUTOFF_YEAR, list_datasets
+
+    datasets = list_datasets()
+    table = Table(
+        "name",
+        "kind",
+        "rows",
+        "series",
+        "years",
+        "description",
+        title=f"corredor datasets (observed outcomes up to {CUTOFF_YEAR}; inputs all years)",
+    )
+    for row in datasets.itertuples(index=False):
+        table.add_row(
+            str(row.name),
+            str(row.kind),
+            f"{row.rows:,}",
+            str(row.series),
+            f"{row.first_year}–{row.last_year}",
+            str(row.description),
+        )
+    console.print(table)
+    console.print("Show one with [bold]corredor data show NAME[/]; every row carries its source and confidence.")
+
+
+@data_app.command("show")
+def data_show(
+    name: Annotated[
+        str,
+        typer.Argument(help="cbp, upm, comar, recalled_unverified, drivers, caravans or policy_events"),
+    ],
+    series: Annotated[
+        str | None, typer.Option("--series", help="Only this series (the lever, for policy_events)")
+    ] = None,
+    nationality: Annotated[str | None, typer.Option("--nationality", help="Only this nationality, e.g. GTM")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Only this country (the actor, for policy_events)")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Do not shorten long text (sources, notes)")] = False,
+) -> None:
+    """Print the rows of a dataset, each with its value, unit, source and confidence."""
+    from corredor.data import DATASETS, load
+
+    try:
+        frame = load(name)
+    except (ValueError, OSError) as error:
+        raise _fail(error) from None
+    label = {"series": "lever", "country": "actor"} if name == "policy_events" else {}
+    for option, wanted in (("series", series), ("nationality", nationality), ("country", country)):
+        if wanted is None:
+            continue
+        column = label.get(option, option)
+        if column not in frame.columns:
+            raise _fail(ValueError(f"--{option}: {name} has no {column} column"))
+        choices = sorted(set(frame[column]))
+        frame = frame[frame[column] == wanted]
+        if frame.empty:
+            raise _fail(ValueError(f"--{option} {wanted}: no matching rows in {name}; {column}: {', '.join(choices)}"))
+    # Identifiers with one value in every shown row go to the title, and always-blank columns are left out, so that
+    # value, unit and source keep room on narrow terminals.
+    constant = [
+        c for c in ("series", "lever", "country", "actor", "nationality") if c in frame and frame[c].nunique() == 1
+    ]
+    blank = [c for c in ("month", "end_date", "magnitude", "notes") if c in frame and _blank(frame[c])]
+    shown = [c for c in frame.columns if c not in constant and c not in blank]
+    rows = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
+    same = "".join(f", {c} {frame[c].iloc[0]}" for c in constant)
+    table = Table(title=escape(f"{name} ({DATASETS[name].file}): {rows}{same}"))
+    for column in shown:
+        numeric = column in ("year", "month", "value", "magnitude")
+        dated = column in ("date", "end_date")
+        table.add_column(
+            column,
+            justify="right" if numeric else "left",
+            no_wrap=numeric or dated,
+            overflow="fold",
+            min_width=12 if column in ("unit", "source", "description") else None,
+        )
+    for values in frame[shown].itertuples(index=False):
+        table.add_row(*(escape(_cell(v, c, full)) for v, c in zip(values, shown, strict=True)))
+    console.print(table)
+    if not full:
+        console.print(f"Long text is shortened; --full shows it all, or corredor.data.load({name!r}) in Python.")
 
 
 def parameters_markdown() -> str:
