@@ -466,9 +466,10 @@ class AsylumParameters(Strict):
         le=100,
     )
     abandonment_mean_days: float = param(
-        180.0,
+        730.0,
         "days (mean time to abandon a pending file)",
-        "assumption tuned to the 2018 snapshot: ~48% of closed files abandoned (§5, D)",
+        "assumption tuned to the 2018 snapshot: ~48% of closed files abandoned (§5, D); the 2014-18 baseline "
+        "gives ~52% at 730 days (~71% at 180)",
         "Abandonment of pending files",
         gt=0,
         le=36500,
@@ -590,9 +591,10 @@ class CaravanParameters(Strict):
         le=1,
     )
     emergent_threshold_persons: float = param(
-        5000.0,
+        20000.0,
         "persons waiting at one node",
-        "assumption: caravans formed from people stranded in Tapachula",
+        "assumption: caravans formed from people stranded in Tapachula; high enough that no office's queue "
+        "empties into caravans before 2019 (the backlog passed 48,000 in Dec 2018, §5)",
         "Crowd that starts an emergent caravan",
         gt=0,
         le=1e7,
