@@ -82,12 +82,13 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
     return np.concatenate(born)
 
 
-def disperse(sim: Sim, idx: NDArray[np.int64], days_travelled: NDArray[np.float64]) -> None:
-    """Members leave their caravan at the daily dispersal rate."""
+def disperse(sim: Sim, idx: NDArray[np.int64], km: NDArray[np.float64]) -> None:
+    """Members leave their caravan at the daily dispersal rate, over the days the edge of `km` took them."""
     members = np.flatnonzero(sim.agents.mode[idx] == CARAVAN)
     if len(members) == 0:
         return
-    chance = -np.expm1(-sim.p.caravans.dispersal_per_day * days_travelled[members])
+    days_travelled = km[members] / sim.c.tables.speed_by_mode[CARAVAN]
+    chance = -np.expm1(-sim.p.caravans.dispersal_per_day * days_travelled)
     gone = idx[members[sim.rng.random(len(members)) < chance]]
     sim.log("caravan_dispersal", gone)
     sim.agents.mode[gone] = ALONE

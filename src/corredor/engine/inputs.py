@@ -58,6 +58,7 @@ class Compiled:
     step_family: NDArray[np.int8]
     step_train: NDArray[np.bool_]
     next_node: NDArray[np.int32]  # node reached at the end of step i: routes.nodes[:, 1:] flattened
+    last_city_step: NDArray[np.bool_]  # True where step i starts at the route's last city (its next node is the port)
     route_table: NDArray[np.int64]  # (start, family filter, mode, j) -> route id, -1 padded
     route_cum: FloatArray  # cumulative choice probabilities, same shape
     route_cum_flat: FloatArray  # route_cum + 2 x row number, flattened: one searchsorted draws every agent
@@ -260,6 +261,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         step_family=routes.step_family.ravel(),
         step_train=routes.step_train.ravel(),
         next_node=np.ascontiguousarray(routes.nodes[:, 1:]).ravel(),
+        last_city_step=(np.arange(routes.width)[None, :] >= (routes.length - 2)[:, None]).ravel(),
         route_table=table,
         route_cum=cum,
         route_cum_flat=(cum.reshape(-1, cum.shape[-1]) + 2.0 * np.arange(cum[..., 0].size)[:, None]).ravel(),

@@ -22,13 +22,14 @@ if TYPE_CHECKING:
 ALONE = MODES.index("alone")
 
 
-def schedule(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
-    """Start the next edge of each agent's route at time t."""
+def schedule(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDArray[np.int64] | None = None) -> None:
+    """Start the next edge of each agent's route at time t (`flat`: route x width + step, if known)."""
     if len(idx) == 0:
         return
     a = sim.agents
     c = sim.c
-    flat = a.route[idx] * c.routes.width + a.step[idx]
+    if flat is None:
+        flat = a.route[idx].astype(np.int64) * c.routes.width + a.step[idx]
     km = c.step_km[flat]
     mode = a.mode[idx]
     speed = c.tables.speed_by_mode[mode]
@@ -41,17 +42,27 @@ def schedule(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     a.t_next[idx] = t + km / speed
 
 
-def continue_journey(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
-    """Move on from the current node: to the border sub-model at the last city, else along the next edge."""
+def continue_journey(
+    sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDArray[np.int64] | None = None
+) -> None:
+    """Move on from the current node: to the border sub-model at the last city, else along the next edge.
+
+    `flat` (route x width + step of the edge ahead) may be given by callers that already computed it."""
     if len(idx) == 0:
         return
     a = sim.agents
+    c = sim.c
     elsewhere = a.state[idx] != State.EN_ROUTE
     if elsewhere.any():
         a.move(idx[elsewhere], State.EN_ROUTE)
-    at_last_city = a.step[idx] >= sim.c.routes.length[a.route[idx]] - 2
-    border.arrive(sim, idx[at_last_city], t[at_last_city])
-    schedule(sim, idx[~at_last_city], t[~at_last_city])
+    if flat is None:
+        flat = a.route[idx].astype(np.int64) * c.routes.width + a.step[idx]
+    at_last_city = c.last_city_step[flat]
+    if at_last_city.any():
+        border.arrive(sim, idx[at_last_city], t[at_last_city])
+        onward = ~at_last_city
+        idx, t, flat = idx[onward], t[onward], flat[onward]
+    schedule(sim, idx, t, flat)
 
 
 def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
@@ -70,32 +81,42 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
     a.move(dead, State.DEAD)
     alive = ~died
     idx, t, node = idx[alive], t[alive] + delay[alive], node[alive]
-    caravans.disperse(sim, idx, km[alive] / c.tables.speed_by_mode[a.mode[idx]])
+    caravans.disperse(sim, idx, km[alive])
 
+    flat = flat[alive] + 1  # the edge ahead
     entry = c.is_entry[node]
     if entry.any():
         caravans.block(sim, idx[entry])
         stopped = pathways.humanitarian_cards(sim, idx[entry], t[entry])
         keep = np.ones(len(idx), dtype=bool)
         keep[np.flatnonzero(entry)[stopped]] = False
-        idx, t, node = idx[keep], t[keep], node[keep]
+        idx, t, node, flat = idx[keep], t[keep], node[keep], flat[keep]
 
     caught = enforcement.check(sim, idx, node, t)
-    idx, t, node = idx[~caught], t[~caught], node[~caught]
+    if caught.any():
+        idx, t, node, flat = idx[~caught], t[~caught], node[~caught], flat[~caught]
 
     applied = asylum.maybe_apply(sim, idx, node, t)
-    idx, t, node = idx[~applied], t[~applied], node[~applied]
+    if applied.any():
+        idx, t, node, flat = idx[~applied], t[~applied], node[~applied], flat[~applied]
 
-    staying = shelter(sim, idx, node, t)
-    continue_journey(sim, idx[~staying], t[~staying])
+    staying = shelter(sim, idx, node, t, flat)
+    if staying.any():
+        idx, t, flat = idx[~staying], t[~staying], flat[~staying]
+    continue_journey(sim, idx, t, flat)
 
 
-def shelter(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
+def shelter(
+    sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64], flat: NDArray[np.int64]
+) -> NDArray[np.bool_]:
     """People travelling alone stay at shelter hubs while beds are free. Returns the mask of those who stay."""
     a = sim.agents
     stays = np.zeros(len(idx), dtype=bool)
-    at_hub = sim.c.is_shelter[node] & (a.mode[idx] == ALONE) & (a.step[idx] < sim.c.routes.length[a.route[idx]] - 2)
+    at_hub = sim.c.is_shelter[node]
     if not at_hub.any() or sim.p.movement.shelter_stay_days <= 0:
+        return stays
+    at_hub &= (a.mode[idx] == ALONE) & ~sim.c.last_city_step[flat]
+    if not at_hub.any():
         return stays
     capacity = sim.lever("shelter_capacity")
     occupied = a.count_view()[:, State.SHELTER, :].sum(axis=1)
