@@ -4,7 +4,8 @@ agent_days_per_s, wall_s and peak_rss_mb.
 Each workload runs in its own child process pinned to one core, so peak memory and speed are its own.
 agent_days counts agents present in the model on each day (Flee's "agents x days"); active_agent_days counts only
 agents not yet in a final state (in the US, settled, returned home, dead). Short workloads run several times and
-report the median wall time (and min / max); every run includes compiling the scenario.
+report the median wall time of the timed runs (and min / max) after one warm-up run; every run includes compiling
+the scenario.
 
 Workloads:
   baseline       scenarios/baseline.toml, 2014-2018, 1 agent = 1 person
@@ -28,8 +29,10 @@ WORKLOADS = {
     "baseline": HERE.parent / "scenarios" / "baseline.toml",
     "flee-corridor": HERE / "flee-corridor.toml",
 }
-# Runs per workload: the median wall time is reported (this machine's timings vary by +-20% run to run).
+# Timed runs per workload, after one untimed warm-up run for the short one: the median wall time is reported, with
+# min and max (timings on these machines vary by +-20% from one minute to the next).
 REPEATS = {"baseline": 1, "flee-corridor": 5}
+WARMUP = {"baseline": 0, "flee-corridor": 1}
 
 
 def run_one(name: str) -> dict[str, object]:
@@ -41,6 +44,8 @@ def run_one(name: str) -> dict[str, object]:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     scenario = load_scenario(WORKLOADS[name])
+    for _ in range(WARMUP[name]):
+        simulate(scenario)
     walls = []
     for _ in range(REPEATS[name]):
         started = time.perf_counter()
