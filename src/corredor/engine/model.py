@@ -86,6 +86,8 @@ class Sim:
         return self.c.levers[name][self.day]
 
     def log(self, event: str, idx: NDArray[np.int64], weight: float | NDArray[np.float64] = 1.0) -> None:
+        if len(idx) == 0:
+            return
         a = self.agents
         self.events.add(event, a.node[idx], a.nat[idx], a.mode[idx], weight)
 
@@ -132,11 +134,13 @@ def step(sim: Sim) -> None:
     if len(born):
         sim.active = np.concatenate([sim.active, born])
     due = sim.active[agents.t_next[sim.active] < day_end]
-    for _ in range(MAX_CHAIN):
+    if len(due):
+        _dispatch(sim, due)
+    for _ in range(MAX_CHAIN - 1):  # later rounds: only travellers chaining edges, so no dispatch by state
+        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == State.EN_ROUTE)]
         if len(due) == 0:
             break
-        _dispatch(sim, due)
-        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == State.EN_ROUTE)]
+        movement.arrive(sim, due)
     asylum.serve(sim)
     border.serve_metering(sim)
     caravans.emergent(sim)

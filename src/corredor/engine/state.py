@@ -146,8 +146,11 @@ class EventLog:
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
+        self._size = int(np.prod(self.shape))
+        self._offset = {name: i * n_nodes for i, name in enumerate(events)}  # event code x nodes, added to the node
         self._keys: list[IntArray] = []
-        self._weights: list[float | NDArray[np.float64]] = []
+        self._scalar: list[float] = []  # weight of each chunk of keys; NaN where the chunk has one weight per key
+        self._arrays: list[tuple[int, NDArray[np.float64]]] = []  # (chunk number, weights) of weighted chunks
         self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
     def add(
@@ -158,29 +161,34 @@ class EventLog:
         mode: NDArray[np.integer],
         weight: float | NDArray[np.float64] = 1.0,
     ) -> None:
-        n = len(node)
-        if n == 0:
+        if len(node) == 0:
             return
-        _, n_nodes, n_nats, n_modes = self.shape
-        key = ((self.code[event] * n_nodes + node.astype(np.int64)) * n_nats + nat) * n_modes + mode
+        _, _, n_nats, n_modes = self.shape
+        key = ((node.astype(np.int64) + self._offset[event]) * n_nats + nat) * n_modes + mode
+        if isinstance(weight, (int, float)):
+            self._scalar.append(float(weight))
+        else:
+            self._arrays.append((len(self._keys), np.asarray(weight, dtype=np.float64)))
+            self._scalar.append(np.nan)
         self._keys.append(key)
-        self._weights.append(
-            float(weight) if isinstance(weight, (int, float)) else np.asarray(weight, dtype=np.float64)
-        )
 
     def close_day(self, day: int) -> None:
         """Sum today's counters per key (a dense bincount: the key space is small) and store the non-zero ones."""
         if not self._keys:
             return
         keys = np.concatenate(self._keys)
-        weights = np.concatenate(
-            [np.full(len(k), w) if isinstance(w, float) else w for k, w in zip(self._keys, self._weights, strict=True)]
-        )
-        totals = np.bincount(keys, weights=weights, minlength=int(np.prod(self.shape)))
+        lengths = np.fromiter((len(k) for k in self._keys), dtype=np.int64, count=len(self._keys))
+        weights = np.repeat(np.array(self._scalar), lengths)
+        if self._arrays:
+            ends = np.cumsum(lengths)
+            for chunk, w in self._arrays:
+                weights[ends[chunk] - lengths[chunk] : ends[chunk]] = w
+        totals = np.bincount(keys, weights=weights, minlength=self._size)
         present = np.flatnonzero(totals)
         self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals[present]))
         self._keys.clear()
-        self._weights.clear()
+        self._scalar.clear()
+        self._arrays.clear()
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
