@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corredor.engine import enforcement, movement
-from corredor.engine.state import State
+from corredor.engine.state import ASYLUM_QUEUE, State
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Office:
     @staticmethod
     def live(sim: Sim, case: int, agent: int) -> bool:
         a = sim.agents
-        return bool(a.case[agent] == case and a.state[agent] == State.ASYLUM_QUEUE and not a.in_service[agent])
+        return bool(a.case[agent] == case and a.state[agent] == ASYLUM_QUEUE and not a.in_service[agent])
 
     def waiting_agents(self, sim: Sim) -> NDArray[np.int64]:
         """Agents still waiting (not yet being decided), in order of application."""
@@ -63,34 +63,43 @@ class Office:
         return np.array(live, dtype=np.int64)
 
 
-def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """People passing an open office may apply. Returns the mask of applicants."""
+def maybe_apply(
+    sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]
+) -> NDArray[np.bool_] | None:
+    """People passing an open office may apply. Returns the mask of applicants, or None when nobody applies."""
     a = sim.agents
     office = sim.c.office_of_node[node]
-    at_office = office >= 0
-    applies = np.zeros(len(idx), dtype=bool)
-    if not at_office.any():
-        return applies
-    open_now = sim.lever("comar_office_open")[node] > 0
-    candidates = at_office & open_now & ~a.applied[idx] & (a.mode[idx] != LEGAL)
-    if not candidates.any():
-        return applies
-    nat = a.nat[idx]
+    at_office = np.flatnonzero(office >= 0)
+    if len(at_office) == 0:
+        return None
+    people = idx[at_office]
+    mode = a.mode[people]
+    eligible = (sim.lever("comar_office_open")[node[at_office]] > 0) & ~a.applied[people] & (mode != LEGAL)
+    candidates = at_office[eligible]
+    if len(candidates) == 0:
+        return None
+    u = sim.rng.random(len(idx))[candidates]  # one draw per arriving agent, as when every arrival was drawn for
+    nat = a.nat[idx[candidates]]
     p = sim.c.tables.asylum_propensity[nat] * sim.lever("asylum_propensity_multiplier")[nat]
-    p = np.where(a.mode[idx] == CARAVAN, p * sim.p.asylum.caravan_propensity_multiplier, p)
-    applies = candidates & (sim.rng.random(len(idx)) < p)
-    who, when = idx[applies], t[applies]
+    p = np.where(mode[eligible] == CARAVAN, p * sim.p.asylum.caravan_propensity_multiplier, p)
+    applying = candidates[u < p]
+    if len(applying) == 0:
+        return None
+    applies = np.zeros(len(idx), dtype=bool)
+    applies[applying] = True
+    nat = nat[u < p]
+    who, when = idx[applying], t[applying]
     a.applied[who] = True
     a.in_service[who] = False
-    cases = sim.cases.open(office[applies], nat[applies], when, who)
+    cases = sim.cases.open(office[applying], nat, when, who)
     a.case[who] = cases
     sim.log("asylum_application", who)
     a.mode[who] = np.where(a.mode[who] == CARAVAN, ALONE, a.mode[who])  # applying takes people out of a caravan
     a.caravan[who] = -1
-    a.move(who, State.ASYLUM_QUEUE)
+    a.move(who, ASYLUM_QUEUE)
     a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
     for time, case, agent, office_index in zip(
-        when.tolist(), cases.tolist(), who.tolist(), office[applies].tolist(), strict=True
+        when.tolist(), cases.tolist(), who.tolist(), office[applying].tolist(), strict=True
     ):
         heapq.heappush(sim.offices[office_index].waiting, (time, case, agent))
     return applies

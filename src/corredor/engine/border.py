@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corredor.engine import enforcement
-from corredor.engine.state import BORDER_DECIDING, BORDER_EXPELLED, BORDER_METERING, BORDER_MPP, State
+from corredor.engine.state import AT_BORDER, BORDER_DECIDING, BORDER_EXPELLED, BORDER_METERING, BORDER_MPP, State
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -40,9 +40,7 @@ class MeteringList:
     @staticmethod
     def live(sim: Sim, agent: int, attempt: int) -> bool:
         a = sim.agents
-        return bool(
-            a.state[agent] == State.AT_BORDER and a.sub[agent] == BORDER_METERING and a.attempts[agent] == attempt
-        )
+        return bool(a.state[agent] == AT_BORDER and a.sub[agent] == BORDER_METERING and a.attempts[agent] == attempt)
 
 
 def _port(sim: Sim, idx: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -24,22 +24,23 @@ if TYPE_CHECKING:
 SMUGGLED, CARAVAN, ALONE = (MODES.index(m) for m in ("smuggled", "caravan", "alone"))
 
 
-def check(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Apprehension on arrival at a node. Returns the mask of agents stopped (detained or regularised)."""
+def check(
+    sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64]
+) -> NDArray[np.bool_] | None:
+    """Apprehension on arrival at a node. Returns the mask of agents stopped (detained or regularised), or None."""
     a = sim.agents
     en = sim.p.enforcement
     intensity = float(sim.lever("mx_enforcement_intensity"))
     targeting = float(sim.lever("mx_risk_targeting"))
     mode = a.mode[idx]
-    mode_factor = sim.c.tables.detection_by_mode[mode]
-    smuggled = mode == SMUGGLED
-    posture = np.where(smuggled, 1.0 + en.smuggler_targeting_gain * targeting, 1.0 - 0.5 * targeting)
-    p = en.detection_per_node * sim.c.detection_factor[node] * intensity * mode_factor * posture
-    caught = sim.rng.random(len(idx)) < np.clip(p, 0.0, 1.0)
+    p = en.detection_per_node * sim.c.detection_factor[node] * intensity * sim.c.tables.detection_by_mode[mode]
+    if targeting != 0.0:  # the posture factor is exactly 1 for everyone without targeting
+        p = p * np.where(mode == SMUGGLED, 1.0 + en.smuggler_targeting_gain * targeting, 1.0 - 0.5 * targeting)
+    caught = sim.rng.random(len(idx)) < p  # u in [0, 1): the same as comparing with p clipped to [0, 1]
     if not caught.any():
-        return caught
+        return None
     who, when = idx[caught], t[caught]
-    offered = (~smuggled[caught]) & (sim.rng.random(len(who)) < targeting)
+    offered = (mode[caught] != SMUGGLED) & (sim.rng.random(len(who)) < targeting)
     pathways.regularise(sim, who[offered], when[offered])
     detained, t_det = who[~offered], when[~offered]
     sim.log("apprehension_mx", detained)

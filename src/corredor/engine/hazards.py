@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 def on_edge(
     sim: Sim, idx: NDArray[np.int64], flat_step: NDArray[np.int64], km: NDArray[np.float64]
-) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Draw harms for the edge just travelled (flat route-step index). Returns (died, extra delay in days).
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]] | tuple[None, None]:
+    """Draw harms for the edge just travelled (flat route-step index). Returns (died, extra delay in days), or
+    (None, None) when nobody was harmed.
 
     The four kinds are independent events. To keep the common case cheap, one uniform decides whether any
     happens (probability 1 - exp(-total expected)); only for those agents are the kinds drawn, sequentially from
@@ -32,15 +33,15 @@ def on_edge(
     tables = sim.c.tables
     intensity = float(sim.lever("mx_enforcement_intensity"))
     hidden = 1.0 + sim.p.hazards.hidden_route_harm * max(0.0, intensity - 1.0)
-    length = km * tables.harm_by_family[sim.c.step_family[flat_step]] * (hidden / 1000)
-    mode, train = a.mode[idx], a.on_train[idx].astype(np.int64)
-    p_any = -np.expm1(-length * tables.harm_rate_total.ravel()[mode * 2 + train])
+    length = sim.c.step_harm_km[flat_step] * (hidden / 1000)  # km x family multiplier, precomputed per step
+    mode, train = a.mode[idx], a.on_train[idx]
+    p_any = -np.expm1(-length * tables.harm_rate_total.reshape(-1)[mode * 2 + train])
     struck = np.flatnonzero(sim.rng.random(len(idx)) < p_any)
+    if len(struck) == 0:
+        return None, None
     died = np.zeros(len(idx), dtype=bool)
     delay = np.zeros(len(idx))
-    if len(struck) == 0:
-        return died, delay
-    expected = length[struck, None] * tables.harm_rate[mode[struck], train[struck]]  # (n, kinds)
+    expected = length[struck, None] * tables.harm_rate[mode[struck], train[struck].astype(np.int64)]  # (n, kinds)
     p = -np.expm1(-expected)
     remaining = -np.expm1(-np.cumsum(expected[:, ::-1], axis=1)[:, ::-1])  # P(at least one of kinds k..)
     hit = np.zeros(expected.shape, dtype=bool)

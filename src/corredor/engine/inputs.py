@@ -56,6 +56,7 @@ class Compiled:
     tables: ParameterTables
     step_km: FloatArray  # routes.step_km flattened (index route * routes.width + step)
     step_family: NDArray[np.int8]
+    step_harm_km: FloatArray  # step_km x the route family's harm multiplier (hazards), same index
     step_train: NDArray[np.bool_]
     next_node: NDArray[np.int32]  # node reached at the end of step i: routes.nodes[:, 1:] flattened
     last_city_step: NDArray[np.bool_]  # True where step i starts at the route's last city (its next node is the port)
@@ -259,6 +260,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         tables=tables,
         step_km=routes.step_km.ravel(),
         step_family=routes.step_family.ravel(),
+        step_harm_km=routes.step_km.ravel() * tables.harm_by_family[routes.step_family.ravel()],
         step_train=routes.step_train.ravel(),
         next_node=np.ascontiguousarray(routes.nodes[:, 1:]).ravel(),
         last_city_step=(np.arange(routes.width)[None, :] >= (routes.length - 2)[:, None]).ravel(),

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from corredor.engine import asylum, border, caravans, departures, enforcement, movement
 from corredor.engine.inputs import Compiled
-from corredor.engine.state import ABSORBING, N_STATES, Agents, CaseRegister, EventLog, State
+from corredor.engine.state import ABSORBING, EN_ROUTE, N_STATES, Agents, CaseRegister, EventLog, State
 from corredor.parameters import MODES, Parameters
 
 EVENTS = (
@@ -137,7 +137,7 @@ def step(sim: Sim) -> None:
     if len(due):
         _dispatch(sim, due)
     for _ in range(MAX_CHAIN - 1):  # later rounds: only travellers chaining edges, so no dispatch by state
-        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == State.EN_ROUTE)]
+        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == EN_ROUTE)]
         if len(due) == 0:
             break
         movement.arrive(sim, due)

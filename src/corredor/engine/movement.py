@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corredor.engine import asylum, border, caravans, enforcement, hazards, pathways
-from corredor.engine.state import State
+from corredor.engine.state import DEAD, EN_ROUTE, SHELTER
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -51,12 +51,19 @@ def continue_journey(
     if len(idx) == 0:
         return
     a = sim.agents
-    c = sim.c
-    elsewhere = a.state[idx] != State.EN_ROUTE
+    elsewhere = a.state[idx] != EN_ROUTE
     if elsewhere.any():
-        a.move(idx[elsewhere], State.EN_ROUTE)
+        a.move(idx[elsewhere], EN_ROUTE)
+    _onward(sim, idx, t, flat)
+
+
+def _onward(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDArray[np.int64] | None) -> None:
+    """`continue_journey` for agents already EN_ROUTE."""
+    if len(idx) == 0:
+        return
+    c = sim.c
     if flat is None:
-        flat = a.route[idx].astype(np.int64) * c.routes.width + a.step[idx]
+        flat = sim.agents.route[idx].astype(np.int64) * c.routes.width + sim.agents.step[idx]
     at_last_city = c.last_city_step[flat]
     if at_last_city.any():
         border.arrive(sim, idx[at_last_city], t[at_last_city])
@@ -69,58 +76,65 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
     """Agents reach the end of their current edge."""
     a = sim.agents
     c = sim.c
-    t = a.t_next[idx].copy()
+    t = a.t_next[idx]
     flat = a.route[idx].astype(np.int64) * c.routes.width + a.step[idx]
     km = c.step_km[flat]
     sim.log("km_travelled", idx, km)
     died, delay = hazards.on_edge(sim, idx, flat, km)
     a.step[idx] += 1
     node = c.next_node[flat]
-    a.move(idx, State.EN_ROUTE, node)
-    dead = idx[died]
-    a.move(dead, State.DEAD)
-    alive = ~died
-    idx, t, node = idx[alive], t[alive] + delay[alive], node[alive]
-    caravans.disperse(sim, idx, km[alive])
+    a.move(idx, EN_ROUTE, node)
+    flat += 1  # the edge ahead
+    if died is not None and delay is not None:
+        if died.any():
+            a.move(idx[died], DEAD)
+            alive = ~died
+            idx, t, node, km, flat, delay = idx[alive], t[alive], node[alive], km[alive], flat[alive], delay[alive]
+        t = t + delay
+    if sim.n_caravans:  # no caravan members before the first caravan
+        caravans.disperse(sim, idx, km)
 
-    flat = flat[alive] + 1  # the edge ahead
     entry = c.is_entry[node]
     if entry.any():
-        caravans.block(sim, idx[entry])
+        if sim.n_caravans:
+            caravans.block(sim, idx[entry])
         stopped = pathways.humanitarian_cards(sim, idx[entry], t[entry])
-        keep = np.ones(len(idx), dtype=bool)
-        keep[np.flatnonzero(entry)[stopped]] = False
-        idx, t, node, flat = idx[keep], t[keep], node[keep], flat[keep]
+        if stopped.any():
+            keep = np.ones(len(idx), dtype=bool)
+            keep[np.flatnonzero(entry)[stopped]] = False
+            idx, t, node, flat = idx[keep], t[keep], node[keep], flat[keep]
 
     caught = enforcement.check(sim, idx, node, t)
-    if caught.any():
+    if caught is not None:
         idx, t, node, flat = idx[~caught], t[~caught], node[~caught], flat[~caught]
 
     applied = asylum.maybe_apply(sim, idx, node, t)
-    if applied.any():
+    if applied is not None:
         idx, t, node, flat = idx[~applied], t[~applied], node[~applied], flat[~applied]
 
     staying = shelter(sim, idx, node, t, flat)
-    if staying.any():
+    if staying is not None:
         idx, t, flat = idx[~staying], t[~staying], flat[~staying]
-    continue_journey(sim, idx, t, flat)
+    _onward(sim, idx, t, flat)
 
 
 def shelter(
     sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: NDArray[np.float64], flat: NDArray[np.int64]
-) -> NDArray[np.bool_]:
-    """People travelling alone stay at shelter hubs while beds are free. Returns the mask of those who stay."""
+) -> NDArray[np.bool_] | None:
+    """People travelling alone stay at shelter hubs while beds are free. Returns the mask of those who stay (None:
+    nobody)."""
+    if sim.p.movement.shelter_stay_days <= 0:
+        return None
     a = sim.agents
-    stays = np.zeros(len(idx), dtype=bool)
     at_hub = sim.c.is_shelter[node]
-    if not at_hub.any() or sim.p.movement.shelter_stay_days <= 0:
-        return stays
-    at_hub &= (a.mode[idx] == ALONE) & ~sim.c.last_city_step[flat]
     if not at_hub.any():
-        return stays
-    capacity = sim.lever("shelter_capacity")
-    occupied = a.count_view()[:, State.SHELTER, :].sum(axis=1)
+        return None
+    at_hub &= (a.mode[idx] == ALONE) & ~sim.c.last_city_step[flat]
     hub_positions = np.flatnonzero(at_hub)
+    if len(hub_positions) == 0:
+        return None
+    capacity = sim.lever("shelter_capacity")
+    occupied = a.count_view()[:, SHELTER, :].sum(axis=1)
     hub_nodes = node[hub_positions]
     order = np.argsort(hub_nodes, kind="stable")
     sorted_nodes = hub_nodes[order]
@@ -130,10 +144,13 @@ def shelter(
     granted = hub_positions[order[rank < free]]
     refused = hub_positions[order[rank >= free]]
     sim.log("shelter_turned_away", idx[refused])
+    if len(granted) == 0:
+        return None
+    stays = np.zeros(len(idx), dtype=bool)
     stays[granted] = True
     staying = idx[granted]
     sim.log("shelter_stay", staying)
-    a.move(staying, State.SHELTER)
+    a.move(staying, SHELTER)
     a.t_next[staying] = t[granted] + sim.p.movement.shelter_stay_days
     return stays
 
