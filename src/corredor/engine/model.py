@@ -89,7 +89,7 @@ class Sim:
         if len(idx) == 0:
             return
         a = self.agents
-        self.events.add(event, a.node[idx], a.nat[idx], a.mode[idx], weight)
+        self.events.add(event, a.cell[idx], a.mode[idx], weight)
 
 
 def new_sim(compiled: Compiled, seed: int) -> Sim:

@@ -145,44 +145,52 @@ class Agents:
 
 
 class EventLog:
-    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts)."""
+    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts).
+
+    `add` only stores the agents' count cells (node x state x nationality, as kept by `Agents`) and modes; the keys
+    are computed once a day in `close_day`, so logging an event costs two gathers and a few list appends."""
 
     def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
         self._size = int(np.prod(self.shape))
-        self._offset = {name: i * n_nodes for i, name in enumerate(events)}  # event code x nodes, added to the node
-        self._keys: list[IntArray] = []
-        self._scalar: list[float] = []  # weight of each chunk of keys; NaN where the chunk has one weight per key
+        self._codes: list[int] = []
+        self._cells: list[IntArray] = []
+        self._modes: list[NDArray[np.integer]] = []
+        self._scalar: list[float] = []  # weight of each chunk; NaN where the chunk has one weight per agent
         self._arrays: list[tuple[int, NDArray[np.float64]]] = []  # (chunk number, weights) of weighted chunks
         self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
     def add(
         self,
         event: str,
-        node: NDArray[np.integer],
-        nat: NDArray[np.integer],
+        cell: IntArray,
         mode: NDArray[np.integer],
         weight: float | NDArray[np.float64] = 1.0,
     ) -> None:
-        if len(node) == 0:
+        """Count `event` once (or `weight`) for each agent, given the agents' count cells and modes."""
+        if len(cell) == 0:
             return
-        _, _, n_nats, n_modes = self.shape
-        key = ((node.astype(np.int64) + self._offset[event]) * n_nats + nat) * n_modes + mode
         if isinstance(weight, (int, float)):
             self._scalar.append(float(weight))
         else:
-            self._arrays.append((len(self._keys), np.asarray(weight, dtype=np.float64)))
+            self._arrays.append((len(self._cells), np.asarray(weight, dtype=np.float64)))
             self._scalar.append(np.nan)
-        self._keys.append(key)
+        self._codes.append(self.code[event])
+        self._cells.append(cell)
+        self._modes.append(mode)
 
     def close_day(self, day: int) -> None:
         """Sum today's counters per key (a dense bincount: the key space is small) and store the non-zero ones."""
-        if not self._keys:
+        if not self._cells:
             return
-        keys = np.concatenate(self._keys)
-        lengths = np.fromiter((len(k) for k in self._keys), dtype=np.int64, count=len(self._keys))
+        _, n_nodes, n_nats, n_modes = self.shape
+        lengths = np.fromiter((len(c) for c in self._cells), dtype=np.int64, count=len(self._cells))
+        cells = np.concatenate(self._cells)
+        node, nat = cells // (N_STATES * n_nats), cells % n_nats
+        codes = np.repeat(np.array(self._codes, dtype=np.int64), lengths)
+        keys = ((codes * n_nodes + node) * n_nats + nat) * n_modes + np.concatenate(self._modes)
         weights = np.repeat(np.array(self._scalar), lengths)
         if self._arrays:
             ends = np.cumsum(lengths)
@@ -191,9 +199,8 @@ class EventLog:
         totals = np.bincount(keys, weights=weights, minlength=self._size)
         present = np.flatnonzero(totals)
         self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals[present]))
-        self._keys.clear()
-        self._scalar.clear()
-        self._arrays.clear()
+        for chunks in (self._codes, self._cells, self._modes, self._scalar, self._arrays):
+            chunks.clear()
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
