@@ -69,7 +69,7 @@ def maybe_apply(
     """People passing an open office may apply. Returns the mask of applicants, or None when nobody applies."""
     a = sim.agents
     office = sim.c.office_of_node[node]
-    at_office = np.flatnonzero(office >= 0)
+    at_office = (office >= 0).nonzero()[0]
     if len(at_office) == 0:
         return None
     people = idx[at_office]

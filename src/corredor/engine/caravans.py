@@ -84,7 +84,7 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
 
 def disperse(sim: Sim, idx: NDArray[np.int64], km: NDArray[np.float64]) -> None:
     """Members leave their caravan at the daily dispersal rate, over the days the edge of `km` took them."""
-    members = np.flatnonzero(sim.agents.mode[idx] == CARAVAN)
+    members = (sim.agents.mode[idx] == CARAVAN).nonzero()[0]
     if len(members) == 0:
         return
     days_travelled = km[members] / sim.c.tables.speed_by_mode[CARAVAN]

@@ -37,7 +37,7 @@ def check(
     if targeting != 0.0:  # the posture factor is exactly 1 for everyone without targeting
         p = p * np.where(mode == SMUGGLED, 1.0 + en.smuggler_targeting_gain * targeting, 1.0 - 0.5 * targeting)
     caught = sim.rng.random(len(idx)) < p  # u in [0, 1): the same as comparing with p clipped to [0, 1]
-    if not caught.any():
+    if not np.count_nonzero(caught):
         return None
     who, when = idx[caught], t[caught]
     offered = (mode[caught] != SMUGGLED) & (sim.rng.random(len(who)) < targeting)

@@ -36,7 +36,7 @@ def on_edge(
     length = sim.c.step_harm_km[flat_step] * (hidden / 1000)  # km x family multiplier, precomputed per step
     mode, train = a.mode[idx], a.on_train[idx]
     p_any = -np.expm1(-length * tables.harm_rate_total.reshape(-1)[mode * 2 + train])
-    struck = np.flatnonzero(sim.rng.random(len(idx)) < p_any)
+    struck = (sim.rng.random(len(idx)) < p_any).nonzero()[0]
     if len(struck) == 0:
         return None, None
     died = np.zeros(len(idx), dtype=bool)

@@ -34,8 +34,8 @@ def schedule(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDA
     mode = a.mode[idx]
     speed = c.tables.speed_by_mode[mode]
     riding = c.step_train[flat] & (mode == ALONE)
-    if riding.any():
-        riders = np.flatnonzero(riding)
+    if np.count_nonzero(riding):
+        riders = riding.nonzero()[0]
         riding[riders] = sim.rng.random(len(riders)) < float(sim.lever("train_use"))
         speed = np.where(riding, sim.p.movement.speed_train_km_per_day, speed)
     a.on_train[idx] = riding
@@ -52,7 +52,7 @@ def continue_journey(
         return
     a = sim.agents
     elsewhere = a.state[idx] != EN_ROUTE
-    if elsewhere.any():
+    if np.count_nonzero(elsewhere):
         a.move(idx[elsewhere], EN_ROUTE)
     _onward(sim, idx, t, flat)
 
@@ -65,7 +65,7 @@ def _onward(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDAr
     if flat is None:
         flat = sim.agents.route[idx].astype(np.int64) * c.routes.width + sim.agents.step[idx]
     at_last_city = c.last_city_step[flat]
-    if at_last_city.any():
+    if np.count_nonzero(at_last_city):
         border.arrive(sim, idx[at_last_city], t[at_last_city])
         onward = ~at_last_city
         idx, t, flat = idx[onward], t[onward], flat[onward]
@@ -86,7 +86,7 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
     a.move(idx, EN_ROUTE, node)
     flat += 1  # the edge ahead
     if died is not None and delay is not None:
-        if died.any():
+        if np.count_nonzero(died):
             a.move(idx[died], DEAD)
             alive = ~died
             idx, t, node, km, flat, delay = idx[alive], t[alive], node[alive], km[alive], flat[alive], delay[alive]
@@ -95,13 +95,13 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
         caravans.disperse(sim, idx, km)
 
     entry = c.is_entry[node]
-    if entry.any():
+    if np.count_nonzero(entry):
         if sim.n_caravans:
             caravans.block(sim, idx[entry])
         stopped = pathways.humanitarian_cards(sim, idx[entry], t[entry])
-        if stopped.any():
+        if np.count_nonzero(stopped):
             keep = np.ones(len(idx), dtype=bool)
-            keep[np.flatnonzero(entry)[stopped]] = False
+            keep[entry.nonzero()[0][stopped]] = False
             idx, t, node, flat = idx[keep], t[keep], node[keep], flat[keep]
 
     caught = enforcement.check(sim, idx, node, t)
@@ -127,10 +127,10 @@ def shelter(
         return None
     a = sim.agents
     at_hub = sim.c.is_shelter[node]
-    if not at_hub.any():
+    if not np.count_nonzero(at_hub):
         return None
     at_hub &= (a.mode[idx] == ALONE) & ~sim.c.last_city_step[flat]
-    hub_positions = np.flatnonzero(at_hub)
+    hub_positions = at_hub.nonzero()[0]
     if len(hub_positions) == 0:
         return None
     capacity = sim.lever("shelter_capacity")

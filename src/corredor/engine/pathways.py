@@ -61,7 +61,10 @@ def divert_at_departure(
     sim.agents.mode[to_us] = LEGAL
     sim.agents.move(to_us, State.LEGAL_US)
     sim.log("legal_pathway_us", to_us)
-    to_mx = _allocate(sim, "mx_work_visa_quota", np.setdiff1d(willing, to_us, assume_unique=True))
+    rest = np.setdiff1d(willing, to_us, assume_unique=True) if len(to_us) else willing
+    to_mx = _allocate(sim, "mx_work_visa_quota", rest)
+    if len(to_us) == 0 and len(to_mx) == 0:  # the common case: no visas today
+        return idx, t, np.zeros(len(idx), dtype=bool)
     sim.agents.mode[to_mx] = LEGAL
     sim.log("legal_pathway_mx", to_mx)
     stay = sim.rng.random(len(to_mx)) < sim.p.pathways.mx_card_settle_share
