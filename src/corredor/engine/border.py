@@ -118,16 +118,18 @@ def _process(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], release_s
     removed = ~(released | to_mpp | expelled)
     sim.log("release_us", idx[released])
     a.move(idx[released], State.IN_US, _port(sim, idx[released]))
-    sim.log("mpp_return", idx[to_mpp])
-    a.move(idx[to_mpp], State.AT_BORDER)
-    a.sub[idx[to_mpp]] = BORDER_MPP
-    a.t_next[idx[to_mpp]] = np.maximum(t[to_mpp] + bp.mpp_wait_days, sim.day + 1.0)
-    sim.log("title42_expulsion", idx[expelled])
-    a.move(idx[expelled], State.AT_BORDER)
-    a.sub[idx[expelled]] = BORDER_EXPELLED
-    a.t_next[idx[expelled]] = np.maximum(
-        t[expelled] + sim.rng.exponential(bp.expulsion_retry_days, int(expelled.sum())), sim.day + 1.0
-    )
+    if mpp > 0:
+        sim.log("mpp_return", idx[to_mpp])
+        a.move(idx[to_mpp], AT_BORDER)
+        a.sub[idx[to_mpp]] = BORDER_MPP
+        a.t_next[idx[to_mpp]] = np.maximum(t[to_mpp] + bp.mpp_wait_days, sim.day + 1.0)
+    if title42 > 0:
+        sim.log("title42_expulsion", idx[expelled])
+        a.move(idx[expelled], AT_BORDER)
+        a.sub[idx[expelled]] = BORDER_EXPELLED
+        a.t_next[idx[expelled]] = np.maximum(
+            t[expelled] + sim.rng.exponential(bp.expulsion_retry_days, int(expelled.sum())), sim.day + 1.0
+        )
     a.move(idx[removed], State.DETAINED_US, _port(sim, idx[removed]))
     a.t_next[idx[removed]] = t[removed] + sim.rng.exponential(bp.removal_days, int(removed.sum()))
 
