@@ -154,6 +154,7 @@ class EventLog:
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
+        self._size = int(np.prod(self.shape))
         self._codes: list[int] = []
         self._cells: list[IntArray] = []
         self._modes: list[NDArray[np.integer]] = []
@@ -195,14 +196,18 @@ class EventLog:
             ends = np.cumsum(lengths)
             for chunk, w in self._arrays:
                 weights[ends[chunk] - lengths[chunk] : ends[chunk]] = w
-        # Sum per distinct key, in the order logged (bincount adds sequentially): the same sums as a dense
-        # bincount over the whole key space, which would cost a pass over every possible key each day.
-        present, which = np.unique(keys, return_inverse=True)
-        totals = np.bincount(which, weights=weights)
-        nonzero = totals != 0
-        self._day_rows.append(
-            (np.full(np.count_nonzero(nonzero), day, dtype=np.int32), present[nonzero], totals[nonzero])
-        )
+        # bincount adds weights in the order logged, so both ways give the same sums: few keys are summed per
+        # distinct key (a sort of the keys), many with a dense bincount over the whole key space.
+        if len(keys) * 8 < self._size:
+            present, which = np.unique(keys, return_inverse=True)
+            totals = np.bincount(which, weights=weights)
+            nonzero = totals != 0
+            present, totals = present[nonzero], totals[nonzero]
+        else:
+            dense = np.bincount(keys, weights=weights, minlength=self._size)
+            present = np.flatnonzero(dense)
+            totals = dense[present]
+        self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals))
         for chunks in (self._codes, self._cells, self._modes, self._scalar, self._arrays):
             chunks.clear()
 
