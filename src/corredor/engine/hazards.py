@@ -44,13 +44,12 @@ def on_edge(
     expected = length[struck, None] * tables.harm_rate[mode[struck], train[struck].astype(np.int64)]  # (n, kinds)
     p = -np.expm1(-expected)
     remaining = -np.expm1(-np.cumsum(expected[:, ::-1], axis=1)[:, ::-1])  # P(at least one of kinds k..)
-    hit = np.zeros(expected.shape, dtype=bool)
     u = sim.rng.random(expected.shape)
-    none_yet = np.ones(len(struck), dtype=bool)
-    for kind in range(expected.shape[1]):
-        conditional = np.where(none_yet, p[:, kind] / np.maximum(remaining[:, kind], 1e-300), p[:, kind])
-        hit[:, kind] = u[:, kind] < conditional
-        none_yet &= ~hit[:, kind]
+    # Kind k happens with probability p_k / P(at least one of kinds k..) while no earlier kind has happened, else
+    # with p_k. The first kind to happen is the first whose draw passes the former; later kinds follow the latter.
+    first = u < p / np.maximum(remaining, 1e-300)
+    earlier = np.cumsum(first, axis=1) > first  # some earlier kind passed its first-kind draw
+    hit = np.where(earlier, u < p, first)
     who = idx[struck]
     for kind, name in enumerate(HARMS):
         sim.log(name, who[hit[:, kind]])
