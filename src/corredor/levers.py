@@ -79,9 +79,8 @@ def lever_entries(
                 labels.append(f"{path}.{target}")
         elif _number(value):
             if lever.target in ("office", "node"):
-                problems.append(
-                    (path, f"{value!r} -> lever {name} needs a target ({lever.target} id): give {{<{lever.target}>: value}}")
-                )
+                wanted = f"{{<{lever.target} id>: value}}"
+                problems.append((path, f"{value!r} -> lever {name} needs a target: give {wanted}"))
                 continue
             entries.append(policy_entry(name, float(value), date, None, until, note))
             labels.append(path)
