@@ -141,6 +141,32 @@ def test_a_closed_comar_office_takes_no_applications():
     assert replicate_mean(make_scenario(), SEEDS[:1], _total("asylum_application", node="tapachula")) > 0
 
 
+CARAVAN_2016 = [{"date": "2016-02-01", "origin": "san_pedro_sula", "size": 3000.0, "nationality": "HND"}]
+
+
+@pytest.mark.parametrize(
+    ("values_low", "values_high", "event", "up"),
+    [
+        ({"train_use": 0.0}, {"train_use": 0.9}, "arrival_border:alone", True),  # trains are faster than walking
+        ({"asylum_propensity_multiplier": 1.0}, {"asylum_propensity_multiplier": 10.0}, "asylum_application", True),
+        ({"us_deterrence": 1.0}, {"us_deterrence": 0.6}, "departure", False),
+        ({"us_apprehension_probability": 0.3}, {"us_apprehension_probability": 0.9}, "evasion_us", False),
+        ({"us_release_share": 0.1}, {"us_release_share": 0.8}, "release_us", True),
+        ({"caravan_blocking": 0.0}, {"caravan_blocking": 0.9}, "caravan_blocked", True),
+        ({}, {"mx_work_visa_quota": {n: 40000.0 for n in NORTHERN_TRIANGLE}}, "journey_start", False),
+    ],
+    ids=["train_use", "asylum_propensity", "us_deterrence", "us_apprehension", "us_release", "blocking", "mx_visas"],
+)
+def test_other_levers_move_their_main_outcome(values_low: dict, values_high: dict, event: str, up: bool):
+    period = {"start": "2016-01-01", "end": "2016-04-30", "caravans": CARAVAN_2016}
+    low = _levers(values_low, **period) if values_low else make_scenario(**period)
+    high = _levers(values_high, **period)
+    name, _, mode = event.partition(":")
+    measure = _total(name, mode=mode) if mode else _total(name)
+    low_mean, high_mean = (replicate_mean(s, SEEDS[:2], measure) for s in (low, high))
+    assert (high_mean > 1.2 * low_mean) if up else (high_mean < 0.85 * low_mean), (low_mean, high_mean)
+
+
 def test_development_aid_cuts_departures_after_its_lag_only():
     aid = {"development_aid_usd_million": {"HND": 500.0}}
     period = {"start": "2016-01-01", "end": "2017-06-30"}
