@@ -10,6 +10,8 @@ from corredor.scenario import ScenarioError
 from tests.conftest import make_scenario
 
 ema = pytest.importorskip("ema_workbench")
+# EMA's PRIM calls DataFrame.drop(inplace=True), deprecated in recent pandas; not ours to fix.
+pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword")
 from corredor.ema import corredor_function, corredor_model  # noqa: E402
 
 
