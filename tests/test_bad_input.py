@@ -48,6 +48,12 @@ CASES = [
     ("not_utf8.toml", "(file)", "UTF-8"),
     ("zero_seasonality.toml", "parameters.departures.seasonality", "above 0"),
     ("short_mode_multiplier.toml", "parameters.hazards.mode_multiplier", "needs 4"),
+    ("eligibility_out_of_range.toml", "policy[0].value", "allowed: 0 to 1"),
+    ("atd_share_with_target.toml", "policy[0].target", "takes no target"),
+    ("drought_probability_out_of_range.toml", "policy[0].value", "out of range for drought_probability"),
+    ("negative_card_processing_days.toml", "policy[0].value", "allowed: 0 to 365"),
+    ("drought_onset_month_13.toml", "parameters.climate.drought_onset_month", "less than or equal to 12"),
+    ("regional_card_eligibility_above_one.toml", "parameters.pathways.regional_card_eligibility", "0 to 1"),
     (MISSING.name, "(file)", "cannot be read"),
 ]
 

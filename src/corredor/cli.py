@@ -173,7 +173,7 @@ def info(
     if levers or show_all:
         table = Table("lever", "default", "range", "target", "unit", "what it does", title="Policy levers")
         for name, lever in LEVERS.items():
-            default = "per node kind" if lever.default < 0 else f"{lever.default:g}"
+            default = lever.default_from or "per node kind" if lever.default < 0 else f"{lever.default:g}"
             table.add_row(
                 name,
                 default,
@@ -335,7 +335,11 @@ def parameters_markdown() -> str:
         "|---|---|---|---|---|---|",
     ]
     for name, lever in LEVERS.items():
-        default = "by node kind (see model.md)" if lever.default < 0 else f"{lever.default:g}"
+        default = (
+            (f"`{lever.default_from}`" if lever.default_from else "by node kind (see model.md)")
+            if lever.default < 0
+            else f"{lever.default:g}"
+        )
         lines.append(
             f"| `{name}` | {default} | {lever.low:g} to {lever.high:g} | {lever.target or '-'} | {lever.unit} | "
             f"{lever.description} |"

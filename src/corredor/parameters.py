@@ -415,6 +415,32 @@ class EnforcementParameters(Strict):
         ge=0,
         le=3650,
     )
+    atd_programme_days: float = param(
+        90.0,
+        "days (mean)",
+        "assumption: Mexican immigration procedures are to be resolved within 15 working days but take months "
+        "when an asylum claim or appeal is involved; case management lasts until the case is resolved",
+        "Time in an alternatives-to-detention programme until the case is resolved",
+        gt=0,
+        le=3650,
+    )
+    atd_abandonment_mean_days: float = param(
+        90.0,
+        "days (mean time to abandon the programme)",
+        "assumption: case-management programmes elsewhere report high compliance (recalled, not verified), but "
+        "people in transit mostly want to move on; equal to the programme length, so half complete it",
+        "Abandonment of an alternatives-to-detention programme",
+        gt=0,
+        le=36500,
+    )
+    atd_regularisation_share: float = param(
+        0.6,
+        "share of people completing an alternatives-to-detention programme who get papers",
+        "assumption: close to COMAR's 64% positive decisions in 2017 (§5); the rest return home (assisted return)",
+        "Regularisation after alternatives to detention",
+        ge=0,
+        le=1,
+    )
 
     @field_validator("mode_detection")
     @classmethod
@@ -517,6 +543,24 @@ class PathwayParameters(Strict):
         ge=0,
         le=1,
     )
+    regional_card_eligibility: dict[str, float] = param(
+        {"GTM": 1.0, "BLZ": 1.0, "OTHER": 0.0},
+        "share of a nationality eligible for the regional visitor card (TVR), by nationality",
+        "PARAMETERS.md §8: TVR for Guatemalans and Belizeans since late 2012, free to all Guatemalans since 2014; "
+        "extended to Salvadorans and Hondurans on 24 Apr 2019 (set mx_regional_card_eligibility from that date)",
+        "Default of the mx_regional_card_eligibility lever",
+    )
+    regional_card_settle_share: float = param(
+        0.5,
+        "share of regional visitor card (TVR) holders who stay in the southern border states",
+        "assumption: the TVR allows stays of up to 7 days in the border states and no work (§8); half of the "
+        "holders who had set out north are taken to stay and circulate there, the rest go on irregularly",
+        "TVR holders who stay (the rest travel on in their own mode, irregular beyond the border states)",
+        ge=0,
+        le=1,
+    )
+
+    _eligibility = field_validator("regional_card_eligibility")(_check_shares)
 
 
 class BorderParameters(Strict):
@@ -607,6 +651,44 @@ class CaravanParameters(Strict):
     )
 
 
+class ClimateParameters(Strict):
+    drought_severity_pp: float = param(
+        6.0,
+        "percentage points of extra food insecurity (mean of a stochastic drought)",
+        "derived: the 2018 Dry Corridor drought left >2M food-insecure of ~32M people, ~6 pp (PARAMETERS.md §7; "
+        "scenarios/drought-2018.toml); default of the drought_severity_pp lever",
+        "Severity of a stochastic drought",
+        ge=0,
+        le=100,
+    )
+    drought_severity_cv: float = param(
+        0.5,
+        "coefficient of variation of severity (gamma distribution)",
+        "assumption: droughts range from the 2014 El Nino (~3 pp in the baseline) to the 2018 drought (6-8 pp, §7)",
+        "Spread of drought severity",
+        ge=0,
+        le=5,
+    )
+    drought_onset_month: int = param(
+        7,
+        "calendar month (1-12)",
+        "PARAMETERS.md §7: El Salvador red alert Jul 2018, Honduran emergency Aug 2018 (failure of the primera "
+        "harvest in the mid-summer dry spell)",
+        "Month a stochastic drought starts",
+        ge=1,
+        le=12,
+    )
+    drought_duration_days: int = param(
+        365,
+        "days",
+        "PARAMETERS.md §7: after the Jul 2018 drought, 1.4M still needed food aid in Apr 2019; lasts until the "
+        "next year's harvest",
+        "Length of a stochastic drought's effect on departures",
+        ge=1,
+        le=3650,
+    )
+
+
 class Parameters(Strict):
     """All model parameters, grouped by sub-model."""
 
@@ -619,6 +701,7 @@ class Parameters(Strict):
     pathways: PathwayParameters = Field(default_factory=PathwayParameters)
     border: BorderParameters = Field(default_factory=BorderParameters)
     caravans: CaravanParameters = Field(default_factory=CaravanParameters)
+    climate: ClimateParameters = Field(default_factory=ClimateParameters)
 
 
 def parameter_rows() -> list[dict[str, str]]:

@@ -96,6 +96,15 @@ class Results:
                 "agents": int(sim.agents.count),
                 "network": network.source,
                 "decision_deadline_working_days": compiled.scenario.parameters.asylum.decision_deadline_working_days,
+                "stochastic_droughts": [
+                    {
+                        "nationality": d.nationality,
+                        "start": d.start.isoformat(),
+                        "end": d.end.isoformat(),
+                        "food_insecurity_pp": d.food_insecurity_pp,
+                    }
+                    for d in sim.droughts
+                ],
             },
         )
 
@@ -194,6 +203,7 @@ class Results:
             "end": (self.start + dt.timedelta(days=self.days - 1)).isoformat(),
             "agents": self.meta.get("agents"),
             "agent_days": self.agent_days,
+            "stochastic_droughts": self.meta.get("stochastic_droughts", []),
             **official_statistics(self),
         }
 

@@ -30,6 +30,7 @@ class Lever:
     target: str | None  # None, "office", "node", "port", "nationality"
     unit: str
     description: str
+    default_from: str | None = None  # where a default that depends on the scenario comes from (default < 0)
 
 
 INF = float("inf")
@@ -72,6 +73,70 @@ LEVERS: dict[str, Lever] = {
     "us_title42_share": Lever(0.0, 0, 1, None, "share", "Apprehended people expelled under Title 42"),
     "caravan_blocking": Lever(
         0.0, 0, 1, None, "probability", "Probability that a caravan is broken up at the southern border"
+    ),
+    # Eligibility and processing of Mexican cards and visas (engine/pathways.py).
+    "mx_work_visa_eligibility": Lever(
+        1.0, 0, 1, "nationality", "share", "Share of a nationality's would-be departers eligible for Mexican work visas"
+    ),
+    "mx_humanitarian_card_eligibility": Lever(
+        1.0, 0, 1, "nationality", "share", "Share of a nationality's arrivals eligible for humanitarian cards (TVRH)"
+    ),
+    "mx_regional_card_quota": Lever(
+        0.0,
+        0,
+        1e7,
+        "nationality",
+        "persons/year",
+        "Regional visitor cards (TVR) at the southern border: entry and stay in the border states",
+    ),
+    "mx_regional_card_eligibility": Lever(
+        -1,
+        0,
+        1,
+        "nationality",
+        "share",
+        "Share of a nationality's arrivals eligible for regional visitor cards (TVR)",
+        "parameters.pathways.regional_card_eligibility",
+    ),
+    "mx_card_processing_days": Lever(
+        0.0,
+        0,
+        365,
+        None,
+        "days",
+        "Days between applying for a TVRH or TVR card at the southern border and getting it (applicants wait there)",
+    ),
+    # Alternatives to detention (engine/atd.py).
+    "mx_atd_share": Lever(
+        0.0,
+        0,
+        1,
+        None,
+        "share",
+        "Share of people apprehended in Mexico placed in a case-management programme instead of detention",
+    ),
+    # US asylum processing at ports (engine/border.py).
+    "us_port_release_share": Lever(
+        -1,
+        0,
+        1,
+        None,
+        "share",
+        "Asylum seekers presenting at a port who are released into the US to pursue their case (before MPP)",
+        "parameters.border.port_release_share",
+    ),
+    # Climate: stochastic droughts on top of the dated [[droughts]] (engine/climate.py).
+    "drought_probability": Lever(
+        0.0, 0, 1, "nationality", "probability/year", "Chance that a drought starts in the origin country this year"
+    ),
+    "drought_severity_pp": Lever(
+        -1,
+        0,
+        100,
+        "nationality",
+        "percentage points",
+        "Mean extra food insecurity of a stochastic drought",
+        "parameters.climate.drought_severity_pp",
     ),
 }
 

@@ -100,7 +100,7 @@ def cross(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
 def present_at_port(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     sim.log("port_presentation_us", idx)
     mpp = float(sim.lever("us_mpp_share"))
-    _process(sim, idx, t, release_share=(1.0 - mpp) * sim.p.border.port_release_share)
+    _process(sim, idx, t, release_share=(1.0 - mpp) * float(sim.lever("us_port_release_share")))
 
 
 def _process(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], release_share: float) -> None:

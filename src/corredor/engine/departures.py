@@ -1,8 +1,9 @@
 """Sub-model 1, departures: how many people set out each day from each origin, and re-attempts.
 
-Daily departures per origin are Poisson with the compiled rate (base rate x drivers x seasonality x drought x aid
-x US deterrence, see `inputs._departure_rates`) divided by the scale. Cohorts and scheduled caravans add people on
-their dates. Every new journey goes through `start_journeys`: legal pathways first, then mode and route choice.
+Daily departures per origin are Poisson with the run's rate (base rate x drivers x seasonality x drought x aid
+x US deterrence, see `inputs._departure_rates`, x stochastic droughts, see `climate`) divided by the scale.
+Cohorts and scheduled caravans add people on their dates. Every new journey goes through `start_journeys`: legal
+pathways first, then mode and route choice.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def run(sim: Sim) -> NDArray[np.int64]:
     """Create today's new agents and start their journeys; returns their indices."""
     c = sim.c
     born = [caravans.launch_scheduled(sim)]
-    counts = sim.rng.poisson(c.departure_rate[sim.day] / c.scale)
+    counts = sim.rng.poisson(sim.departure_rate[sim.day] / c.scale)
     origin_start = np.repeat(c.origin_start, counts)
     nat = np.repeat(c.origin_nat, counts)
     for cohort in c.cohorts_by_day.get(sim.day, []):

@@ -3,8 +3,8 @@
 Two postures, as separate levers (PARAMETERS.md §1a). Blanket intensity multiplies everyone's detection.
 Risk-managed targeting (share tau of the effort) raises detection of smuggled people (1 + gain x tau), halves the
 effort spent on everyone else at tau = 1, and gives intercepted low-risk people papers (a legal channel) with
-probability tau instead of detention. Detained people are deported (share 94%) or released; deportees re-attempt
-after a delay or stay home.
+probability tau instead of detention. A share of the rest may go to alternatives to detention (`atd`). Detained
+people are deported (share 94%) or released; deportees re-attempt after a delay or stay home.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import movement, pathways
+from corredor.engine import atd, movement, pathways
 from corredor.engine.state import State
 from corredor.parameters import MODES
 
@@ -46,6 +46,9 @@ def check(
     sim.log("apprehension_mx", detained)
     a.caravan[detained] = -1
     a.mode[detained] = np.where(a.mode[detained] == CARAVAN, ALONE, a.mode[detained])
+    in_atd = atd.divert(sim, detained, t_det)
+    if in_atd.any():
+        detained, t_det = detained[~in_atd], t_det[~in_atd]
     a.move(detained, State.DETAINED_MX)
     a.t_next[detained] = t_det + sim.rng.exponential(en.detention_days, len(detained))
     return caught

@@ -77,10 +77,14 @@ def _lever_arrays(scenario: Scenario, network: Network, nats: tuple[str, ...], d
     for name, lever in LEVERS.items():
         width = {"office": network.n_nodes, "node": network.n_nodes, "port": network.n_nodes, "nationality": len(nats)}
         shape: tuple[int, ...] = (days, width[lever.target]) if lever.target else (days,)
-        arrays[name] = np.full(shape, lever.default)
+        arrays[name] = np.full(shape, float(lever.default))
     arrays["comar_caseworkers"][:] = np.where(kinds == "asylum_office", params.asylum.default_caseworkers, 0.0)
     arrays["comar_office_open"][:] = (kinds == "asylum_office").astype(float)
     arrays["shelter_capacity"][:] = np.where(kinds == "shelter_hub", params.movement.default_shelter_capacity, 0.0)
+    eligible = params.pathways.regional_card_eligibility
+    arrays["mx_regional_card_eligibility"][:] = [eligible.get(n, eligible.get("OTHER", 0.0)) for n in nats]
+    arrays["us_port_release_share"][:] = params.border.port_release_share
+    arrays["drought_severity_pp"][:] = params.climate.drought_severity_pp
     for change in sorted(scenario.policy, key=lambda c: c.date):
         first = (change.date - scenario.period.start).days
         last = days if change.until is None else (change.until - scenario.period.start).days + 1

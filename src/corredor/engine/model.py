@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import asylum, border, caravans, departures, enforcement, movement
-from corredor.engine.inputs import Compiled
+from corredor.engine import asylum, border, caravans, climate, departures, enforcement, movement, pending
+from corredor.engine.inputs import Compiled, FloatArray
 from corredor.engine.state import ABSORBING, EN_ROUTE, N_STATES, Agents, CaseRegister, EventLog, State
 from corredor.parameters import MODES, Parameters
 
@@ -56,6 +56,12 @@ EVENTS = (
     "mpp_return",
     "title42_expulsion",
     "returned_home",
+    "regional_card_mx",
+    "card_application_mx",
+    "atd_enrolment",
+    "atd_abandoned",
+    "atd_regularised",
+    "atd_returned",
 )
 MAX_CHAIN = 64  # most edges one agent can traverse in a day
 
@@ -80,6 +86,8 @@ class Sim:
     emergent_last: dict[int, int] = field(default_factory=dict)
     n_caravans: int = 0
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
+    departure_rate: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # compiled rates x droughts
+    droughts: list[climate.DroughtRecord] = field(default_factory=list)  # stochastic droughts drawn for this run
 
     def lever(self, name: str) -> NDArray[np.float64]:
         """Today's value(s) of a lever: a 0-d array, or one value per node / nationality."""
@@ -104,6 +112,7 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
         events=EventLog(EVENTS, compiled.network.n_nodes, len(compiled.nationalities), len(MODES)),
         cases=CaseRegister(),
     )
+    sim.departure_rate, sim.droughts = climate.departure_rates(compiled, sim.rng)
     sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
     sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
     return sim
@@ -119,6 +128,7 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
         (State.ASYLUM_QUEUE, asylum.due),
         (State.AT_BORDER, border.due),
         (State.DETAINED_US, border.remove),
+        (State.PENDING_MX, pending.due),
     )
     present = np.bincount(state, minlength=N_STATES) > 0
     groups = [(handler, due[state == s]) for s, handler in handlers if present[s]]

@@ -31,6 +31,7 @@ class State(IntEnum):
     LEGAL_US = 10  # left on a US temporary work visa
     RETURNED = 11  # gave up and stayed home
     DEAD = 12
+    PENDING_MX = 13  # at liberty in Mexico while papers are pending: card applicants, alternatives to detention
 
 
 N_STATES = len(State)
@@ -43,6 +44,9 @@ ABSORBING[[State.RECOGNISED_MX, State.LEGAL_MX, State.IN_US, State.LEGAL_US, Sta
 
 # Sub-states of AT_BORDER.
 BORDER_DECIDING, BORDER_METERING, BORDER_MPP, BORDER_EXPELLED = 0, 1, 2, 3
+# Sub-states of PENDING_MX: waiting for a humanitarian (TVRH) or regional (TVR) card at the southern border; in an
+# alternatives-to-detention programme that will be completed, or abandoned (drawn on enrolment).
+PENDING_TVRH, PENDING_TVR, PENDING_ATD_COMPLETES, PENDING_ATD_ABANDONS = 0, 1, 2, 3
 
 NEVER = np.inf
 
