@@ -1,4 +1,5 @@
-"""Command line (typer + rich): `corredor run`, `validate`, `info` and `data list` / `data show`.
+"""Command line (typer + rich): `corredor run`, `validate`, `info`, `data list` / `data show`, and `calibrate` /
+`validate-history` (code in `corredor.calibration.cli`).
 
 Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
 exits with status 2.
@@ -341,6 +342,16 @@ def parameters_markdown() -> str:
             f"{lever.description} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _register_calibration() -> None:
+    from corredor.calibration import cli as calibration_cli
+
+    app.command("calibrate")(calibration_cli.calibrate_command)
+    app.command("validate-history")(calibration_cli.validate_history_command)
+
+
+_register_calibration()
 
 
 def main() -> None:

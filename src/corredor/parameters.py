@@ -62,6 +62,12 @@ class DepartureParameters(Strict):
         ge=0,
         le=3,
     )
+    homicide_elasticity_by_nationality: dict[str, float] = param(
+        {},
+        "elasticity per nationality (ISO3); nationalities not listed use homicide_elasticity",
+        "fitted by `corredor calibrate` to CBP apprehensions FY2013-18 (docs/calibration.md); bounds 0-3 as above",
+        "Push from violence, by nationality",
+    )
     food_insecurity_effect: float = param(
         0.019,
         "relative change in departures per percentage point of food insecurity",
@@ -77,6 +83,12 @@ class DepartureParameters(Strict):
         "Pull of the diaspora",
         ge=0,
         le=3,
+    )
+    remittance_elasticity_by_nationality: dict[str, float] = param(
+        {},
+        "elasticity per nationality (ISO3); nationalities not listed use remittance_elasticity",
+        "fitted by `corredor calibrate` to CBP apprehensions FY2013-18 (docs/calibration.md); bounds 0-3 as above",
+        "Pull of the diaspora, by nationality",
     )
     aid_effect_per_usd_million: float = param(
         0.0002,
@@ -94,6 +106,13 @@ class DepartureParameters(Strict):
         ge=0,
         le=3650,
     )
+
+    @field_validator("homicide_elasticity_by_nationality", "remittance_elasticity_by_nationality")
+    @classmethod
+    def _elasticities(cls, table: dict[str, float]) -> dict[str, float]:
+        if any(not 0 <= v <= 3 for v in table.values()):
+            raise ValueError("elasticities must be between 0 and 3")
+        return table
 
     @field_validator("seasonality")
     @classmethod
@@ -456,6 +475,31 @@ class AsylumParameters(Strict):
         "assumption: 2,137 applicants in 2014 vs ~300k in transit (§5); set per year by the "
         "asylum_propensity_multiplier lever",
         "Propensity to claim asylum in Mexico",
+    )
+    word_of_mouth_per_1000: float = param(
+        0.0,
+        "relative increase of the propensity per 1,000 recent applicants (applications in the last ~year)",
+        "assumption: people learn from those who applied before them (shelters, networks, legal aid), as the "
+        "diaspora pulls departures (PARAMETERS.md §7); fitted by `corredor calibrate` to COMAR applicants 2013-18",
+        "Word of mouth about asylum in Mexico",
+        ge=0,
+        le=100,
+    )
+    word_of_mouth_memory_days: float = param(
+        365.0,
+        "days (mean memory of the recent-applicant count)",
+        "assumption: news of applications spreads and fades within about a year",
+        "Memory of word of mouth",
+        gt=0,
+        le=3650,
+    )
+    recent_applicants_at_start: float = param(
+        0.0,
+        "persons (recent-applicant count on the first simulated day)",
+        "initial condition: about the applicants of the year before the scenario starts (COMAR: 1,296 in 2013)",
+        "Word-of-mouth memory at the start",
+        ge=0,
+        le=1e7,
     )
     caravan_propensity_multiplier: float = param(
         3.0,

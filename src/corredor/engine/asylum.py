@@ -77,6 +77,7 @@ def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: ND
         return applies
     nat = a.nat[idx]
     p = sim.c.tables.asylum_propensity[nat] * sim.lever("asylum_propensity_multiplier")[nat]
+    p = p * (1.0 + sim.p.asylum.word_of_mouth_per_1000 * sim.recent_applicants / 1000.0)
     p = np.where(a.mode[idx] == CARAVAN, p * sim.p.asylum.caravan_propensity_multiplier, p)
     applies = candidates & (sim.rng.random(len(idx)) < p)
     who, when = idx[applies], t[applies]
@@ -85,6 +86,7 @@ def maybe_apply(sim: Sim, idx: NDArray[np.int64], node: NDArray[np.int64], t: ND
     cases = sim.cases.open(office[applies], nat[applies], when, who)
     a.case[who] = cases
     sim.log("asylum_application", who)
+    sim.recent_applicants += len(who) * sim.c.scale
     a.mode[who] = np.where(a.mode[who] == CARAVAN, ALONE, a.mode[who])  # applying takes people out of a caravan
     a.caravan[who] = -1
     a.move(who, State.ASYLUM_QUEUE)

@@ -62,6 +62,7 @@ class Compiled:
     route_table: NDArray[np.int64]  # (start, family filter, mode, j) -> route id, -1 padded
     route_cum: FloatArray  # cumulative choice probabilities, same shape
     route_cum_flat: FloatArray  # route_cum + 2 x row number, flattened: one searchsorted draws every agent
+    memory_decay: float = 1.0  # daily factor of the word-of-mouth memory (asylum)
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
 
@@ -115,10 +116,12 @@ def _departure_rates(
             if drivers is not None:
                 h, h0 = (_series_value(drivers.homicide_rate, y) for y in (year, params.reference_year))
                 if h is not None and h0 is not None:
-                    factor *= (h / h0) ** params.homicide_elasticity
+                    factor *= (h / h0) ** params.homicide_elasticity_by_nationality.get(nat, params.homicide_elasticity)
                 r, r0 = (_series_value(drivers.remittances_usd_million, y) for y in (year, params.reference_year))
                 if r is not None and r0 is not None:
-                    factor *= (r / r0) ** params.remittance_elasticity
+                    factor *= (r / r0) ** params.remittance_elasticity_by_nationality.get(
+                        nat, params.remittance_elasticity
+                    )
                 f, f0 = (_series_value(drivers.food_insecurity_pp, y) for y in (year, params.reference_year))
                 if f is not None and f0 is not None:
                     factor *= max(0.0, 1.0 + params.food_insecurity_effect * (f - f0))
@@ -265,6 +268,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         route_table=table,
         route_cum=cum,
         route_cum_flat=(cum.reshape(-1, cum.shape[-1]) + 2.0 * np.arange(cum[..., 0].size)[:, None]).ravel(),
+        memory_decay=float(np.exp(-1.0 / scenario.parameters.asylum.word_of_mouth_memory_days)),
         caravans_by_day=caravans_by_day,
         cohorts_by_day=cohorts_by_day,
     )

@@ -79,6 +79,7 @@ class Sim:
     quota_rounding: dict[tuple[str, int, int], float] = field(default_factory=dict)
     emergent_last: dict[int, int] = field(default_factory=dict)
     n_caravans: int = 0
+    recent_applicants: float = 0.0  # persons: asylum applications, exponentially forgotten (word of mouth)
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
 
     def lever(self, name: str) -> NDArray[np.float64]:
@@ -103,6 +104,7 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
         cases=CaseRegister(),
     )
     sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
+    sim.recent_applicants = scenario.parameters.asylum.recent_applicants_at_start
     sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
     return sim
 
@@ -138,6 +140,7 @@ def step(sim: Sim) -> None:
         _dispatch(sim, due)
         due = due[(agents.t_next[due] < day_end) & (agents.state[due] == State.EN_ROUTE)]
     asylum.serve(sim)
+    sim.recent_applicants *= sim.c.memory_decay
     border.serve_metering(sim)
     caravans.emergent(sim)
     sim.events.close_day(sim.day)
