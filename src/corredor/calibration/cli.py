@@ -85,6 +85,7 @@ def calibrate_command(
                 executor=executor,
                 folder=data,
                 progress=progress,
+                checkpoint=lambda best: write_calibrated(best, out, scenario),  # an interrupted fit keeps its best
             )
     except (ScenarioError, ValueError, OSError) as error:
         raise _fail(error) from None
@@ -108,7 +109,7 @@ def validate_history_command(
         list[int] | None, typer.Option("--backtest-year", help="Backtest years (default 2016, 2017, 2018)")
     ] = None,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Skip the rolling-origin backtest")] = False,
-    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 34,
+    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 14,
     workers: Workers = 2,
     data: DataOption = None,
 ) -> None:

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,20 +64,27 @@ def calibrate(
     scenario_path: str | Path,
     *,
     free: tuple[space.FreeParameter, ...] = space.FREE_PARAMETERS,
+    stages: Sequence[tuple[space.FreeParameter, ...]] | None = None,
     up_to_year: int = data.CUTOFF_YEAR,
     first_year: int = 2013,
     scale: int = 50,
     replicates: int = 2,
     root_seed: int = 1,
-    max_evaluations: int = 200,
-    diff_step: float = 0.04,
+    max_evaluations: int = 150,
+    diff_step: float = 0.08,
     start: dict[str, float] | None = None,
     executor: Executor | None = None,
     folder: DataFolder = None,
     progress: Progress | None = None,
+    checkpoint: Callable[[FitResult], None] | None = None,
 ) -> FitResult:
     """Fit ``free`` to the targets of ``first_year`` .. ``up_to_year`` (earlier years of the run are a warm-up);
-    ``start`` overrides the starting values (a warm start)."""
+    ``start`` overrides the starting values (a warm start).
+
+    ``stages`` (default: the asylum block, then the flow block, when ``free`` is the full set; else one stage) are
+    fitted in turn, each from where the previous stopped, sharing the evaluation budget in proportion to their
+    Jacobian sizes (parameters + 1); every stage scores all targets. ``checkpoint`` receives the best fit so far
+    whenever it improves (e.g. to write it, so an interrupted fit leaves its best result)."""
     started = time.perf_counter()
     raw = read_scenario_dict(scenario_path)
     if start:
@@ -92,23 +99,94 @@ def calibrate(
     if end <= period_start:
         raise ValueError(f"up_to_year {up_to_year} ends before the scenario starts ({period_start})")
     end = min(end, dt.date.fromisoformat(str(raw["period"]["end"])))
+    if stages is None:
+        stages = [space.ASYLUM_BLOCK, space.FLOW_BLOCK] if free == space.FREE_PARAMETERS else [free]
+    history: list[float] = []
+    best: dict[str, Any] = {"loss": math.inf, "raw": raw}
+
+    def result() -> FitResult:
+        values = space.values_of(best["raw"], free)
+        record = CalibrationRecord(
+            fitted_on=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            method=(
+                f"{len(stages)} stage(s) of scipy.optimize.least_squares (trf, bounded, unit box; forward-difference "
+                f"Jacobian, step {diff_step}) on replicate-mean log ratios, series weighted equally, common random "
+                "numbers"
+            ),
+            loss=round(best["loss"], 6),
+            loss_at_start=round(history[0] if history else math.nan, 6),
+            scale=scale,
+            replicates=replicates,
+            root_seed=root_seed,
+            last_observed_year=int(frame["year"].max()),
+            observed_sha256=observed_sha256(folder),
+            evaluations=len(history),
+            wall_s=round(time.perf_counter() - started, 1),
+            free_parameters=[p.path for p in free],
+        )
+        return FitResult({p.path: float(v) for p, v in zip(free, values, strict=True)}, record, free, list(history))
+
+    def improved() -> None:
+        if checkpoint is not None:
+            checkpoint(result())
+
+    for number, block in enumerate(stages):
+        weights = [len(b) + 1 for b in stages[number:]]
+        budget = len(history) + (max_evaluations - len(history)) * weights[0] // sum(weights)
+        _fit_stage(
+            best,
+            block,
+            targets,
+            scale,
+            end,
+            replicates,
+            root_seed,
+            budget,
+            diff_step,
+            executor,
+            history,
+            progress,
+            improved,
+        )
+    return result()
+
+
+def _fit_stage(
+    best: dict[str, Any],
+    free: tuple[space.FreeParameter, ...],
+    targets: L.Targets,
+    scale: int,
+    end: dt.date,
+    replicates: int,
+    root_seed: int,
+    budget: int,
+    diff_step: float,
+    executor: Executor | None,
+    history: list[float],
+    progress: Progress | None,
+    improved: Callable[[], None],
+) -> float:
+    """One least-squares stage over ``free`` from ``best["raw"]``; updates ``best`` (loss, raw); returns the loss at
+    the stage's starting point."""
+    raw = best["raw"]
     u0 = space.to_unit(free, space.values_of(raw, free))
     cache: dict[tuple[float, ...], NDArray[np.float64]] = {}
-    history: list[float] = []
-    best: dict[str, Any] = {"loss": math.inf, "u": u0}
 
     def simulate_points(points: list[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
         todo = [u for u in points if tuple(u) not in cache]
-        if len(history) + len(todo) > max_evaluations:
+        if len(history) + len(todo) > budget:
             raise _Budget
-        scenarios = [prepare(space.with_values(raw, free, space.from_unit(free, u)), scale, end) for u in todo]
-        for u, reps in zip(todo, run_sets(scenarios, replicates, root_seed, executor), strict=True):
+        candidates = [space.with_values(raw, free, space.from_unit(free, u)) for u in todo]
+        scenarios = [prepare(candidate, scale, end) for candidate in candidates]
+        runs = run_sets(scenarios, replicates, root_seed, executor)
+        for u, candidate, reps in zip(todo, candidates, runs, strict=True):
             res = targets.residuals(mean(reps))
             cache[tuple(u)] = res
             value = float(np.sum(res**2))
             history.append(value)
             if value < best["loss"]:
-                best.update(loss=value, u=np.array(u))
+                best.update(loss=value, raw=candidate)
+                improved()
             if progress:
                 progress(len(history), value, best["loss"])
         return [cache[tuple(u)] for u in points]
@@ -127,28 +205,13 @@ def calibrate(
         centre, *columns = simulate_points([u, *shifted])
         return np.stack([(c - centre) / h for c, h in zip(columns, steps, strict=True)], axis=1)
 
-    loss_start = float(np.sum(fun(u0) ** 2))
+    try:
+        loss_start = float(np.sum(fun(u0) ** 2))
+    except _Budget:
+        return math.nan
     with contextlib.suppress(_Budget):
         least_squares(fun, u0, jac=jac, bounds=(0.0, 1.0), method="trf", x_scale=1.0, max_nfev=10_000)
-    values = space.from_unit(free, best["u"])
-    record = CalibrationRecord(
-        fitted_on=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        method=(
-            "scipy.optimize.least_squares (trf, bounded, unit box; forward-difference Jacobian, step "
-            f"{diff_step}) on replicate-mean log ratios, series weighted equally, common random numbers"
-        ),
-        loss=round(best["loss"], 6),
-        loss_at_start=round(loss_start, 6),
-        scale=scale,
-        replicates=replicates,
-        root_seed=root_seed,
-        last_observed_year=int(frame["year"].max()),
-        observed_sha256=observed_sha256(folder),
-        evaluations=len(history),
-        wall_s=round(time.perf_counter() - started, 1),
-        free_parameters=[p.path for p in free],
-    )
-    return FitResult({p.path: float(v) for p, v in zip(free, values, strict=True)}, record, free, history)
+    return loss_start
 
 
 def _toml_value(value: Any) -> str:

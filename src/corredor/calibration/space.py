@@ -40,8 +40,10 @@ class FreeParameter:
     def from_unit(self, u: float) -> float:
         u = min(max(u, 0.0), 1.0)
         if self.log:
-            return math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        return self.low + u * (self.high - self.low)
+            value = math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        else:
+            value = self.low + u * (self.high - self.low)
+        return min(max(value, self.low), self.high)  # no rounding past a bound
 
 
 NTCA = ("GTM", "HND", "SLV")
@@ -62,11 +64,16 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("parameters.enforcement.reattempt_probability", 0.2, 0.95, why="assumption range"),
     FreeParameter("parameters.border.us_reattempt_probability", 0.25, 0.45, why="DHS OIS 2017: 25-45 %"),
     FreeParameter(
-        "parameters.asylum.application_propensity.HND", 5e-4, 0.1, log=True, table=True, why="other entries tied"
+        "parameters.asylum.application_propensity.HND", 2e-5, 0.05, log=True, table=True, why="other entries tied"
     ),
-    FreeParameter("parameters.asylum.word_of_mouth_per_1000", 0.0, 20.0, why="assumption range"),
+    FreeParameter("parameters.asylum.word_of_mouth_per_1000", 0.1, 20.0, log=True, why="assumption range"),
+    FreeParameter("parameters.asylum.word_of_mouth_memory_days", 180.0, 3650.0, log=True, why="assumption range"),
     FreeParameter("parameters.asylum.abandonment_mean_days", 180.0, 3650.0, log=True, why="assumption range"),
 )
+# Stages of the default fit (block coordinate descent): the asylum block moves COMAR series and hardly the flows;
+# the flow block moves CBP and UPM series and COMAR only through the number of people passing the offices.
+ASYLUM_BLOCK = tuple(p for p in FREE_PARAMETERS if p.path.startswith("parameters.asylum."))
+FLOW_BLOCK = tuple(p for p in FREE_PARAMETERS if not p.path.startswith("parameters.asylum."))
 
 
 def find(names: list[str] | None) -> tuple[FreeParameter, ...]:
