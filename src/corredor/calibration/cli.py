@@ -109,7 +109,7 @@ def validate_history_command(
         list[int] | None, typer.Option("--backtest-year", help="Backtest years (default 2016, 2017, 2018)")
     ] = None,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Skip the rolling-origin backtest")] = False,
-    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 14,
+    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 5,
     workers: Workers = 2,
     data: DataOption = None,
 ) -> None:
