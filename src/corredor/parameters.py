@@ -496,10 +496,11 @@ class AsylumParameters(Strict):
         gt=0,
         le=3650,
     )
-    recent_applicants_at_start: float = param(
-        0.0,
+    recent_applicants_at_start: float | None = param(
+        None,
         "persons (recent-applicant count on the first simulated day)",
-        "initial condition: about the applicants of the year before the scenario starts (COMAR: 1,296 in 2013)",
+        "initial condition; unset: COMAR applicants observed in the years before the start (<= 2018, comar.csv), "
+        "each faded by the memory from mid-year to the start",
         "Word-of-mouth memory at the start",
         ge=0,
         le=1e7,

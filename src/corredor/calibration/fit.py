@@ -77,7 +77,7 @@ def calibrate(
     executor: Executor | None = None,
     folder: DataFolder = None,
     progress: Progress | None = None,
-    checkpoint: Callable[[FitResult], None] | None = None,
+    checkpoint: Callable[[FitResult], object] | None = None,
 ) -> FitResult:
     """Fit ``free`` to the targets of ``first_year`` .. ``up_to_year`` (earlier years of the run are a warm-up);
     ``start`` overrides the starting values (a warm start).

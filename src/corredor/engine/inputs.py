@@ -63,6 +63,7 @@ class Compiled:
     route_cum: FloatArray  # cumulative choice probabilities, same shape
     route_cum_flat: FloatArray  # route_cum + 2 x row number, flattened: one searchsorted draws every agent
     memory_decay: float = 1.0  # daily factor of the word-of-mouth memory (asylum)
+    recent_applicants_at_start: float = 0.0  # persons
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
 
@@ -198,6 +199,24 @@ def _home_starts(scenario: Scenario, network: Network, starts: list[int], nats: 
     return home
 
 
+def _recent_applicants(scenario: Scenario) -> float:
+    """Word-of-mouth memory on the first day: the parameter, else the COMAR applicants observed before the start
+    (calibration years only), each year's count faded by the memory from 1 July of that year to the start."""
+    asylum = scenario.parameters.asylum
+    if asylum.recent_applicants_at_start is not None:
+        return asylum.recent_applicants_at_start
+    from corredor import data  # the shipped observations: read once, at compile time
+
+    observed = data.observed_series("comar_applicants", nationality="ALL")
+    start = scenario.period.start
+    total = 0.0
+    for year, value in zip(observed.index.astype(int), observed.to_numpy(dtype=float), strict=True):
+        if year < start.year and year <= data.CUTOFF_YEAR:
+            age = (start - dt.date(int(year), 7, 1)).days
+            total += float(value) * float(np.exp(-age / asylum.word_of_mouth_memory_days))
+    return total
+
+
 def compile_scenario(scenario: Scenario, network: Network | None = None) -> Compiled:
     network = network or scenario.load_network()
     start = scenario.period.start
@@ -269,6 +288,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         route_cum=cum,
         route_cum_flat=(cum.reshape(-1, cum.shape[-1]) + 2.0 * np.arange(cum[..., 0].size)[:, None]).ravel(),
         memory_decay=float(np.exp(-1.0 / scenario.parameters.asylum.word_of_mouth_memory_days)),
+        recent_applicants_at_start=_recent_applicants(scenario),
         caravans_by_day=caravans_by_day,
         cohorts_by_day=cohorts_by_day,
     )

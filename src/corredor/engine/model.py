@@ -104,7 +104,7 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
         cases=CaseRegister(),
     )
     sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
-    sim.recent_applicants = scenario.parameters.asylum.recent_applicants_at_start
+    sim.recent_applicants = compiled.recent_applicants_at_start
     sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
     return sim
 
