@@ -78,15 +78,15 @@ def run_one(name: str) -> dict[str, object]:
 
 
 def run_calibration() -> dict[str, object]:
-    """The full calibration (defaults of `corredor calibrate`: 150 parameter sets at most) on 2 worker processes,
-    starting from the shipped fit; nothing is written. Its wall time is set by the evaluation budget."""
+    """The full calibration (defaults of `corredor calibrate`: at most 80 parameter sets, 1 agent = 100 persons) on
+    2 worker processes, starting from the shipped fit; nothing is written. The evaluation budget sets its wall time."""
     from concurrent.futures import ProcessPoolExecutor
 
     from corredor.calibration.fit import calibrate
 
     started = time.perf_counter()
     with ProcessPoolExecutor(2) as pool:
-        fit = calibrate(HERE.parent / "scenarios" / "history.toml", executor=pool, max_evaluations=150)
+        fit = calibrate(HERE.parent / "scenarios" / "history.toml", executor=pool)
     return {
         "workload": "calibration",
         "wall_s": round(time.perf_counter() - started, 1),

@@ -38,9 +38,9 @@ def calibrate_command(
         ROOT / "calibrated" / "parameters.toml"
     ),
     up_to_year: Annotated[int, typer.Option(help="Last year of observations used")] = CUTOFF_YEAR,
-    scale: Annotated[int, typer.Option(help="Persons per agent in the fit")] = 50,
+    scale: Annotated[int, typer.Option(help="Persons per agent in the fit")] = 100,
     replicates: Annotated[int, typer.Option(help="Replicates per parameter set (same seeds for all)")] = 2,
-    max_evaluations: Annotated[int, typer.Option(help="Simulated parameter sets at most")] = 150,
+    max_evaluations: Annotated[int, typer.Option(help="Simulated parameter sets at most")] = 80,
     diff_step: Annotated[float, typer.Option(help="Finite-difference step in the unit box")] = 0.08,
     only: Annotated[list[str] | None, typer.Option(help="Fit only these free parameters (path endings)")] = None,
     root_seed: Annotated[int, typer.Option(help="Root seed of the replicate seeds")] = 1,
