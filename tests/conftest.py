@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +11,15 @@ import pandas as pd
 import pytest
 
 from corredor import Results, simulate
-from corredor.scenario import Scenario, parse_scenario
+from corredor.scenario import Scenario, parse_scenario, read_scenario_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
 
 def baseline_dict() -> dict[str, Any]:
-    return tomllib.loads(BASELINE.read_text())
+    """The baseline as a dict, with what it extends (the calibrated parameters) merged in."""
+    return read_scenario_dict(BASELINE)
 
 
 def make_scenario(
@@ -45,8 +45,8 @@ def make_scenario(
     data["policy"] = data.get("policy", []) + (policy or [])
     data["caravans"] = data["caravans"] + (caravans or [])
     data["droughts"] = data.get("droughts", []) + (droughts or [])
-    if parameters:
-        data["parameters"] = parameters
+    for group, values in (parameters or {}).items():  # on top of the baseline's (calibrated) parameters
+        data.setdefault("parameters", {})[group] = {**data["parameters"].get(group, {}), **values}
     return parse_scenario(data, "test", BASELINE.parent)
 
 

@@ -62,6 +62,12 @@ class DepartureParameters(Strict):
         ge=0,
         le=3,
     )
+    homicide_elasticity_by_nationality: dict[str, float] = param(
+        {},
+        "elasticity per nationality (ISO3); nationalities not listed use homicide_elasticity",
+        "fitted by `corredor calibrate` to CBP apprehensions FY2013-18 (docs/calibration.md); bounds 0-3 as above",
+        "Push from violence, by nationality",
+    )
     food_insecurity_effect: float = param(
         0.019,
         "relative change in departures per percentage point of food insecurity",
@@ -77,6 +83,12 @@ class DepartureParameters(Strict):
         "Pull of the diaspora",
         ge=0,
         le=3,
+    )
+    remittance_elasticity_by_nationality: dict[str, float] = param(
+        {},
+        "elasticity per nationality (ISO3); nationalities not listed use remittance_elasticity",
+        "fitted by `corredor calibrate` to CBP apprehensions FY2013-18 (docs/calibration.md); bounds 0-3 as above",
+        "Pull of the diaspora, by nationality",
     )
     aid_effect_per_usd_million: float = param(
         0.0002,
@@ -94,6 +106,13 @@ class DepartureParameters(Strict):
         ge=0,
         le=3650,
     )
+
+    @field_validator("homicide_elasticity_by_nationality", "remittance_elasticity_by_nationality")
+    @classmethod
+    def _elasticities(cls, table: dict[str, float]) -> dict[str, float]:
+        if any(not 0 <= v <= 3 for v in table.values()):
+            raise ValueError("elasticities must be between 0 and 3")
+        return table
 
     @field_validator("seasonality")
     @classmethod
@@ -345,7 +364,8 @@ class EnforcementParameters(Strict):
     detection_per_node: float = param(
         0.03,
         "probability of apprehension per Mexican node passed, at intensity 1",
-        "assumption: ~25% of irregular transit apprehended before 2014 (UPM ~86k vs ~300k, §2a)",
+        "assumption: ~25% of irregular transit apprehended before 2014 (UPM ~86k vs ~300k, §2a)"
+        "; fitted: scenarios/calibrated/parameters.toml (bounds 0.005-0.15)",
         "Blanket apprehension probability per node",
         ge=0,
         le=1,
@@ -402,7 +422,8 @@ class EnforcementParameters(Strict):
     reattempt_probability: float = param(
         0.6,
         "probability of trying again after deportation from Mexico",
-        "assumption: Mexican deportees re-attempt often; US figure 25-45% (§2b)",
+        "assumption: Mexican deportees re-attempt often; US figure 25-45% (§2b)"
+        "; fitted: scenarios/calibrated/parameters.toml (bounds 0.2-0.95)",
         "Re-attempt after deportation from Mexico",
         ge=0,
         le=1,
@@ -479,9 +500,36 @@ class AsylumParameters(Strict):
     application_propensity: dict[str, float] = param(
         {"HND": 0.007, "SLV": 0.007, "GTM": 0.0015, "NIC": 0.01, "OTHER": 0.007},
         "probability of applying when passing an open COMAR office, by nationality",
-        "assumption: 2,137 applicants in 2014 vs ~300k in transit (§5); set per year by the "
-        "asylum_propensity_multiplier lever",
+        "assumption: 2,137 applicants in 2014 vs ~300k in transit (§5); ratios between nationalities kept"
+        "; fitted: scenarios/calibrated/parameters.toml (HND entry, bounds 0.00002-0.05)",
         "Propensity to claim asylum in Mexico",
+    )
+    word_of_mouth_per_1000: float = param(
+        0.0,
+        "relative increase of the propensity per 1,000 recent applicants (applications in the last ~year)",
+        "assumption: people learn from those who applied before them (shelters, networks, legal aid), as the "
+        "diaspora pulls departures (PARAMETERS.md §7); fitted: scenarios/calibrated/parameters.toml (bounds 0.1-20)",
+        "Word of mouth about asylum in Mexico",
+        ge=0,
+        le=100,
+    )
+    word_of_mouth_memory_days: float = param(
+        365.0,
+        "days (mean memory of the recent-applicant count)",
+        "assumption: news of applications spreads and fades"
+        "; fitted: scenarios/calibrated/parameters.toml (bounds 180-3650)",
+        "Memory of word of mouth",
+        gt=0,
+        le=3650,
+    )
+    recent_applicants_at_start: float | None = param(
+        None,
+        "persons (recent-applicant count on the first simulated day)",
+        "initial condition; unset: COMAR applicants observed in the years before the start (<= 2018, comar.csv), "
+        "each faded by the memory from mid-year to the start",
+        "Word-of-mouth memory at the start",
+        ge=0,
+        le=1e7,
     )
     caravan_propensity_multiplier: float = param(
         3.0,
@@ -494,8 +542,8 @@ class AsylumParameters(Strict):
     abandonment_mean_days: float = param(
         730.0,
         "days (mean time to abandon a pending file)",
-        "assumption tuned to the 2018 snapshot: ~48% of closed files abandoned (§5, D); the 2014-18 baseline "
-        "gives ~52% at 730 days (~71% at 180)",
+        "assumption: 2018 snapshot, ~48% of closed files abandoned (§5, D)"
+        "; fitted: scenarios/calibrated/parameters.toml (bounds 180-3650)",
         "Abandonment of pending files",
         gt=0,
         le=36500,
@@ -599,7 +647,8 @@ class BorderParameters(Strict):
     us_reattempt_probability: float = param(
         0.35,
         "probability of re-attempting after a US removal",
-        "DHS OIS 2017: 55-75% do not re-attempt after repatriation (§2b, V)",
+        "DHS OIS 2017: 55-75% do not re-attempt after repatriation (§2b, V)"
+        "; fitted: scenarios/calibrated/parameters.toml (bounds 0.25-0.45, the published range)",
         "Re-attempt after US removal",
         ge=0,
         le=1,

@@ -264,6 +264,23 @@ class Cohort(Strict):
     persons: float = Field(gt=0, le=1e8)
 
 
+class CalibrationRecord(Strict):
+    """Provenance of fitted parameters, written by `corredor calibrate` (informative: the engine ignores it)."""
+
+    fitted_on: str = Field(description="UTC date and time of the fit")
+    method: str = Field(description="Optimiser and loss")
+    loss: float = Field(description="Replicate-averaged loss at the fitted values")
+    loss_at_start: float = Field(description="Loss at the starting values, same replicates")
+    scale: int = Field(ge=1, description="Persons per agent in the fit")
+    replicates: int = Field(ge=1, description="Replicates per loss evaluation (common random numbers)")
+    root_seed: int = Field(ge=0, description="Root seed of the replicate seeds")
+    last_observed_year: int = Field(description="Data vintage: last year of observations used")
+    observed_sha256: dict[str, str] = Field(default_factory=dict, description="sha256 of each observed CSV")
+    evaluations: int = Field(0, ge=0, description="Simulated parameter sets")
+    wall_s: float = Field(0.0, ge=0, description="Wall time of the fit, seconds")
+    free_parameters: list[str] = Field(default_factory=list, description="Fitted parameter paths")
+
+
 class Scenario(Strict):
     name: str = "scenario"
     description: str = ""
@@ -282,6 +299,7 @@ class Scenario(Strict):
     caravans: list[Caravan] = Field(default_factory=list)
     cohorts: list[Cohort] = Field(default_factory=list)
     parameters: Parameters = Field(default_factory=Parameters)
+    calibration: CalibrationRecord | None = Field(None, description="Provenance of fitted parameters")
     base_dir: Path = Field(default=Path("."), exclude=True, description="Folder relative paths are resolved from")
 
     def load_network(self) -> Network:
@@ -450,6 +468,12 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not parent_path.is_file():
         raise ScenarioError(source, [("extends", f"{parent!r} -> no such file next to {path.name}")])
     return _merge(_read_toml(parent_path, (*chain, path.resolve())), data)
+
+
+def read_scenario_dict(path: str | Path) -> dict[str, Any]:
+    """A scenario file as a plain dict, with the files it ``extends`` merged in (not yet validated): for tools that
+    change a scenario before validating it (`parse_scenario`), e.g. calibration."""
+    return _read_toml(Path(path))
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -81,6 +81,7 @@ def maybe_apply(
     u = sim.rng.random(len(idx))[candidates]  # one draw per arriving agent, as when every arrival was drawn for
     nat = a.nat[idx[candidates]]
     p = sim.c.tables.asylum_propensity[nat] * sim.lever("asylum_propensity_multiplier")[nat]
+    p = p * (1.0 + sim.p.asylum.word_of_mouth_per_1000 * sim.recent_applicants / 1000.0)
     p = np.where(mode[eligible] == CARAVAN, p * sim.p.asylum.caravan_propensity_multiplier, p)
     applying = candidates[u < p]
     if len(applying) == 0:
@@ -94,6 +95,7 @@ def maybe_apply(
     cases = sim.cases.open(office[applying], nat, when, who)
     a.case[who] = cases
     sim.log("asylum_application", who)
+    sim.recent_applicants += len(who) * sim.c.scale
     a.mode[who] = np.where(a.mode[who] == CARAVAN, ALONE, a.mode[who])  # applying takes people out of a caravan
     a.caravan[who] = -1
     a.move(who, ASYLUM_QUEUE)

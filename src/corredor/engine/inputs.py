@@ -63,6 +63,8 @@ class Compiled:
     route_table: NDArray[np.int64]  # (start, family filter, mode, j) -> route id, -1 padded
     route_cum: FloatArray  # cumulative choice probabilities, same shape
     route_cum_flat: FloatArray  # route_cum + 2 x row number, flattened: one searchsorted draws every agent
+    memory_decay: float = 1.0  # daily factor of the word-of-mouth memory (asylum)
+    recent_applicants_at_start: float = 0.0  # persons
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
 
@@ -120,10 +122,12 @@ def _departure_rates(
             if drivers is not None:
                 h, h0 = (_series_value(drivers.homicide_rate, y) for y in (year, params.reference_year))
                 if h is not None and h0 is not None:
-                    factor *= (h / h0) ** params.homicide_elasticity
+                    factor *= (h / h0) ** params.homicide_elasticity_by_nationality.get(nat, params.homicide_elasticity)
                 r, r0 = (_series_value(drivers.remittances_usd_million, y) for y in (year, params.reference_year))
                 if r is not None and r0 is not None:
-                    factor *= (r / r0) ** params.remittance_elasticity
+                    factor *= (r / r0) ** params.remittance_elasticity_by_nationality.get(
+                        nat, params.remittance_elasticity
+                    )
                 f, f0 = (_series_value(drivers.food_insecurity_pp, y) for y in (year, params.reference_year))
                 if f is not None and f0 is not None:
                     factor *= max(0.0, 1.0 + params.food_insecurity_effect * (f - f0))
@@ -200,6 +204,24 @@ def _home_starts(scenario: Scenario, network: Network, starts: list[int], nats: 
     return home
 
 
+def _recent_applicants(scenario: Scenario) -> float:
+    """Word-of-mouth memory on the first day: the parameter, else the COMAR applicants observed before the start
+    (calibration years only), each year's count faded by the memory from 1 July of that year to the start."""
+    asylum = scenario.parameters.asylum
+    if asylum.recent_applicants_at_start is not None:
+        return asylum.recent_applicants_at_start
+    from corredor import data  # the shipped observations: read once, at compile time
+
+    observed = data.observed_series("comar_applicants", nationality="ALL")
+    start = scenario.period.start
+    total = 0.0
+    for year, value in zip(observed.index.astype(int), observed.to_numpy(dtype=float), strict=True):
+        if year < start.year and year <= data.CUTOFF_YEAR:
+            age = (start - dt.date(int(year), 7, 1)).days
+            total += float(value) * float(np.exp(-age / asylum.word_of_mouth_memory_days))
+    return total
+
+
 def compile_scenario(scenario: Scenario, network: Network | None = None) -> Compiled:
     network = network or scenario.load_network()
     start = scenario.period.start
@@ -271,6 +293,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         route_table=table,
         route_cum=cum,
         route_cum_flat=(cum.reshape(-1, cum.shape[-1]) + 2.0 * np.arange(cum[..., 0].size)[:, None]).ravel(),
+        memory_decay=float(np.exp(-1.0 / scenario.parameters.asylum.word_of_mouth_memory_days)),
+        recent_applicants_at_start=_recent_applicants(scenario),
         caravans_by_day=caravans_by_day,
         cohorts_by_day=cohorts_by_day,
     )

@@ -85,6 +85,7 @@ class Sim:
     quota_rounding: dict[tuple[str, int, int], float] = field(default_factory=dict)
     emergent_last: dict[int, int] = field(default_factory=dict)
     n_caravans: int = 0
+    recent_applicants: float = 0.0  # persons: asylum applications, exponentially forgotten (word of mouth)
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
     departure_rate: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # compiled rates x droughts
     droughts: list[climate.DroughtRecord] = field(default_factory=list)  # stochastic droughts drawn for this run
@@ -114,6 +115,7 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
     )
     sim.departure_rate, sim.droughts = climate.departure_rates(compiled, sim.rng)
     sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
+    sim.recent_applicants = compiled.recent_applicants_at_start
     sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
     return sim
 
@@ -152,6 +154,7 @@ def step(sim: Sim) -> None:
             break
         movement.arrive(sim, due)
     asylum.serve(sim)
+    sim.recent_applicants *= sim.c.memory_decay
     border.serve_metering(sim)
     caravans.emergent(sim)
     sim.events.close_day(sim.day)

@@ -1,0 +1,259 @@
+"""`calibrate`: bounded least squares on replicate-averaged log ratios, and `write_calibrated` (TOML).
+
+The scenario (by default scenarios/history.toml, 2012-2019) is cut at the end of the last calibration year, so no
+later outcome and no later input enters. The optimiser is scipy's trust-region reflective least squares
+(``least_squares(method="trf")``) in the unit box of the free parameters (`corredor.calibration.space`); the
+Jacobian is taken by forward differences of step ``diff_step`` in that box, all columns simulated in one batch
+on the executor, with the same replicate seeds as the centre point (common random numbers), so the differences
+measure the parameters and not the seeds. The fit stops after ``max_evaluations`` simulated parameter sets and
+returns the best set seen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import math
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import least_squares
+
+from corredor import data
+from corredor.calibration import loss as L
+from corredor.calibration import space
+from corredor.calibration.runner import mean, prepare, run_sets
+from corredor.data import DataFolder
+from corredor.scenario import CalibrationRecord, read_scenario_dict
+
+Progress = Callable[[int, float, float], None]  # evaluations so far, loss now, best loss
+
+
+class _Budget(Exception):
+    """The evaluation budget is spent."""
+
+
+@dataclass
+class FitResult:
+    """Fitted values (by path), the loss before and after, and the provenance record written with them."""
+
+    values: dict[str, float]
+    record: CalibrationRecord
+    params: tuple[space.FreeParameter, ...]
+    history: list[float] = field(default_factory=list)  # loss of every evaluated parameter set, in order
+
+
+def observed_sha256(folder: DataFolder = None) -> dict[str, str]:
+    """sha256 of each observed CSV (the data vintage)."""
+    out = {}
+    for name in ("cbp", "comar", "upm"):
+        dataset = data.DATASETS[name]
+        path = data._locate(dataset, folder)  # the loaders' own file resolver
+        out[dataset.file] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def calibrate(
+    scenario_path: str | Path,
+    *,
+    free: tuple[space.FreeParameter, ...] = space.FREE_PARAMETERS,
+    stages: Sequence[tuple[space.FreeParameter, ...]] | None = None,
+    up_to_year: int = data.CUTOFF_YEAR,
+    first_year: int = 2013,
+    scale: int = 100,
+    replicates: int = 2,
+    root_seed: int = 1,
+    max_evaluations: int = 80,
+    diff_step: float = 0.08,
+    start: dict[str, float] | None = None,
+    executor: Executor | None = None,
+    folder: DataFolder = None,
+    progress: Progress | None = None,
+    checkpoint: Callable[[FitResult], object] | None = None,
+) -> FitResult:
+    """Fit ``free`` to the targets of ``first_year`` .. ``up_to_year`` (earlier years of the run are a warm-up);
+    ``start`` overrides the starting values (a warm start).
+
+    ``stages`` (default: the asylum block, then the flow block, when ``free`` is the full set; else one stage) are
+    fitted in turn, each from where the previous stopped, sharing the evaluation budget in proportion to their
+    Jacobian sizes (parameters + 1); every stage scores all targets. ``checkpoint`` receives the best fit so far
+    whenever it improves (e.g. to write it, so an interrupted fit leaves its best result)."""
+    started = time.perf_counter()
+    raw = read_scenario_dict(scenario_path)
+    if start:
+        raw = space.with_values(raw, free, [start.get(p.path, space.read(raw, p)) for p in free])
+    frame = L.observed(folder, up_to_year)
+    frame = frame[frame["year"] >= first_year]
+    if frame.empty:
+        raise ValueError(f"no observations between {first_year} and {up_to_year}")
+    targets = L.Targets.build(frame)
+    end = dt.date(up_to_year, 12, 31)
+    period_start = dt.date.fromisoformat(str(raw["period"]["start"]))
+    if end <= period_start:
+        raise ValueError(f"up_to_year {up_to_year} ends before the scenario starts ({period_start})")
+    end = min(end, dt.date.fromisoformat(str(raw["period"]["end"])))
+    if stages is None:
+        stages = [space.ASYLUM_BLOCK, space.FLOW_BLOCK] if free == space.FREE_PARAMETERS else [free]
+    history: list[float] = []
+    best: dict[str, Any] = {"loss": math.inf, "raw": raw}
+
+    def result() -> FitResult:
+        values = space.values_of(best["raw"], free)
+        record = CalibrationRecord(
+            fitted_on=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            method=(
+                f"{len(stages)} stage(s) of scipy.optimize.least_squares (trf, bounded, unit box; forward-difference "
+                f"Jacobian, step {diff_step}) on replicate-mean log ratios, series weighted equally, common random "
+                "numbers"
+            ),
+            loss=round(best["loss"], 6),
+            loss_at_start=round(history[0] if history else math.nan, 6),
+            scale=scale,
+            replicates=replicates,
+            root_seed=root_seed,
+            last_observed_year=int(frame["year"].max()),
+            observed_sha256=observed_sha256(folder),
+            evaluations=len(history),
+            wall_s=round(time.perf_counter() - started, 1),
+            free_parameters=[p.path for p in free],
+        )
+        return FitResult({p.path: float(v) for p, v in zip(free, values, strict=True)}, record, free, list(history))
+
+    def improved() -> None:
+        if checkpoint is not None:
+            checkpoint(result())
+
+    for number, block in enumerate(stages):
+        weights = [len(b) + 1 for b in stages[number:]]
+        budget = len(history) + (max_evaluations - len(history)) * weights[0] // sum(weights)
+        _fit_stage(
+            best,
+            block,
+            targets,
+            scale,
+            end,
+            replicates,
+            root_seed,
+            budget,
+            diff_step,
+            executor,
+            history,
+            progress,
+            improved,
+        )
+    return result()
+
+
+def _fit_stage(
+    best: dict[str, Any],
+    free: tuple[space.FreeParameter, ...],
+    targets: L.Targets,
+    scale: int,
+    end: dt.date,
+    replicates: int,
+    root_seed: int,
+    budget: int,
+    diff_step: float,
+    executor: Executor | None,
+    history: list[float],
+    progress: Progress | None,
+    improved: Callable[[], None],
+) -> float:
+    """One least-squares stage over ``free`` from ``best["raw"]``; updates ``best`` (loss, raw); returns the loss at
+    the stage's starting point."""
+    raw = best["raw"]
+    u0 = space.to_unit(free, space.values_of(raw, free))
+    cache: dict[tuple[float, ...], NDArray[np.float64]] = {}
+
+    def simulate_points(points: list[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+        todo = [u for u in points if tuple(u) not in cache]
+        if len(history) + len(todo) > budget:
+            raise _Budget
+        candidates = [space.with_values(raw, free, space.from_unit(free, u)) for u in todo]
+        scenarios = [prepare(candidate, scale, end) for candidate in candidates]
+        runs = run_sets(scenarios, replicates, root_seed, executor)
+        for u, candidate, reps in zip(todo, candidates, runs, strict=True):
+            res = targets.residuals(mean(reps))
+            cache[tuple(u)] = res
+            value = float(np.sum(res**2))
+            history.append(value)
+            if value < best["loss"]:
+                best.update(loss=value, raw=candidate)
+                improved()
+            if progress:
+                progress(len(history), value, best["loss"])
+        return [cache[tuple(u)] for u in points]
+
+    def fun(u: NDArray[np.float64]) -> NDArray[np.float64]:
+        return simulate_points([np.clip(u, 0, 1)])[0]
+
+    def jac(u: NDArray[np.float64]) -> NDArray[np.float64]:
+        u = np.clip(u, 0, 1)
+        steps = [diff_step if u[i] + diff_step <= 1 else -diff_step for i in range(len(u))]
+        shifted = []
+        for i, h in enumerate(steps):
+            v = u.copy()
+            v[i] += h
+            shifted.append(v)
+        centre, *columns = simulate_points([u, *shifted])
+        return np.stack([(c - centre) / h for c, h in zip(columns, steps, strict=True)], axis=1)
+
+    try:
+        loss_start = float(np.sum(fun(u0) ** 2))
+    except _Budget:
+        return math.nan
+    with contextlib.suppress(_Budget):
+        least_squares(fun, u0, jac=jac, bounds=(0.0, 1.0), method="trf", x_scale=1.0, max_nfev=10_000)
+    return loss_start
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else '"' + key + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(float(f"{value:.6g}"))
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_calibrated(fit: FitResult, path: str | Path, scenario_path: str | Path | None = None) -> Path:
+    """Write the fitted values as a scenario fragment that other scenarios extend (``extends = ...``)."""
+    raw: dict[str, Any] = {}
+    for param in fit.params:
+        space.write(raw, param, fit.values[param.path])
+    lines = [
+        "# Fitted by `corredor calibrate` (docs/calibration.md); regenerate rather than edit by hand.",
+        "# baseline.toml extends this file, and history.toml and the other shipped scenarios extend baseline.toml.",
+        f"# Fitted on {scenario_path or 'the history scenario'}; provenance in [calibration].",
+        "",
+        "[calibration]",
+    ]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in fit.record.model_dump().items()]
+    for nat, table in raw.get("nationalities", {}).items():
+        lines += ["", f"[nationalities.{nat}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+        lines.append(f'source = "fitted by corredor calibrate on {fit.record.fitted_on[:10]}"')
+    for group, table in raw.get("parameters", {}).items():
+        lines += ["", f"[parameters.{group}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
