@@ -199,4 +199,3 @@ def validate_against(experiment: Experiment, scenario: Scenario, source: str) ->
         problems += check_factors(scenario, list(experiment.optimize.levers), "optimize.levers")
     if problems:
         raise ScenarioError(source, problems)
-
