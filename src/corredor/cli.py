@@ -1,4 +1,5 @@
-"""Command line (typer + rich): `corredor run`, `validate`, `info` and `data list` / `data show`.
+"""Command line (typer + rich): `corredor run`, `validate`, `info`, `data list` / `data show`, and the experiments
+(`compare`, `sensitivity`, `optimize`, in `corredor.experiments.cli`).
 
 Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
 exits with status 2.
@@ -17,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from corredor.experiments.cli import register as register_experiments
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
 from corredor.scenario import LEVERS, ScenarioError, load_scenario
@@ -341,6 +343,9 @@ def parameters_markdown() -> str:
             f"{lever.description} |"
         )
     return "\n".join(lines) + "\n"
+
+
+register_experiments(app)  # compare, sensitivity, optimize (corredor.experiments.cli)
 
 
 def main() -> None:
