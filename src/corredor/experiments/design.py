@@ -69,8 +69,26 @@ class Factor(Strict):
                 raise ValueError(f"lever {rest} needs a target ({lever.target} id)")
             if lever.target is None and self.target is not None:
                 raise ValueError(f"lever {rest} takes no target")
-        elif self.target is not None or self.date is not None:
-            raise ValueError("target and date apply to levers only")
+        else:
+            if self.target is not None or self.date is not None:
+                raise ValueError("target and date apply to levers only")
+            node: Any = Parameters().model_dump()
+            for key in rest.split("."):
+                if isinstance(node, dict) and key in node:
+                    node = node[key]
+                elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                    node = node[int(key)]
+                else:
+                    allowed = (
+                        ", ".join(map(str, node))
+                        if isinstance(node, dict)
+                        else f"0..{len(node) - 1}"
+                        if isinstance(node, list)
+                        else "nothing (a single value)"
+                    )
+                    raise ValueError(f"path {self.path!r}: no {key!r}; allowed here: {allowed}")
+            if isinstance(node, dict | list):
+                raise ValueError(f"path {self.path!r} names a table; add the key of one entry")
         if not self.name:
             self.name = self.path + (f"@{self.target}" if self.target else "")
         return self

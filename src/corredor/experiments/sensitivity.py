@@ -161,6 +161,8 @@ def analyse(
         sobol, used_sobol, more = sobol_indices(names, kept, evaluate, sobol_n, seed, confidence)
         for outcome, why in more.items():
             skipped.setdefault(outcome, why)
+    # an outcome analysed by Sobol is not reported as skipped because screening could not use it
+    skipped = {o: why for o, why in skipped.items() if o not in set(sobol["outcome"])}
     return SensitivityResult(list(names), morris, [names[j] for j in kept], sobol, used_morris + used_sobol, skipped)
 
 
