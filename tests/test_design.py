@@ -75,7 +75,7 @@ def test_factor_errors_name_the_problem() -> None:
 
 def test_experiment_file_loads_and_rejects_bad_targets(tmp_path: Path) -> None:
     experiment, scenario = load_experiment(DATA / "tiny-experiment.toml")
-    assert scenario is not None and scenario.name == "tiny"
+    assert scenario is not None and scenario.name == "tiny-short"
     assert [u.name for u in experiment.uncertainties] == ["death rate", "kidnapping rate", "productivity"]
     assert [o.kind for o in experiment.outcomes] == ["minimize", "minimize", "minimize"]
     assert experiment.optimize is not None and experiment.optimize.levers[1].target == "HND"
