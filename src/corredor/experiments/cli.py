@@ -374,7 +374,10 @@ def optimize(
     (folder / "optimize.html").write_text(optimize_html(result, title, escape(intro)), encoding="utf-8")
     shown = ["candidate", *result.levers, "cost_musd", "asylum_wait_working_days_q"]
     shown += [f"{o}_q" for o in result.objectives]
-    table = Table(*[c.removesuffix("_q") for c in shown], title=f"{title}: Pareto frontier (feasible, non-dominated)")
+    short = {"cost_musd": "USD M/yr", "asylum_wait_working_days_q": "wait (wd)"}
+    headers = [short.get(c, c.removeprefix("lever.").removesuffix("_q")) for c in shown]
+    caption = f"Pareto frontier (feasible, non-dominated; scores = q{settings.quantile:g})"
+    table = Table(*headers, title=f"{title}: {caption}")
     for row in result.frontier()[shown].itertuples(index=False):
         marker = " *" if result.best is not None and row[0] == result.table.loc[result.best, "candidate"] else ""
         table.add_row(f"{row[0]}{marker}", *(_fmt(float(v)) for v in row[1:]))
