@@ -37,6 +37,13 @@ DaskOption = Annotated[
 ]
 ChunkOption = Annotated[int, typer.Option("--chunk-size", min=1, help="Runs per task")]
 QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar")]
+ScaleOption = Annotated[
+    int | None, typer.Option("--scale", min=1, max=100000, help="Persons per agent (overrides the scenario's)")
+]
+
+
+def _scaled(scenario: Any, scale: int | None) -> Any:
+    return scenario if scale is None else scenario.model_copy(update={"scale": scale})
 
 
 def _base() -> Any:
@@ -136,6 +143,7 @@ def compare(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     chunk_size: ChunkOption = 2,
+    scale: ScaleOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Compare scenarios: paired ensembles, per outcome the difference from the first with a 90 % interval."""
@@ -155,7 +163,7 @@ def compare(
             scenario = load_scenario(path)
             if experiment is not None:
                 validate_against(spec, scenario, str(experiment))
-            loaded.append(scenario)
+            loaded.append(_scaled(scenario, scale))
     except (ScenarioError, NetworkError) as error:
         raise base._fail(error) from None
     choice = _choice(executor, workers, dask)
@@ -219,6 +227,7 @@ def sensitivity(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     chunk_size: ChunkOption = 2,
+    scale: ScaleOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Morris screening, then Sobol indices of the surviving uncertainties; reports what drives each outcome."""
@@ -235,6 +244,7 @@ def sensitivity(
     base = _base()
     spec, scenario = _load_experiment(experiment)
     _need_scenario(experiment, scenario)
+    scenario = _scaled(scenario, scale)
     if len(spec.uncertainties) < 2:
         raise base._fail(ValueError(f"{experiment}: uncertainties -> needs at least 2 [[uncertainties]] entries"))
     try:
@@ -312,6 +322,7 @@ def optimize(
     workers: WorkersOption = None,
     dask: DaskOption = None,
     chunk_size: ChunkOption = 2,
+    scale: ScaleOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Search lever mixes within a budget for the best robust outcomes; report the Pareto frontier."""
@@ -324,6 +335,7 @@ def optimize(
     base = _base()
     spec, scenario = _load_experiment(experiment)
     _need_scenario(experiment, scenario)
+    scenario = _scaled(scenario, scale)
     if spec.optimize is None:
         problem = "optimize -> required: an [optimize] table with [[optimize.levers]]"
         raise base._fail(ValueError(f"{experiment}: {problem}"))
