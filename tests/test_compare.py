@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from corredor.experiments import Catalog
 from corredor.experiments.compare import paired_difference, verdict
-from tests.cli_utils import ROOT, corredor
+from tests.cli_utils import ROOT, cli_env, corredor
 
 DATA = ROOT / "tests" / "data" / "experiments"
 
@@ -63,3 +69,30 @@ def test_compare_command(tmp_path: Path) -> None:
     again = corredor(*args, "--executor", "process", "--workers", "1")
     assert again.returncode == 0, again.output
     pd.testing.assert_frame_equal(table, pd.read_csv(out / "differences.csv"))
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path: Path) -> None:
+    out = tmp_path / "interrupted"
+    args = ["compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "30", "--chunk-size", "1", "--out", out]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corredor.cli", *map(str, args), "--workers", "2"],
+        cwd=ROOT,
+        env=cli_env(),
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    done = 0
+    deadline = time.monotonic() + 90
+    while done < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.3)
+        if (out / "catalog.sqlite").exists():
+            done = len(Catalog(out).runs())
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group, workers included
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    kept = Catalog(out).runs()
+    assert done <= len(kept) < 60
+    assert all((out / f).exists() for f in kept["chunk_file"])
