@@ -86,5 +86,9 @@ def open_executor(choice: ExecutorChoice) -> Iterator[Executor | None]:
 
 
 def max_pending(choice: ExecutorChoice) -> int:
-    """How many chunks to keep submitted at once: twice the workers (keeps them busy, keeps Ctrl-C prompt)."""
+    """How many chunks to keep submitted at once: twice the workers (keeps them busy, keeps Ctrl-C prompt). On a
+    remote Dask scheduler, whose size this machine does not know, 2 x ``--workers`` if given, else 4,096 (the
+    scheduler queues them)."""
+    if choice.address and choice.workers is None:
+        return 4096
     return 2 * (choice.workers or os.cpu_count() or 1)
