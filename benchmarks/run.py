@@ -15,10 +15,21 @@ Workloads:
   calibration    opt-in (`python benchmarks/run.py calibration`, ~15-40 min): the full `corredor calibrate` with its
                  defaults on 2 worker processes, written to a temporary file; target <= 30 min on 2 cores. Reports
                  wall_s, evaluations, loss_at_start and loss (starting from the shipped fit).
+  ensemble-1000  1,000 replicates of the baseline at 1 agent = 10 persons on a local process pool of --workers (2)
+                 processes, with the standard outcomes (target: <= 600 s on 2 cores). --replicates N runs N instead
+                 and reports the projected time of 1,000 (wall x 1000 / N); only run when named (about 50 min at
+                 ~6 s per replicate and core)
+  dask-speedup   the same small ensemble (--replicates, default 8, of the baseline at 1 agent = 100 persons) on a
+                 Dask LocalCluster with 1 and then 2 worker processes; speed-up = wall(1) / wall(2) (target >= 1.6);
+                 cluster start-up and the workers' first imports are not timed
+
+    python benchmarks/run.py                                  # baseline, flee-corridor, baseline-scale10, dask-speedup
+    python benchmarks/run.py --workload ensemble-1000 --replicates 40
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -41,6 +52,81 @@ SCALE = {"baseline-scale10": 10}  # persons per agent, where a workload override
 REPEATS = {"baseline": 1, "flee-corridor": 5, "baseline-scale10": 3}
 OPT_IN = {"calibration"}  # long workloads, run only when named
 WARMUP = {"baseline": 0, "flee-corridor": 1, "baseline-scale10": 1}
+ENSEMBLES = ("ensemble-1000", "dask-speedup")
+DEFAULT = ("baseline", "flee-corridor", "baseline-scale10", "dask-speedup")
+BASELINE = HERE.parent / "scenarios" / "baseline.toml"
+
+
+def _warm(_: int) -> bool:
+    """Import the engine in a worker (not timed)."""
+    import corredor.simulate  # noqa: F401
+
+    return True
+
+
+def run_ensemble_workload(name: str, replicates: int | None, workers: int) -> dict[str, object]:
+    """ensemble-1000 or dask-speedup (module docstring)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from corredor import load_scenario
+    from corredor.experiments import run_ensemble
+    from corredor.experiments.outcomes import standard_outcomes
+
+    base = load_scenario(BASELINE)
+    if name == "ensemble-1000":
+        n = replicates or 1000
+        scenario = base.model_copy(update={"scale": 10})
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            list(pool.map(_warm, range(workers)))
+            started = time.perf_counter()
+            ens = run_ensemble(scenario, n, root_seed=1, executor=pool, chunk_size=1, measure=standard_outcomes)
+            wall = time.perf_counter() - started
+        projected = wall * 1000 / n
+        return {
+            "workload": name,
+            "replicates": n,
+            "scale": 10,
+            "workers": workers,
+            "wall_s": round(wall, 2),
+            "s_per_replicate_per_core": round(wall * workers / n, 3),
+            "projected_1000_s": round(projected, 1),
+            "target_s": 600,
+            "meets_target": projected <= 600,
+            "deaths_median": float(ens.outcomes["deaths"].median()),
+            "python": platform.python_version(),
+        }
+    from distributed import Client, LocalCluster
+
+    n = replicates or 8
+    scenario = base.model_copy(update={"scale": 100})
+    walls = {}
+    outcomes = {}
+    for size in (1, 2):
+        with (
+            LocalCluster(n_workers=size, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            client.run(_warm, 0)
+            executor = client.get_executor()
+            started = time.perf_counter()
+            ens = run_ensemble(scenario, n, root_seed=1, executor=executor, chunk_size=1, max_pending=2 * size)
+            walls[size] = time.perf_counter() - started
+            outcomes[size] = ens.outcomes
+    speedup = walls[1] / walls[2]
+    return {
+        "workload": name,
+        "replicates": n,
+        "scale": 100,
+        "wall_s_1_worker": round(walls[1], 2),
+        "wall_s_2_workers": round(walls[2], 2),
+        "speedup": round(speedup, 2),
+        "target_speedup": 1.6,
+        "meets_target": speedup >= 1.6,
+        "identical_results": bool(outcomes[1].equals(outcomes[2])),
+        "python": platform.python_version(),
+    }
 
 
 def run_one(name: str) -> dict[str, object]:
@@ -107,18 +193,36 @@ def run_calibration() -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 2 and argv[0] == "--one":
-        print(json.dumps(run_calibration() if argv[1] == "calibration" else run_one(argv[1])))
+    parser = argparse.ArgumentParser(description="corredor benchmarks: one JSON line per workload")
+    parser.add_argument("names", nargs="*", help="workloads (default: baseline, flee-corridor, dask-speedup)")
+    parser.add_argument("--workload", action="append", default=[], help="a workload to run (repeatable)")
+    parser.add_argument("--replicates", type=int, default=None, help="replicates of ensemble-1000 / dask-speedup")
+    parser.add_argument("--workers", type=int, default=2, help="processes of ensemble-1000 (default 2)")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        if args.one in ENSEMBLES:
+            print(json.dumps(run_ensemble_workload(args.one, args.replicates, args.workers)))
+        elif args.one == "calibration":
+            print(json.dumps(run_calibration()))
+        else:
+            print(json.dumps(run_one(args.one)))
         return 0
-    names = argv or list(WORKLOADS)
-    unknown = [n for n in names if n not in WORKLOADS and n not in OPT_IN]
+    names = [*args.names, *args.workload] or list(DEFAULT)
+    allowed = [*WORKLOADS, *ENSEMBLES, *OPT_IN]
+    unknown = [n for n in names if n not in allowed]
     if unknown:
-        print(f"unknown workload(s) {unknown}; allowed: {', '.join([*WORKLOADS, *OPT_IN])}", file=sys.stderr)
+        print(f"unknown workload(s) {unknown}; allowed: {', '.join(allowed)}", file=sys.stderr)
+        return 2
+    if args.replicates is not None and args.replicates < 1:
+        print(f"--replicates: {args.replicates} -> must be >= 1", file=sys.stderr)
         return 2
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     for name in names:
+        extra = [] if args.replicates is None else ["--replicates", str(args.replicates)]
+        extra += ["--workers", str(args.workers)]
         done = subprocess.run(
-            [sys.executable, __file__, "--one", name], env=env, capture_output=True, text=True, check=False
+            [sys.executable, __file__, "--one", name, *extra], env=env, capture_output=True, text=True, check=False
         )
         if done.returncode != 0:
             print(done.stderr, file=sys.stderr)

@@ -1,5 +1,6 @@
-"""Command line (typer + rich): `corredor run`, `validate`, `info`, `data list` / `data show`, and `calibrate` /
-`validate-history` (code in `corredor.calibration.cli`).
+"""Command line (typer + rich): `corredor run`, `validate`, `info`, `data list` / `data show`, `calibrate` /
+`validate-history` (code in `corredor.calibration.cli`) and the experiments (`compare`, `sensitivity`, `optimize`,
+in `corredor.experiments.cli`).
 
 Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
 exits with status 2.
@@ -18,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from corredor.experiments.cli import register as register_experiments
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
 from corredor.scenario import LEVERS, ScenarioError, load_scenario
@@ -358,6 +360,7 @@ def _register_calibration() -> None:
 
 
 _register_calibration()
+register_experiments(app)  # compare, sensitivity, optimize (corredor.experiments.cli)
 
 
 def main() -> None:

@@ -1,14 +1,34 @@
-"""Ensembles of replicate runs: deterministic replicate seeds, chunked execution on any
-`concurrent.futures.Executor`, per-chunk Parquet outcome files and an SQLite catalog that makes runs resumable.
+"""Experiments on scenarios: ensembles, sampled uncertainties, comparison, sensitivity analysis and policy search.
 
     from corredor.experiments import run_ensemble
 
     ens = run_ensemble(scenario, 100, root_seed=1, out_dir=Path("runs/ens"))
     ens.outcomes          # one row per replicate
     ens.quantiles()       # 5 %, 50 %, 95 % of every outcome column
+
+Modules: `ensemble` (replicate seeds, chunked runs on any executor, Parquet chunks), `catalog` (SQLite run catalog),
+`design` (factors: uncertain parameters and levers, LHS / Sobol samples), `outcomes` (standard outcomes and kinds),
+`spec` (experiment files), `executors` (serial / process pool / Dask), `compare`, `sensitivity` (SALib Morris and
+Sobol), `optimize` (budgeted policy search, Pareto frontier), `costs` (lever costs), `report` (offline HTML),
+`cli` (the `compare`, `sensitivity` and `optimize` commands). docs/experiments.md describes the methods.
 """
 
 from corredor.experiments.catalog import Catalog, scenario_hash
+from corredor.experiments.design import Design, Factor, apply, sample
 from corredor.experiments.ensemble import EnsembleResults, flatten_summary, replicate_seeds, run_ensemble
+from corredor.experiments.outcomes import STANDARD_OUTCOMES, standard_outcomes
 
-__all__ = ["Catalog", "EnsembleResults", "flatten_summary", "replicate_seeds", "run_ensemble", "scenario_hash"]
+__all__ = [
+    "STANDARD_OUTCOMES",
+    "Catalog",
+    "Design",
+    "EnsembleResults",
+    "Factor",
+    "apply",
+    "flatten_summary",
+    "replicate_seeds",
+    "run_ensemble",
+    "sample",
+    "scenario_hash",
+    "standard_outcomes",
+]

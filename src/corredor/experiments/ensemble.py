@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corredor.experiments.catalog import Catalog, RunRecord, scenario_hash
+from corredor.experiments.design import Design, Factor, apply
 from corredor.results import Results
 from corredor.scenario import Scenario
 from corredor.simulate import simulate
@@ -98,6 +100,9 @@ class ChunkTask:
     measure: Measure | None = None
     out_dir: str | None = None
     chunk_file: str | None = None  # relative to out_dir
+    factors: tuple[Factor, ...] = ()  # with a design: the factors and, per replicate, its point and values
+    points: tuple[int, ...] = ()
+    values: tuple[tuple[float, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,10 +132,14 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Simulate the replicates of one chunk and, with ``out_dir``, write its Parquet file (atomically)."""
     started = _now()
     rows: list[ReplicateOutcome] = []
-    for replicate, seed in zip(task.replicates, task.seeds, strict=True):
-        results = simulate(task.scenario, seed=seed)
+    for i, (replicate, seed) in enumerate(zip(task.replicates, task.seeds, strict=True)):
+        scenario = apply(task.scenario, task.factors, task.values[i]) if task.factors else task.scenario
+        results = simulate(scenario, seed=seed)
         summary = results.summary()
         outcomes = flatten_summary(summary, results.event_names)
+        if task.factors:
+            outcomes["point"] = float(task.points[i])
+            outcomes.update({f"input.{f.name}": float(v) for f, v in zip(task.factors, task.values[i], strict=True)})
         if task.measure is not None:
             for name, value in task.measure(results).items():
                 if name in outcomes or name in ID_COLUMNS:
@@ -184,8 +193,14 @@ def run_ensemble(
     progress: Callable[[int, int], None] | None = None,
     resume: bool = False,
     max_pending: int | None = None,
+    design: Design | None = None,
 ) -> EnsembleResults:
     """Run ``replicates`` replicates of ``scenario``.
+
+    With a ``design`` (`corredor.experiments.design.Design`), ``replicates`` must equal ``design.runs``: run ``j``
+    applies the factor values of point ``design.point_of(j)`` to the scenario (seeds as the design says) and its row
+    gains the columns ``point`` and ``input.<factor name>``; the catalog identifies these runs by the scenario hash
+    combined with the design's fingerprint.
 
     ``root_seed`` defaults to ``scenario.seed`` (seeds: `replicate_seeds`). ``executor`` None runs chunks serially
     in-process; otherwise chunks are submitted to it (e.g. a ``ProcessPoolExecutor``; ``measure`` must then pickle,
@@ -207,6 +222,13 @@ def run_ensemble(
         raise ValueError("resume=True needs out_dir (the catalog lives there)")
     seeds = replicate_seeds(root, replicates)
     digest = scenario_hash(scenario)
+    if design is not None:
+        if design.runs != replicates:
+            raise ValueError(f"replicates ({replicates}) must equal the design's runs ({design.runs})")
+        if design.common_seeds:
+            base = replicate_seeds(root, design.replicates_per_point)
+            seeds = [base[j % design.replicates_per_point] for j in range(replicates)]
+        digest = hashlib.sha256((digest + design.fingerprint()).encode()).hexdigest()
     ensemble_id = uuid.uuid4().hex[:16]
     catalog = Catalog(out_dir) if out_dir is not None else None
 
@@ -243,6 +265,9 @@ def run_ensemble(
                 measure,
                 None if out_dir is None else str(out_dir),
                 name,
+                () if design is None else design.factors,
+                () if design is None else tuple(design.point_of(i) for i in chunk),
+                () if design is None else tuple(design.values[design.point_of(i)] for i in chunk),
             )
         )
 

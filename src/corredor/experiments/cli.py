@@ -1,0 +1,410 @@
+"""Command-line commands of the experiments: `corredor compare`, `corredor sensitivity` and `corredor optimize`
+(registered on the main typer app by `register`).
+
+Every command shows a progress bar, runs on the executor chosen by ``--executor`` / ``--workers`` / ``--dask``, keeps
+every finished chunk of runs in ``--out`` (Parquet files + ``catalog.sqlite``) and resumes from them when run again;
+Ctrl-C stops cleanly (exit 130) and keeps completed runs. Bad input exits with status 2 naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from corredor.experiments.executors import ExecutorChoice
+    from corredor.experiments.spec import Experiment
+
+ExperimentOption = Annotated[
+    Path | None,
+    typer.Option("--experiment", "-e", help="Experiment file (TOML): uncertainties, outcomes, settings"),
+]
+ExecutorOption = Annotated[str, typer.Option("--executor", help="serial, process (default) or dask")]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", help="Process-pool or Dask LocalCluster workers (default: CPUs)")
+]
+DaskOption = Annotated[
+    str | None, typer.Option("--dask", help="Dask scheduler address, e.g. tcp://host:8786 (implies --executor dask)")
+]
+ChunkOption = Annotated[int, typer.Option("--chunk-size", min=1, help="Runs per task")]
+QuietOption = Annotated[bool, typer.Option("--quiet", help="No progress bar")]
+ScaleOption = Annotated[
+    int | None, typer.Option("--scale", min=1, max=100000, help="Persons per agent (overrides the scenario's)")
+]
+
+
+def _scaled(scenario: Any, scale: int | None) -> Any:
+    return scenario if scale is None else scenario.model_copy(update={"scale": scale})
+
+
+def _base() -> Any:
+    from corredor import cli
+
+    return cli
+
+
+def _choice(executor: str, workers: int | None, dask: str | None) -> ExecutorChoice:
+    from corredor.experiments.executors import ExecutorChoice
+
+    try:
+        return ExecutorChoice("dask" if dask else executor, workers, dask)
+    except ValueError as error:
+        raise _base()._fail(ValueError(f"--executor: {error}")) from None
+
+
+def _out_dir(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise _base()._fail(ValueError(f"--out: {out} -> is a file; give a folder (it is created if missing)"))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _load_experiment(path: Path | None) -> tuple[Experiment, Any]:
+    from corredor.experiments.spec import Experiment, load_experiment
+    from corredor.network import NetworkError
+    from corredor.scenario import ScenarioError
+
+    if path is None:
+        return Experiment(), None
+    try:
+        return load_experiment(path)
+    except (ScenarioError, NetworkError) as error:
+        raise _base()._fail(error) from None
+
+
+@contextmanager
+def _running(
+    choice: ExecutorChoice, out: Path, quiet: bool
+) -> Iterator[tuple[Executor | None, Callable[[str, int, int], None]]]:
+    """The executor and a progress callback ``(label, done, total)``; Ctrl-C ends with exit 130, runs kept."""
+    from corredor.experiments.executors import open_executor
+
+    base = _base()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        console=base.console,
+        disable=quiet,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def advance(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = progress.add_task(label, total=total)
+            progress.update(tasks[label], completed=done, total=total)
+
+        try:
+            with open_executor(choice) as executor:
+                yield executor, advance
+        except KeyboardInterrupt:
+            progress.stop()
+            base.errors.print(
+                f"[bold yellow]interrupted[/]: completed runs are kept in {escape(str(out))}/catalog.sqlite; "
+                "run the same command again to resume"
+            )
+            raise typer.Exit(code=130) from None
+        except (ImportError, OSError) as error:
+            raise base._fail(ValueError(f"--executor {choice.kind}: {error}")) from None
+
+
+def _fmt(value: float) -> str:
+    """Compact numbers for narrow terminals: 3 significant digits, k / M / bn above 10,000."""
+    if value != value:
+        return "–"
+    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e4, " k")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{suffix}"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario files; the first is the reference")],
+    experiment: ExperimentOption = None,
+    replicates: Annotated[int | None, typer.Option("--replicates", "-n", min=2, help="Paired runs per scenario")] = (
+        None
+    ),
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: experiment's)")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for runs, report.html, differences.csv")] = Path(
+        "runs/compare"
+    ),
+    executor: ExecutorOption = "process",
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    chunk_size: ChunkOption = 2,
+    scale: ScaleOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Compare scenarios: paired ensembles, per outcome the difference from the first with a 90 % interval."""
+    from corredor.experiments.compare import compare_scenarios, comparison_html
+    from corredor.experiments.executors import max_pending
+    from corredor.experiments.spec import validate_against
+    from corredor.network import NetworkError
+    from corredor.scenario import ScenarioError, load_scenario
+
+    base = _base()
+    if len(scenarios) < 2:
+        raise base._fail(ValueError("compare needs at least 2 scenario files (the first is the reference)"))
+    spec, _ = _load_experiment(experiment)
+    loaded = []
+    try:
+        for path in scenarios:
+            scenario = load_scenario(path)
+            if experiment is not None:
+                validate_against(spec, scenario, str(experiment))
+            loaded.append(_scaled(scenario, scale))
+    except (ScenarioError, NetworkError) as error:
+        raise base._fail(error) from None
+    choice = _choice(executor, workers, dask)
+    folder = _out_dir(out)
+    n = replicates or spec.replicates
+    root = spec.seed if seed is None else seed
+    with _running(choice, folder, quiet) as (pool, advance):
+        names = [s.name for s in loaded]
+        comparison = compare_scenarios(
+            loaded,
+            n,
+            root_seed=root,
+            outcomes=spec.declared_outcomes(),
+            uncertainties=spec.uncertainties,
+            sampler=spec.sampler,
+            executor=pool,
+            chunk_size=chunk_size,
+            out_dir=folder,
+            max_pending=max_pending(choice),
+            progress=lambda k, done, total: advance(names[k], done, total),
+        )
+    table = comparison.table
+    table.to_csv(folder / "differences.csv", index=False)
+    title = f"corredor compare: {' vs '.join(comparison.names[1:])} against {comparison.names[0]}"
+    (folder / "report.html").write_text(comparison_html(comparison, title), encoding="utf-8")
+    for name in comparison.names[1:]:
+        rich_table = Table(
+            "outcome", comparison.names[0], name, "difference [90% interval]", "%", "verdict",
+            title=f"{name} vs {comparison.names[0]}: {n} paired replicates (seed {root})",
+        )  # fmt: skip
+        for row in table[table["scenario"] == name].to_dict("records"):
+            verdict = str(row["verdict"])
+            colour = {"better": "green", "worse": "red"}.get(verdict, "")
+            rich_table.add_row(
+                escape(str(row["label"])),
+                _fmt(float(row["reference_mean"])),
+                _fmt(float(row["mean"])),
+                f"{_fmt(float(row['difference']))} [{_fmt(float(row['low']))}, {_fmt(float(row['high']))}]",
+                _fmt(100 * float(row["relative"])),
+                f"[{colour}]{verdict}[/]" if colour else verdict,
+            )
+        base.console.print(rich_table)
+    base.console.print(f"report: [bold]{folder / 'report.html'}[/], table: {folder / 'differences.csv'}")
+
+
+def _need_scenario(experiment: Path, scenario: Any) -> None:
+    if scenario is None:
+        raise _base()._fail(ValueError(f"{experiment}: scenario -> required: the scenario file to experiment on"))
+
+
+def sensitivity(
+    experiment: Annotated[Path, typer.Argument(help="Experiment file with scenario and [[uncertainties]]")],
+    trajectories: Annotated[int | None, typer.Option("--trajectories", min=2, help="Morris trajectories")] = None,
+    sobol_n: Annotated[int | None, typer.Option("--sobol-n", min=4, help="Saltelli base sample (power of 2)")] = None,
+    replicates: Annotated[
+        int | None, typer.Option("--replicates", "-n", min=1, help="Runs per design point (averaged)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for runs and the report")] = Path("runs/sensitivity"),
+    executor: ExecutorOption = "process",
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    chunk_size: ChunkOption = 2,
+    scale: ScaleOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Morris screening, then Sobol indices of the surviving uncertainties; reports what drives each outcome."""
+    from corredor.experiments.executors import max_pending
+    from corredor.experiments.outcomes import outcome_info
+    from corredor.experiments.sensitivity import (
+        analyse,
+        corredor_evaluator,
+        sensitivity_html,
+        sensitivity_markdown,
+    )
+    from corredor.experiments.spec import SensitivitySettings
+
+    base = _base()
+    spec, scenario = _load_experiment(experiment)
+    _need_scenario(experiment, scenario)
+    scenario = _scaled(scenario, scale)
+    if len(spec.uncertainties) < 2:
+        raise base._fail(ValueError(f"{experiment}: uncertainties -> needs at least 2 [[uncertainties]] entries"))
+    try:
+        settings = SensitivitySettings.model_validate(
+            spec.sensitivity.model_dump()
+            | {
+                k: v
+                for k, v in (("trajectories", trajectories), ("sobol_n", sobol_n), ("replicates_per_point", replicates))
+                if v is not None
+            }
+        )
+    except ValueError as error:
+        raise base._fail(ValueError(f"option: {error}")) from None
+    choice = _choice(executor, workers, dask)
+    folder = _out_dir(out)
+    outcomes = [o.name for o in spec.declared_outcomes()]
+    root = spec.seed if seed is None else seed
+    with _running(choice, folder, quiet) as (pool, advance):
+        evaluate = corredor_evaluator(
+            scenario,
+            spec.uncertainties,
+            outcomes,
+            replicates_per_point=settings.replicates_per_point,
+            root_seed=root,
+            executor=pool,
+            chunk_size=chunk_size,
+            out_dir=folder,
+            max_pending=max_pending(choice),
+            progress=advance,
+        )
+        result = analyse(
+            [f.name for f in spec.uncertainties],
+            evaluate,
+            trajectories=settings.trajectories,
+            levels=settings.levels,
+            threshold=settings.threshold,
+            sobol_n=settings.sobol_n,
+            seed=root,
+            confidence=settings.confidence,
+        )
+    labels = {name: outcome_info(name).label for name in outcomes}
+    (folder / "sensitivity.md").write_text(sensitivity_markdown(result, labels), encoding="utf-8")
+    title = f"corredor sensitivity: {scenario.name}"
+    (folder / "sensitivity.html").write_text(sensitivity_html(result, title), encoding="utf-8")
+    result.morris.to_csv(folder / "morris.csv", index=False)
+    result.sobol.to_csv(folder / "sobol.csv", index=False)
+    table = Table("outcome", "drivers (total Sobol index ≥ 0.1)", "S1 / ST of each kept uncertainty", title=title)
+    for outcome, drivers in result.drivers().items():
+        rows = result.sobol[result.sobol["outcome"] == outcome]
+        indices = ", ".join(f"{r.factor} {r.S1:.2f}/{r.ST:.2f}" for r in rows.itertuples(index=False))
+        table.add_row(escape(labels.get(outcome, outcome)), escape(", ".join(drivers) or "none"), escape(indices))
+    for outcome, why in result.skipped.items():
+        table.add_row(escape(labels.get(outcome, outcome)), f"not analysed ({why})", "")
+    base.console.print(table)
+    base.console.print(
+        f"screened out: {', '.join(sorted(set(result.factors) - set(result.kept))) or 'none'}; "
+        f"{result.evaluations} design points; report: [bold]{folder / 'sensitivity.html'}[/] and sensitivity.md"
+    )
+
+
+def optimize(
+    experiment: Annotated[Path, typer.Argument(help="Experiment file with scenario and [optimize] levers")],
+    budget: Annotated[float | None, typer.Option("--budget", min=0, help="USD million per year")] = None,
+    candidates: Annotated[int | None, typer.Option("--candidates", min=1, help="First-round candidates")] = None,
+    refine: Annotated[int | None, typer.Option("--refine", min=0, help="Refinement candidates")] = None,
+    samples: Annotated[
+        int | None, typer.Option("--uncertainty-samples", min=1, help="Uncertainty samples per candidate")
+    ] = None,
+    replicates: Annotated[
+        int | None, typer.Option("--replicates", "-n", min=1, help="Replicates per candidate and sample")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for runs and the report")] = Path("runs/optimize"),
+    executor: ExecutorOption = "process",
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
+    chunk_size: ChunkOption = 2,
+    scale: ScaleOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Search lever mixes within a budget for the best robust outcomes; report the Pareto frontier."""
+    from corredor.experiments.costs import LEVER_COSTS
+    from corredor.experiments.executors import max_pending
+    from corredor.experiments.optimize import optimize as search
+    from corredor.experiments.optimize import optimize_html, unit_costs
+    from corredor.experiments.spec import OptimizeSettings
+
+    base = _base()
+    spec, scenario = _load_experiment(experiment)
+    _need_scenario(experiment, scenario)
+    scenario = _scaled(scenario, scale)
+    if spec.optimize is None:
+        problem = "optimize -> required: an [optimize] table with [[optimize.levers]]"
+        raise base._fail(ValueError(f"{experiment}: {problem}"))
+    overrides = {
+        "budget_usd_million": budget,
+        "candidates": candidates,
+        "refine": refine,
+        "uncertainty_samples": samples,
+        "replicates": replicates,
+    }
+    try:
+        settings = OptimizeSettings.model_validate(
+            spec.optimize.model_dump() | {k: v for k, v in overrides.items() if v is not None}
+        )
+    except ValueError as error:
+        raise base._fail(ValueError(f"option: {error}")) from None
+    choice = _choice(executor, workers, dask)
+    folder = _out_dir(out)
+    root = spec.seed if seed is None else seed
+    with _running(choice, folder, quiet) as (pool, advance):
+        result = search(
+            scenario,
+            settings,
+            spec.uncertainties,
+            root_seed=root,
+            executor=pool,
+            chunk_size=chunk_size,
+            out_dir=folder,
+            max_pending=max_pending(choice),
+            progress=advance,
+        )
+    result.table.to_csv(folder / "candidates.csv", index=False)
+    costs = unit_costs(settings.levers)
+    free = [f.name for f, c in zip(settings.levers, costs, strict=True) if c == 0]
+    cost_notes = "; ".join(
+        f"{f.name}: USD {c:,.0f}/unit/yr"
+        + (f" ({LEVER_COSTS[f.path[6:]].source})" if f.cost_usd_per_unit is None and f.path[6:] in LEVER_COSTS else "")
+        for f, c in zip(settings.levers, costs, strict=True)
+    )
+    intro = (
+        f"Scenario {scenario.name}; budget USD {settings.budget_usd_million:g} million per year; "
+        f"{result.runs} runs: each candidate on {settings.uncertainty_samples} uncertainty samples x "
+        f"{settings.replicates} replicates, scored by the {settings.quantile:g} quantile; target: mean COMAR wait "
+        f"≤ {settings.max_wait_working_days} working days. Costs: {cost_notes}."
+        + (f" Counted as free (no cost known): {', '.join(free)}." if free else "")
+    )
+    title = f"corredor optimize: {scenario.name}"
+    (folder / "optimize.html").write_text(optimize_html(result, title, escape(intro)), encoding="utf-8")
+    shown = ["candidate", *result.levers, "cost_musd", "asylum_wait_working_days_q"]
+    shown += [f"{o}_q" for o in result.objectives]
+    short = {"cost_musd": "USD M/yr", "asylum_wait_working_days_q": "wait (wd)"}
+    headers = [short.get(c, c.removeprefix("lever.").removesuffix("_q")) for c in shown]
+    caption = f"Pareto frontier (feasible, non-dominated; scores = q{settings.quantile:g})"
+    table = Table(*headers, title=f"{title}: {caption}")
+    for row in result.frontier()[shown].itertuples(index=False):
+        marker = " *" if result.best is not None and row[0] == result.table.loc[result.best, "candidate"] else ""
+        table.add_row(f"{row[0]}{marker}", *(_fmt(float(v)) for v in row[1:]))
+    base.console.print(table)
+    if result.best is None:
+        base.console.print("[yellow]no candidate meets the wait target[/]; see candidates.csv for the nearest")
+    else:
+        base.console.print("* best feasible candidate (lowest sum of normalised scores)")
+    if free:
+        base.console.print(f"[yellow]counted as free (no cost known)[/]: {', '.join(free)}")
+    base.console.print(f"report: [bold]{folder / 'optimize.html'}[/], every candidate: {folder / 'candidates.csv'}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add compare, sensitivity and optimize to the main command line."""
+    app.command()(compare)
+    app.command()(sensitivity)
+    app.command()(optimize)

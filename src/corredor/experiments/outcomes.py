@@ -1,0 +1,119 @@
+"""Standard outcomes of one run, computed from `Results` (totals over the whole simulated period, in persons, events
+or USD), and the outcome declarations (``kind``: minimize / maximize / info) of an experiment.
+
+`standard_outcomes` is a `measure` for `run_ensemble`: it adds these columns to every replicate's row.
+
+| outcome | meaning |
+|---|---|
+| departures | persons setting out from an origin (``departure`` events) |
+| irregular_journeys | journeys started without a legal pathway (``journey_start`` events, mode not ``legal``) |
+| deaths, extortions, kidnappings, assaults | harms on the route, by kind (events) |
+| harms | extortions + kidnappings + assaults + deaths |
+| apprehensions_mx, deportations_mx | INM apprehensions and deportations by Mexico (events) |
+| apprehensions_us | US Border Patrol apprehensions between ports (events) |
+| arrivals_us_border | arrivals at a northern border city (events) |
+| asylum_applications | COMAR applications (persons) |
+| asylum_wait_working_days | mean wait, application to decision, in working days, over decided files (all offices) |
+| asylum_within_deadline | share of decided files decided within the legal deadline (45 working days by default) |
+| asylum_backlog_end | files (persons) still pending at the end of the period, all offices |
+| smuggler_revenue_usd | smuggling fees + kidnappers' ransoms (USD) |
+
+Per COMAR office ``o`` (offices that received files): ``asylum_wait_working_days.<o>``,
+``asylum_within_deadline.<o>`` and ``asylum_backlog_end.<o>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from corredor.results import Results
+
+Kind = Literal["minimize", "maximize", "info"]
+
+
+@dataclass(frozen=True)
+class OutcomeInfo:
+    kind: Kind
+    unit: str
+    label: str
+
+
+STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
+    "departures": OutcomeInfo("info", "persons", "Departures"),
+    "irregular_journeys": OutcomeInfo("minimize", "journeys", "Irregular journeys"),
+    "deaths": OutcomeInfo("minimize", "persons", "Deaths"),
+    "extortions": OutcomeInfo("minimize", "events", "Extortions"),
+    "kidnappings": OutcomeInfo("minimize", "events", "Kidnappings"),
+    "assaults": OutcomeInfo("minimize", "events", "Assaults"),
+    "harms": OutcomeInfo("minimize", "events", "Harms (all kinds)"),
+    "apprehensions_mx": OutcomeInfo("info", "events", "Apprehensions in Mexico"),
+    "deportations_mx": OutcomeInfo("info", "events", "Deportations by Mexico"),
+    "apprehensions_us": OutcomeInfo("info", "events", "US Border Patrol apprehensions"),
+    "arrivals_us_border": OutcomeInfo("info", "events", "Arrivals at the US border"),
+    "asylum_applications": OutcomeInfo("info", "persons", "COMAR applications"),
+    "asylum_wait_working_days": OutcomeInfo("minimize", "working days", "COMAR mean wait"),
+    "asylum_within_deadline": OutcomeInfo("maximize", "share", "COMAR decided within deadline"),
+    "asylum_backlog_end": OutcomeInfo("minimize", "files", "COMAR backlog at end"),
+    "smuggler_revenue_usd": OutcomeInfo("minimize", "USD", "Smuggler revenue"),
+}
+PER_OFFICE = ("asylum_wait_working_days", "asylum_within_deadline", "asylum_backlog_end")
+_HARMS = {"deaths": "death", "extortions": "extortion", "kidnappings": "kidnapping", "assaults": "assault"}
+
+
+def outcome_info(name: str) -> OutcomeInfo:
+    """Kind, unit and label of a standard outcome (per-office names included); ValueError for other names."""
+    base, _, office = name.partition(".")
+    if base in STANDARD_OUTCOMES and (not office or base in PER_OFFICE):
+        info = STANDARD_OUTCOMES[base]
+        return OutcomeInfo(info.kind, info.unit, f"{info.label} ({office})" if office else info.label)
+    raise ValueError(
+        f"{name!r} is not a standard outcome; allowed: {', '.join(STANDARD_OUTCOMES)}, "
+        f"or {', '.join(p + '.<office>' for p in PER_OFFICE)}"
+    )
+
+
+def _queue(cases: pd.DataFrame, deadline: float) -> dict[str, float]:
+    decided = cases[cases["outcome"].isin(["recognised", "rejected"])]
+    working = decided["wait_working_days"].to_numpy(dtype=np.float64)
+    weights = decided["persons"].to_numpy(dtype=np.float64)
+    total = float(weights.sum())
+    return {
+        "asylum_wait_working_days": float(np.dot(working, weights) / total) if total else float("nan"),
+        "asylum_within_deadline": float(weights[working <= deadline].sum() / total) if total else float("nan"),
+        "asylum_backlog_end": float(cases.loc[cases["outcome"] == "pending", "persons"].sum()),
+    }
+
+
+def standard_outcomes(results: Results) -> dict[str, float]:
+    """The standard outcomes of one run (names in the module docstring)."""
+    tables = results.to_pandas()
+    events = tables["events"]
+    totals = events.groupby(events["event"].astype(str), observed=True)["value"].sum()
+
+    def total(name: str) -> float:
+        return float(totals.get(name, 0.0))
+
+    journeys = events[(events["event"] == "journey_start") & (events["mode"] != "legal")]
+    out = {
+        "departures": total("departure"),
+        "irregular_journeys": float(journeys["value"].sum()),
+        **{name: total(event) for name, event in _HARMS.items()},
+        "apprehensions_mx": total("apprehension_mx"),
+        "deportations_mx": total("deportation_mx"),
+        "apprehensions_us": total("apprehension_us"),
+        "arrivals_us_border": total("arrival_border"),
+        "asylum_applications": total("asylum_application"),
+        "smuggler_revenue_usd": total("fee_usd") + total("ransom_usd"),
+    }
+    out["harms"] = sum(out[name] for name in _HARMS)
+    cases = tables["asylum_cases"]
+    deadline = float(results.meta.get("decision_deadline_working_days", 45))
+    out.update(_queue(cases, deadline))
+    for office in sorted(set(cases["office"].astype(str))):
+        figures = _queue(cases[cases["office"] == office], deadline)
+        out.update({f"{name}.{office}": value for name, value in figures.items()})
+    return out

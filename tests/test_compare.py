@@ -1,0 +1,98 @@
+"""corredor compare: the paired difference and its interval, verdicts by outcome kind, and the command end to end
+(rich table, offline HTML report, CSV, resumed runs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corredor.experiments import Catalog
+from corredor.experiments.compare import paired_difference, verdict
+from tests.cli_utils import ROOT, cli_env, corredor
+
+DATA = ROOT / "tests" / "data" / "experiments"
+
+
+def test_paired_interval_is_narrower_than_unpaired_noise() -> None:
+    rng = np.random.default_rng(0)
+    shared = rng.normal(1000, 100, size=40)  # noise common to both scenarios (same seeds)
+    a = shared + rng.normal(0, 5, size=40)
+    b = shared - 20 + rng.normal(0, 5, size=40)
+    mean, low, high, pairs = paired_difference(a, b)
+    assert pairs == 40
+    assert low < mean < high < 0  # a true difference of -20 is found although the spread of each is ~100
+    assert low < -20 < high
+    assert high - low < 10
+    assert paired_difference(a, b) == paired_difference(a, b)  # seeded bootstrap
+    nan_a = a.copy()
+    nan_a[:5] = np.nan
+    assert paired_difference(nan_a, b)[3] == 35
+    assert np.isnan(paired_difference([1.0], [2.0])[1])
+
+
+def test_verdicts_follow_the_kind() -> None:
+    assert verdict("minimize", -3, -1) == "better"
+    assert verdict("minimize", 1, 3) == "worse"
+    assert verdict("maximize", 1, 3) == "better"
+    assert verdict("info", 1, 3) == "higher"
+    assert verdict("minimize", -1, 1) == "no clear difference"
+
+
+def test_compare_command(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    args = ("compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "6", "--seed", "2", "--out", out)
+    result = corredor(*args, "--executor", "serial")
+    assert result.returncode == 0, result.output
+    assert "tiny-staffed vs tiny: 6 paired replicates" in result.stdout
+    assert "Deaths" in result.stdout and "COMAR backlog at end" in result.stdout
+    table = pd.read_csv(out / "differences.csv")
+    assert set(table["scenario"]) == {"tiny-staffed"}
+    by_outcome = table.set_index("outcome")
+    backlog, wait = by_outcome.loc["asylum_backlog_end"], by_outcome.loc["asylum_wait_working_days"]
+    # 20 caseworkers at Tapachula instead of 1: a smaller backlog and shorter waits, and the intervals say so
+    assert backlog["difference"] < 0 and backlog["high"] < 0 and backlog["verdict"] == "better"
+    assert wait["high"] < 0 and wait["verdict"] == "better"
+    assert (table["low"] <= table["difference"]).all() and (table["difference"] <= table["high"]).all()
+    html = (out / "report.html").read_text()
+    assert "Plotly.newPlot" in html and html.count("<h2>") >= 5
+    # plotly.js is inlined: no script, stylesheet or font comes from elsewhere
+    assert not re.search(r"<(script|link)[^>]*(src|href)=", html)
+    # same command again: everything comes from the catalog, same table
+    again = corredor(*args, "--executor", "process", "--workers", "1")
+    assert again.returncode == 0, again.output
+    pd.testing.assert_frame_equal(table, pd.read_csv(out / "differences.csv"))
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path: Path) -> None:
+    out = tmp_path / "interrupted"
+    args = ["compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "30", "--chunk-size", "1", "--out", out]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corredor.cli", *map(str, args), "--workers", "2"],
+        cwd=ROOT,
+        env=cli_env(),
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    done = 0
+    deadline = time.monotonic() + 90
+    while done < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.3)
+        if (out / "catalog.sqlite").exists():
+            done = len(Catalog(out).runs())
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group, workers included
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    kept = Catalog(out).runs()
+    assert done <= len(kept) < 60
+    assert all((out / f).exists() for f in kept["chunk_file"])

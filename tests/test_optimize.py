@@ -1,0 +1,53 @@
+"""Policy search: the Pareto filter, lever costs above the scenario's own values, the budget, and
+`corredor optimize` end to end (every candidate within budget, the frontier non-dominated, the best feasible)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from corredor.experiments.optimize import baseline_values, cost_musd, pareto_mask, unit_costs
+from corredor.experiments.spec import load_experiment
+from tests.cli_utils import ROOT, corredor
+
+DATA = ROOT / "tests" / "data" / "experiments"
+
+
+def test_pareto_mask() -> None:
+    scores = np.array([[1, 5], [2, 2], [5, 1], [3, 3], [2, 2], [np.nan, 0]], dtype=float)
+    # [3, 3] is dominated by [2, 2]; the two equal [2, 2] rows do not dominate each other; NaN rows are out
+    assert pareto_mask(scores).tolist() == [True, True, True, False, True, False]
+
+
+def test_costs_count_only_what_a_policy_adds() -> None:
+    experiment, scenario = load_experiment(DATA / "tiny-experiment.toml")
+    assert experiment.optimize is not None and scenario is not None
+    levers = experiment.optimize.levers
+    assert baseline_values(scenario, levers) == [1.0, 0.0]  # tiny.toml: 1 caseworker at Tapachula, no cards
+    costs = unit_costs(levers)
+    assert costs == [22_000, 100]  # corredor.experiments.costs
+    values = np.array([[1, 0], [11, 0], [1, 10_000], [0, 0]], dtype=float)
+    assert cost_musd(values, [1.0, 0.0], costs).tolist() == [0.0, 0.22, 1.0, 0.0]
+
+
+def test_optimize_command(tmp_path: Path) -> None:
+    out = tmp_path / "opt"
+    result = corredor("optimize", DATA / "tiny-experiment.toml", "--executor", "serial", "--out", out)
+    assert result.returncode == 0, result.output
+    assert "Pareto frontier" in result.stdout
+    table = pd.read_csv(out / "candidates.csv")
+    assert table.loc[0, "lever.comar_caseworkers@tapachula"] == 1  # candidate 0: the scenario as it is
+    assert table.loc[0, "cost_musd"] == 0
+    assert (table["cost_musd"] <= 2.0 + 1e-9).all()  # budget
+    assert set(table["round"]) == {1, 2}  # refinement ran
+    assert table["lever.comar_caseworkers@tapachula"].iloc[1:].between(12, 80).all()
+    frontier = table[table["pareto"]]
+    assert frontier["feasible"].all()
+    scores = frontier[["deaths_q", "kidnappings_q", "cost_musd"]].to_numpy()
+    assert pareto_mask(scores).all()
+    # more caseworkers shorten the wait: the best-staffed candidate waits less than the single caseworker
+    best_staffed = table.loc[table["lever.comar_caseworkers@tapachula"].idxmax()]
+    assert best_staffed["asylum_wait_working_days_q"] < table.loc[0, "asylum_wait_working_days_q"]
+    assert "Plotly.newPlot" in (out / "optimize.html").read_text()

@@ -1,0 +1,65 @@
+"""Sensitivity: the Morris-then-Sobol pipeline recovers the known Sobol indices of the Ishigami function and screens
+out a factor with no effect; `corredor sensitivity` runs end to end on a tiny scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corredor.experiments.sensitivity import analyse
+from tests.cli_utils import ROOT, corredor
+
+DATA = ROOT / "tests" / "data" / "experiments"
+
+# Ishigami (a=7, b=0.1) on [-pi, pi]^3: analytic first-order and total indices.
+S1 = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
+ST = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
+
+
+def ishigami(unit: np.ndarray) -> pd.DataFrame:
+    x = -np.pi + 2 * np.pi * unit
+    y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+    return pd.DataFrame({"y": y, "flat": np.zeros(len(x))})
+
+
+def test_ishigami_indices_recovered_and_inert_factor_screened_out() -> None:
+    result = analyse(["x1", "x2", "x3", "inert"], ishigami, trajectories=20, sobol_n=2048, seed=3)
+    assert result.kept == ["x1", "x2", "x3"]  # 'inert' has mu* = 0
+    sobol = result.sobol.set_index("factor")
+    for name in ("x1", "x2", "x3"):
+        assert sobol.loc[name, "S1"] == pytest.approx(S1[name], abs=0.05)
+        assert sobol.loc[name, "ST"] == pytest.approx(ST[name], abs=0.05)
+        assert 0 < sobol.loc[name, "ST_conf"] < 0.1
+    assert result.drivers()["y"] == ["x1", "x2", "x3"]
+    assert result.skipped == {"flat": "no variation"}
+    assert result.evaluations == 20 * 5 + 2048 * 5
+
+
+def test_sensitivity_command(tmp_path: Path) -> None:
+    out = tmp_path / "sens"
+    result = corredor("sensitivity", DATA / "tiny-experiment.toml", "--executor", "serial", "--out", out)
+    assert result.returncode == 0, result.output
+    assert "corredor sensitivity: tiny-short" in result.stdout
+    sobol = pd.read_csv(out / "sobol.csv")
+    morris = pd.read_csv(out / "morris.csv")
+    assert set(morris["factor"]) == {"death rate", "kidnapping rate", "productivity"}
+    # the death rate drives deaths more than the kidnapping rate does (elementary effects)
+    deaths = morris[morris["outcome"] == "deaths"].set_index("factor")["mu_star"]
+    assert deaths["death rate"] > deaths["kidnapping rate"]
+    assert set(sobol["factor"]) <= set(morris["factor"]) and not sobol.empty
+    text = (out / "sensitivity.md").read_text()
+    assert "## What drives each outcome" in text and "Deaths" in text
+    assert "Plotly.newPlot" in (out / "sensitivity.html").read_text()
+
+
+def test_sensitivity_needs_two_uncertainties(tmp_path: Path) -> None:
+    experiment = tmp_path / "one.toml"
+    experiment.write_text(
+        f'scenario = "{DATA / "tiny.toml"}"\n[[uncertainties]]\npath = "parameters.hazards.death_per_1000km"\n'
+        "low = 0.0001\nhigh = 0.001\n"
+    )
+    result = corredor("sensitivity", experiment, "--out", tmp_path / "x")
+    assert result.returncode == 2 and "at least 2" in result.output and "Traceback" not in result.output
