@@ -1,4 +1,4 @@
-"""Command line (typer + rich): `corredor run`, `validate`, `info` and `data list` / `data show`.
+"""Command line (typer + rich): `corredor run`, `validate`, `info`, `data list` / `data show` and `serve`.
 
 Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
 exits with status 2.
@@ -20,6 +20,7 @@ from rich.table import Table
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
 from corredor.scenario import LEVERS, ScenarioError, load_scenario
+from corredor.web.serve import serve
 
 app = typer.Typer(
     help="corredor: simulate migration through the Central America -> Mexico -> US corridor.",
@@ -197,6 +198,7 @@ data_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
+app.command()(serve)  # the dashboard (corredor.web)
 
 # Cells longer than this are cut (with "…") unless --full is given.
 _TEXT_LIMITS = {"unit": 45, "source": 60, "notes": 45, "description": 70, "location": 30, "caravan_id": 30}
