@@ -286,7 +286,7 @@ def caseworkers_needed(arrival_rate: float, service_rate: float, limit_days: flo
     """Smallest c whose Erlang-C mean time to decision is at most `limit_days` (None if no c up to `most` is)."""
     if arrival_rate <= 0:
         return 0
-    if service_rate <= 0 or 1 / service_rate > limit_days:
+    if service_rate <= 0 or 1 / service_rate >= limit_days:
         return None
     c = max(1, math.floor(arrival_rate / service_rate))
     while c <= most:
