@@ -301,6 +301,7 @@ function schedule(fn, ms) { clearTimeout(S.poll); S.poll = setTimeout(fn, ms); }
 
 // ---------- one run ----------
 async function showRun(id) {
+  if (!S.runView || S.runView.id !== id) $("#run-results").hidden = true;  // never show another run's charts
   let record;
   try { record = await api(`/api/runs/${id}`); } catch (e) { setStatus(`${t("error.generic")}: ${e.problems[0].message}`); return; }
   S.runId = id;
@@ -471,7 +472,7 @@ async function showCompare(ids) {
     (value, i) => (i > 2 * nRuns - 1 ? pct(value) : typeof value === "number" ? fmt(value, 1) : value));
   plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
     y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]) })),
-  { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, margin: { l: 260, r: 20, t: 40, b: 50 }, barmode: "group", height: 600 });
+  { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, margin: { l: 260, r: 20, t: 40, b: 50 }, barmode: "group" });
   const select = $("#compare-series");
   const keys = Object.keys(c.series[0].series);
   const chosen = select.value && keys.includes(select.value) ? select.value : keys[0];
