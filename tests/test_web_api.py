@@ -110,6 +110,13 @@ def test_interface_strings_exist_in_both_languages(client: TestClient) -> None:
     assert all(f"lever.{name}" in strings["en"] for name in LEVERS)
 
 
+def test_observed_statistics_for_the_overlays(client: TestClient) -> None:
+    observed = client.get("/api/observed").json()
+    assert set(observed) == {"comar_applicants", "upm_presentados", "upm_devueltos", "cbp_gtm_hnd_slv"}
+    assert observed["comar_applicants"]["2018"] > observed["comar_applicants"]["2014"] > 1000
+    assert max(int(year) for year in observed["cbp_gtm_hnd_slv"]) <= 2018  # later years are held out
+
+
 def test_shipped_scenarios_and_unknown_names(client: TestClient) -> None:
     listed = {s["id"] for s in client.get("/api/scenarios").json()}
     assert {"baseline", "comar-staffing"} <= listed
@@ -237,6 +244,7 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     assert 0 < sum(link["value"] for link in view["sankey"]["links"]) <= 2 * departed
     offices = {o["office"]: o for o in view["comar"]["offices"]}
     assert "tapachula" in offices
+    assert [panel["key"] for panel in view["timeseries"]["annual"]] == []  # no complete year in two months
     assert offices["tapachula"]["caseworkers_needed"] is not None
     assert set(view["harms"]["by_mode"]) == {"extortion", "kidnapping", "assault", "death"}
     toml = client.get(f"/api/runs/{run_id}/scenario.toml")

@@ -114,7 +114,7 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
 
     first = submit(page)
-    page.wait_for_selector("#run-info .status-done", timeout=60_000)
+    page.wait_for_selector(f"#run-info[data-run='{first}'] .status-done", timeout=60_000)
     for chart in ("#chart-timeseries", "#chart-map", "#chart-sankey", "#chart-comar-load", "#chart-comar-wait"):
         page.wait_for_selector(f"{chart} .main-svg", timeout=60_000)
     assert page.locator("#chart-sankey .sankey-node").count() > 4
@@ -145,7 +145,7 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.fill("#f-scale", "10")
     page.fill("#lever-mx_enforcement_intensity", "3")
     second = submit(page)
-    page.wait_for_selector("#run-info .status-done", timeout=60_000)
+    page.wait_for_selector(f"#run-info[data-run='{second}'] .status-done", timeout=60_000)
     page.wait_for_selector("#chart-timeseries .main-svg", timeout=30_000)
 
     page.goto(server + "/#/runs")

@@ -1,7 +1,7 @@
 """The dashboard's FastAPI app: a JSON API (every action of the page is one of these calls) and the single page.
 
 Routes (OpenAPI at ``/api/openapi.json``, a local docs page at ``/api/docs``; no CDN):
-``GET /api/meta`` levers, network, limits; ``GET /api/i18n`` interface strings (es, en);
+``GET /api/meta`` levers, network, limits; ``GET /api/i18n`` interface strings (es, en); ``GET /api/observed``;
 ``GET /api/scenarios`` and ``GET /api/scenarios/{id}`` shipped scenarios; ``POST /api/scenarios/validate``,
 ``POST /api/scenarios/toml`` (JSON -> TOML), ``POST /api/scenarios/parse`` (TOML -> JSON);
 ``POST /api/runs``, ``GET /api/runs``, ``GET /api/runs/{id}``, ``GET /api/runs/{id}/view``,
@@ -31,6 +31,7 @@ from corredor.web import builder
 from corredor.web.i18n import STRINGS
 from corredor.web.jobs import JobRunner, QueueFull
 from corredor.web.store import RunStore, UnknownRun
+from corredor.web.views import observed_overlays
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -140,6 +141,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def i18n() -> dict[str, dict[str, str]]:
         return STRINGS
 
+    @app.get("/api/observed", summary="Official statistics by year, overlaid on the simulated annual totals")
+    def observed() -> dict[str, dict[str, float]]:
+        if not hasattr(app.state, "observed"):
+            app.state.observed = observed_overlays()  # shipped data: read once per server
+        result: dict[str, dict[str, float]] = app.state.observed
+        return result
+
     @app.get("/api/scenarios", summary="Shipped scenarios the builder can start from")
     def scenarios() -> list[dict[str, str]]:
         return builder.list_scenarios(settings.scenarios)
@@ -228,9 +236,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/runs/{run_id}/view", summary="What the dashboard draws for a finished run")
     def view(run_id: str) -> dict[str, Any]:
         run_folder(run_id)
-        data = store.view(run_id)
+        record = store.record(run_id)
+        data = store.view(run_id) if record["status"] == "done" or record.get("view_ready") else None
         if data is None:
-            status = store.record(run_id)["status"]
+            status = record["status"]
             raise HTTPException(409, detail=[{"field": "id", "message": f"run {run_id} is {status}, not done"}])
         return data
 
@@ -252,7 +261,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 409, [("id", f"run {run_id} is {record['status']}; only interrupted or failed runs are resubmitted")]
             )
         request = store.request(run_id)
-        store.set_state(run_id, status="queued", progress=0.0, error=None, started=None, finished=None)
+        store.clear_outputs(run_id)
+        store.set_state(
+            run_id, status="queued", progress=0.0, error=None, started=None, finished=None, view_ready=False
+        )
         try:
             submit(run_id, request["scenario"], request["seeds"])
         except QueueFull as error:
@@ -276,7 +288,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         views = []
         for run_id in ids:
             run_folder(run_id)
-            data = store.view(run_id)
+            data = store.view(run_id) if store.record(run_id)["status"] == "done" else None
             if data is None:
                 return _problems(409, [("ids", f"run {run_id} is not done")])
             views.append(data)

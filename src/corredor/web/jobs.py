@@ -35,7 +35,7 @@ def execute(root: str, run_id: str, scenario_data: dict[str, Any], seeds: list[i
     store = RunStore(root)
     folder = Path(root) / run_id
     try:
-        store.set_state(run_id, status="running", started=now(), progress=0.0)
+        store.set_state(run_id, status="running", started=now(), progress=0.0, view_ready=False)
         scenario = parse_scenario(scenario_data, "scenario")
         network = scenario.load_network()
         results = []
@@ -49,10 +49,12 @@ def execute(root: str, run_id: str, scenario_data: dict[str, Any], seeds: list[i
                     last[0] = step
                     store.set_state(run_id, progress=round(share * 0.95, 3))
 
-            run = simulate(scenario, seed=seed, progress=progress)
-            run.write(folder / f"rep-{k}")
-            results.append(run)
+            results.append(simulate(scenario, seed=seed, progress=progress))
+        # The view first, so the page draws while the tables are written ("view_ready"; "done" once they are).
         write_json(folder / "view.json", build_view(results, scenario, network))
+        store.set_state(run_id, view_ready=True, progress=0.97)
+        for k, run in enumerate(results):
+            run.write(folder / f"rep-{k}")
         store.set_state(run_id, status="done", progress=1.0, finished=now())
     except Exception as error:  # recorded for the page; the worker stays usable
         store.set_state(run_id, status="failed", error=f"{type(error).__name__}: {error}", finished=now())
@@ -72,6 +74,7 @@ class JobRunner:
         )
         self._pending: set[Future[None]] = set()
         self._lock = threading.Lock()
+        self._stopping = False
 
     def warm(self) -> None:
         for _ in range(self.workers):
@@ -96,8 +99,16 @@ class JobRunner:
         with self._lock:
             self._pending.discard(future)
         error = None if future.cancelled() else future.exception()
-        if error is not None:  # the worker process died (execute records its own exceptions)
+        if self._stopping and (future.cancelled() or error is not None):  # cut short by a stop: can be resubmitted
+            self.store.set_state(run_id, status="interrupted", finished=now())
+        elif error is not None:  # the worker process died (execute records its own exceptions)
             self.store.set_state(run_id, status="failed", error=f"{type(error).__name__}: {error}", finished=now())
 
     def shutdown(self) -> None:
+        """Stop at once: waiting runs are dropped and running ones killed (the next start marks them interrupted)."""
+        self._stopping = True
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())  # before shutdown clears it
         self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()

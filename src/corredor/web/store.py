@@ -66,7 +66,7 @@ class RunStore:
         folder.mkdir()
         (folder / "scenario.toml").write_text(toml_text, encoding="utf-8")
         write_json(folder / "run.json", {"id": run_id, "created": now(), **request})
-        self.set_state(run_id, status="queued", progress=0.0, error=None, started=None, finished=None)
+        self.set_state(run_id, status="queued", progress=0.0, error=None, started=None, finished=None, view_ready=False)
         return run_id
 
     def set_state(self, run_id: str, **fields: Any) -> None:
@@ -109,6 +109,13 @@ class RunStore:
 
     def toml(self, run_id: str) -> str:
         return (self.path(run_id) / "scenario.toml").read_text(encoding="utf-8")
+
+    def clear_outputs(self, run_id: str) -> None:
+        """Remove what a run produced (view and tables), keeping what was asked: before running it again."""
+        folder = self.path(run_id)
+        (folder / "view.json").unlink(missing_ok=True)
+        for tables in folder.glob("rep-*"):
+            shutil.rmtree(tables)
 
     def delete(self, run_id: str) -> None:
         shutil.rmtree(self.path(run_id))

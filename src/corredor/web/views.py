@@ -19,7 +19,7 @@ line their median. Methods (documented in the README's "Dashboard" section):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,7 @@ SERIES_EVENTS = (
 # Stocks of the time-series view: persons in a state on a day.
 SERIES_STATES = ("en_route", "shelter", "asylum_queue", "at_border", "in_us")
 HARMS = ("extortion", "kidnapping", "assault", "death")
+NORTHERN_TRIANGLE = ("GTM", "HND", "SLV")
 # Persons counted at a node on the map: people on the move or held there, not people at home or settled.
 MAP_STATES = (State.EN_ROUTE, State.SHELTER, State.DETAINED_MX, State.ASYLUM_QUEUE, State.AT_BORDER, State.DETAINED_US)
 # Outcomes of the Sankey diagram: state at the end of the run.
@@ -140,7 +141,7 @@ def timeseries(runs: Sequence[Results]) -> dict[str, Any]:
         s = STATES.index(state)
         stacked = np.stack([r.daily[sample, :, s, :].sum(axis=(1, 2)) * r.scale for r in runs]).astype(float)
         series[state] = {"kind": "state", **_band(stacked)}
-    return {"dates": labels, "series": series, "annual": annual_vs_observed(runs)}
+    return {"dates": labels, "series": series, "annual": annual_totals(runs)}
 
 
 def _observed(series: str, country: str | None = None, nationality: str | None = None) -> dict[str, float]:
@@ -155,55 +156,43 @@ def _observed(series: str, country: str | None = None, nationality: str | None =
     return {str(year): float(v) for year, v in values.items()}
 
 
-def annual_vs_observed(runs: Sequence[Results]) -> list[dict[str, Any]]:
-    """Simulated official statistics per complete year next to the observed ones (where the data have them)."""
-    summaries = [r.summary() for r in runs]
-    panels = []
-    specs = [
-        ("comar_applicants", "calendar_years", lambda s: s["comar_applicants"], _observed("comar_applicants")),
-        (
-            "upm_presentados",
-            "calendar_years",
-            lambda s: s["upm_presentados"],
-            _observed("upm_presentados_events", country="MEX", nationality="CENTRAL_AMERICA"),
-        ),
-        (
-            "upm_devueltos",
-            "calendar_years",
-            lambda s: s["upm_devueltos"],
-            _observed("upm_devueltos_events", country="MEX", nationality="CENTRAL_AMERICA"),
-        ),
-    ]
-    north = ("GTM", "HND", "SLV")
-    cbp_observed: dict[str, float] = {}
-    for nat in north:
+def observed_overlays() -> dict[str, dict[str, float]]:
+    """Official statistics by year for the panels of `annual_totals` (shipped data, up to 2018): COMAR applicants,
+    UPM presentados and devueltos of Central Americans, Border Patrol apprehensions of GTM + HND + SLV by FY."""
+    cbp: dict[str, float] = {}
+    for nat in NORTHERN_TRIANGLE:
         for year, value in _observed("usbp_swb_encounters_fy", country="USA", nationality=nat).items():
-            cbp_observed[year] = cbp_observed.get(year, 0.0) + value
-    specs.append(
-        (
-            "cbp_gtm_hnd_slv",
-            "fiscal_years",
-            lambda s: {
-                str(y): sum(float(s["cbp_apprehensions_fy"].get(n, {}).get(str(y), 0)) for n in north)
-                for y in s["fiscal_years"]
-            },
-            cbp_observed,
-        )
-    )
-    for key, years_key, pick, observed in specs:
+            cbp[year] = cbp.get(year, 0.0) + value
+    return {
+        "comar_applicants": _observed("comar_applicants"),
+        "upm_presentados": _observed("upm_presentados_events", country="MEX", nationality="CENTRAL_AMERICA"),
+        "upm_devueltos": _observed("upm_devueltos_events", country="MEX", nationality="CENTRAL_AMERICA"),
+        "cbp_gtm_hnd_slv": cbp,
+    }
+
+
+def annual_totals(runs: Sequence[Results]) -> list[dict[str, Any]]:
+    """Simulated official statistics per complete year (bands over replicates), to set against the observed ones."""
+    summaries = [r.summary() for r in runs]
+
+    def cbp(s: dict[str, Any]) -> dict[str, float]:
+        by_nat = s["cbp_apprehensions_fy"]
+        return {
+            str(y): sum(float(by_nat.get(n, {}).get(str(y), 0)) for n in NORTHERN_TRIANGLE) for y in s["fiscal_years"]
+        }
+
+    specs: list[tuple[str, str, Callable[[dict[str, Any]], dict[str, float]]]] = [
+        ("comar_applicants", "calendar_years", lambda s: s["comar_applicants"]),
+        ("upm_presentados", "calendar_years", lambda s: s["upm_presentados"]),
+        ("upm_devueltos", "calendar_years", lambda s: s["upm_devueltos"]),
+        ("cbp_gtm_hnd_slv", "fiscal_years", cbp),
+    ]
+    panels = []
+    for key, years_key, pick in specs:
         years = [str(y) for y in summaries[0][years_key]]
-        if not years:
-            continue
-        simulated = np.array([[float(pick(s).get(y, 0)) for y in years] for s in summaries])
-        panels.append(
-            {
-                "key": key,
-                "years": years,
-                **_band(simulated),
-                "observed_years": [y for y in years if y in observed],
-                "observed": [observed[y] for y in years if y in observed],
-            }
-        )
+        if years:
+            simulated = np.array([[float(pick(s).get(y, 0)) for y in years] for s in summaries])
+            panels.append({"key": key, "years": years, **_band(simulated)})
     return panels
 
 

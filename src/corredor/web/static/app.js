@@ -6,7 +6,7 @@ const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 const LOCALES = { es: "es-MX", en: "en-US" };
 const S = {
   lang: localStorage.getItem("corredor.lang") || "es",
-  strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, compare: null,
+  strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, selected: new Set(),
 };
 
 // ---------- helpers ----------
@@ -96,6 +96,7 @@ function applyLanguage() {
 async function setLanguage(lang) {
   S.lang = lang;
   localStorage.setItem("corredor.lang", lang);
+  S.redraw = true;
   applyLanguage();
   await route();  // redraw the current view with the new strings and number formats
 }
@@ -287,7 +288,8 @@ async function showRuns() {
       actions.append(" ", el("button", { type: "button", "data-resubmit": r.id, text: t("runs.resubmit"), onclick: async () => { await api(`/api/runs/${r.id}/resubmit`, { method: "POST" }); showRuns(); } }));
     }
     body.append(el("tr", { "data-run": r.id, "data-status": r.status },
-      el("td", {}, el("input", { type: "checkbox", "data-compare": r.id, "aria-label": `${t("runs.select")}: ${r.name} ${r.id}`, disabled: r.status !== "done" })),
+      el("td", {}, el("input", { type: "checkbox", "data-compare": r.id, "aria-label": `${t("runs.select")}: ${r.name} ${r.id}`, disabled: r.status !== "done",
+        checked: S.selected.has(r.id) && r.status === "done", onchange: (e) => { if (e.target.checked) S.selected.add(r.id); else S.selected.delete(r.id); } })),
       el("th", { scope: "row" }, el("a", { href: `#/runs/${r.id}`, text: `${r.name} (${r.id})` })),
       el("td", { text: fmtDateTime(r.created) }), el("td", {}, statusCell(r)),
       el("td", {}, el("progress", { max: 1, value: r.progress || 0, "aria-label": `${t("runs.progress")} ${r.id}` })),
@@ -302,6 +304,7 @@ function schedule(fn, ms) { clearTimeout(S.poll); S.poll = setTimeout(fn, ms); }
 // ---------- one run ----------
 async function showRun(id) {
   if (!S.runView || S.runView.id !== id) $("#run-results").hidden = true;  // never show another run's charts
+  if ($("#run-info").dataset.run !== id) { $("#run-info").replaceChildren(); $("#run-info").dataset.run = id; }
   let record;
   try { record = await api(`/api/runs/${id}`); } catch (e) { setStatus(`${t("error.generic")}: ${e.problems[0].message}`); return; }
   S.runId = id;
@@ -311,12 +314,12 @@ async function showRun(id) {
     ` · ${fmtDate(record.start)} – ${fmtDate(record.end)} · ${t("runs.scale")}: ${fmt(record.scale)} · ${t("runs.replicates")}: ${record.replicates} · `,
     el("a", { href: link, id: "share-link", text: t("runs.share") }), " · ", el("a", { href: `/api/runs/${id}/scenario.toml`, text: t("run.download_toml") }));
   $("#run-progress").value = record.progress || 0;
-  if (record.status === "queued" || record.status === "running") {
-    $("#run-results").hidden = true;
-    schedule(() => { if (S.runId === id && location.hash === `#/runs/${id}`) showRun(id); }, 250);
-    return;
-  }
-  if (record.status !== "done") { $("#run-results").hidden = true; return; }
+  const active = record.status === "queued" || record.status === "running";
+  if (active) schedule(() => { if (S.runId === id && location.hash === `#/runs/${id}`) showRun(id); }, 150);
+  const ready = record.status === "done" || (record.status === "running" && record.view_ready);
+  if (!ready) { $("#run-results").hidden = true; return; }
+  if (S.runView && S.runView.id === id && !$("#run-results").hidden && !S.redraw) return;  // already drawn
+  S.redraw = false;
   if (!S.runView || S.runView.id !== id) S.runView = { id, view: await api(`/api/runs/${id}/view`) };
   $("#run-results").hidden = false;
   drawRun(S.runView.view);
@@ -356,6 +359,9 @@ function drawTimeseries(v) {
   ps.value = chosen;
   ps.onchange = () => drawTimeseries(v);
   const p = annual.find((a) => a.key === chosen);
+  const seen = (S.observed && S.observed[chosen]) || {};
+  p.observed_years = p.years.filter((y) => y in seen);
+  p.observed = p.observed_years.map((y) => seen[y]);
   plot("chart-annual", [
     { x: p.years, y: p.median, type: "bar", name: t("ts.simulated"), marker: { color: OKABE_ITO[0] },
       error_y: { type: "data", symmetric: false, array: p.high.map((h, i) => h - p.median[i]), arrayminus: p.median.map((m, i) => m - p.low[i]) } },
@@ -502,7 +508,7 @@ async function route() {
 }
 async function start() {
   registerPlotlyLocale();
-  [S.strings, S.meta] = await Promise.all([api("/api/i18n"), api("/api/meta")]);
+  [S.strings, S.meta, S.observed] = await Promise.all([api("/api/i18n"), api("/api/meta"), api("/api/observed")]);
   $("#lang").addEventListener("change", (e) => setLanguage(e.target.value));
   $("#load-base").addEventListener("click", loadBase);
   $("#builder").addEventListener("submit", submitRun);
