@@ -68,7 +68,8 @@ def run_dashboard() -> dict[str, object]:
                         break
                     except Exception:  # the server is still starting
                         time.sleep(0.1)
-                walls = []
+                walls: list[float] = []
+                worker: list[dict[str, float]] = []
                 for k in range(WARMUP["dashboard"] + REPEATS["dashboard"]):
                     page.goto(url + "/#/builder")
                     page.wait_for_function("document.querySelector('#f-start').value !== ''")
@@ -81,6 +82,8 @@ def run_dashboard() -> dict[str, object]:
                     page.wait_for_selector("#run-results #chart-timeseries .main-svg", timeout=120_000)
                     if k >= WARMUP["dashboard"]:
                         walls.append(time.perf_counter() - started)
+                        run_id = page.url.rsplit("/", 1)[1]
+                        worker.append(json.loads((Path(store) / run_id / "state.json").read_text())["timings"])
                 browser.close()
         finally:
             server.terminate()
@@ -94,6 +97,8 @@ def run_dashboard() -> dict[str, object]:
         "wall_s_min": round(min(walls), 3),
         "wall_s_max": round(max(walls), 3),
         "target_s": DASHBOARD_TARGET_S,
+        "worker_simulate_s": statistics.median(w["simulate_s"] for w in worker),
+        "worker_view_s": statistics.median(w["view_s"] for w in worker),
         "python": platform.python_version(),
     }
 

@@ -8,6 +8,7 @@ server only reads files and a worker that dies leaves a run the next server star
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -36,6 +37,7 @@ def execute(root: str, run_id: str, scenario_data: dict[str, Any], seeds: list[i
     folder = Path(root) / run_id
     try:
         store.set_state(run_id, status="running", started=now(), progress=0.0, view_ready=False)
+        started = time.perf_counter()
         scenario = parse_scenario(scenario_data, "scenario")
         network = scenario.load_network()
         results = []
@@ -50,12 +52,15 @@ def execute(root: str, run_id: str, scenario_data: dict[str, Any], seeds: list[i
                     store.set_state(run_id, progress=round(share * 0.95, 3))
 
             results.append(simulate(scenario, seed=seed, progress=progress))
+        timings = {"simulate_s": round(time.perf_counter() - started, 3)}
         # The view first, so the page draws while the tables are written ("view_ready"; "done" once they are).
         write_json(folder / "view.json", build_view(results, scenario, network))
-        store.set_state(run_id, view_ready=True, progress=0.97)
+        timings["view_s"] = round(time.perf_counter() - started - timings["simulate_s"], 3)
+        store.set_state(run_id, view_ready=True, progress=0.97, timings=timings)
         for k, run in enumerate(results):
             run.write(folder / f"rep-{k}")
-        store.set_state(run_id, status="done", progress=1.0, finished=now())
+        timings["total_s"] = round(time.perf_counter() - started, 3)
+        store.set_state(run_id, status="done", progress=1.0, finished=now(), timings=timings)
     except Exception as error:  # recorded for the page; the worker stays usable
         store.set_state(run_id, status="failed", error=f"{type(error).__name__}: {error}", finished=now())
 
