@@ -184,7 +184,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Detenciones CBP de GTM+HND+SLV (año fiscal)",
         "CBP apprehensions of GTM+HND+SLV (fiscal year)",
     ),
-    "end.at_home_may_retry": ("En casa, puede reintentar", "At home, may retry"),
+    "end.at_home_may_retry": ("Deportado o devuelto a casa, puede reintentar", "Deported or sent home, may retry"),
     "end.returned_home": ("Regresó y se quedó en casa", "Returned home for good"),
     "end.died": ("Murió", "Died"),
     "end.reached_us": ("Llegó a EE. UU.", "Reached the US"),

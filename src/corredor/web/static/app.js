@@ -333,8 +333,8 @@ function drawRun(v) {
   const rows = Object.entries(v.totals).map(([k, q]) => [t("outcome." + k), q.median, q.low, q.high]);
   fillTable($("#totals-table"), "totals", [t("totals.outcome"), t("totals.median"), t("totals.low"), t("totals.high")], rows);
 }
+const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)},${parseInt(hex.slice(3, 5), 16)},${parseInt(hex.slice(5, 7), 16)},${a})`;
 function bandTraces(x, band, name, color, fillOpacity = 0.25) {
-  const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)},${parseInt(hex.slice(3, 5), 16)},${parseInt(hex.slice(5, 7), 16)},${a})`;
   return [
     { x, y: band.high, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip", name },
     { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}` },
@@ -420,12 +420,15 @@ function drawSankey(v) {
   const index = (name, outcome) => (outcome ? s.nationalities.length + used.indexOf(name) : s.nationalities.indexOf(name));
   plot("chart-sankey", [{ type: "sankey", valueformat: ",.0f",
     node: { label: labels, pad: 14, color: labels.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) },
-    link: { source: s.links.map((l) => index(l.source)), target: s.links.map((l) => index(l.target, true)), value: s.links.map((l) => l.value) } }],
+    link: { source: s.links.map((l) => index(l.source)), target: s.links.map((l) => index(l.target, true)), value: s.links.map((l) => l.value),
+      color: s.links.map((l) => rgba(OKABE_ITO[index(l.source) % OKABE_ITO.length], 0.35)) } }],
   { title: { text: t("sankey.heading") } });
 }
 function drawComar(v) {
   const c = v.comar;
-  const rows = c.offices.map((o) => [o.office, o.applications.median.reduce((a, b) => a + b, 0), o.decided, o.share_within_limit,
+  const names = Object.fromEntries(v.map.nodes.map((n) => [n.id, n.name]));
+  const officeName = (id) => names[id] || id;
+  const rows = c.offices.map((o) => [officeName(o.office), o.applications.median.reduce((a, b) => a + b, 0), o.decided, o.share_within_limit,
     o.median_wait_working_days, o.pending_end, o.arrivals_per_day, o.caseworkers_end, o.caseworkers_needed]);
   fillTable($("#comar-table"), "comar", [t("comar.office"), t("comar.applications"), t("comar.decided"), t("comar.within"), t("comar.median_wait"),
     t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
@@ -433,18 +436,18 @@ function drawComar(v) {
   const select = $("#comar-office");
   if (!c.offices.length) { select.replaceChildren(); $("#chart-comar-load").textContent = t("comar.none"); return; }
   const chosen = select.value && c.offices.some((o) => o.office === select.value) ? select.value : c.offices[0].office;
-  select.replaceChildren(...c.offices.map((o) => el("option", { value: o.office, text: o.office })));
+  select.replaceChildren(...c.offices.map((o) => el("option", { value: o.office, text: officeName(o.office) })));
   select.value = chosen;
   select.onchange = () => drawComar(v);
   const o = c.offices.find((x) => x.office === chosen);
   plot("chart-comar-load", [
     { x: c.dates, y: o.applications.median, type: "bar", name: t("comar.applications"), marker: { color: OKABE_ITO[0] } },
     ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5]).map((tr) => ({ ...tr, yaxis: "y2" })),
-  ], { title: { text: `${chosen}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: { type: "date" },
+  ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: { type: "date" }, margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { title: { text: t("comar.applications") }, rangemode: "tozero" },
     yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero" } });
   plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"), marker: { color: OKABE_ITO[2] } }],
-    { title: { text: `${chosen}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
+    { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
       shapes: [{ type: "line", x0: c.limit_working_days, x1: c.limit_working_days, yref: "paper", y0: 0, y1: 1, line: { color: OKABE_ITO[5], dash: "dash", width: 2 } }],
       annotations: [{ x: c.limit_working_days, yref: "paper", y: 1, text: t("comar.limit"), showarrow: false, xanchor: "left" }] });
 }
