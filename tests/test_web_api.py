@@ -107,7 +107,9 @@ def test_interface_strings_exist_in_both_languages(client: TestClient) -> None:
     assert set(strings["es"]) == set(strings["en"])
     assert all(strings["es"].values()) and all(strings["en"].values())
     assert strings["es"]["nav.runs"] != strings["en"]["nav.runs"]
-    assert all(f"lever.{name}" in strings["en"] for name in LEVERS)
+    for name, lever in LEVERS.items():
+        assert f"lever.{name}" in strings["en"] and f"unit.{lever.unit}" in strings["es"]
+        assert strings["en"][f"leverhelp.{name}"] == lever.description  # the Spanish one translates this
 
 
 def test_observed_statistics_for_the_overlays(client: TestClient) -> None:

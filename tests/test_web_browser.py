@@ -144,6 +144,15 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.fill("#f-end", "2018-12-31")
     page.fill("#f-scale", "10")
     page.fill("#lever-mx_enforcement_intensity", "3")
+    lever_label = page.locator("label[for='lever-mx_enforcement_intensity']")
+    assert lever_label.inner_text() == "Enforcement intensity in Mexico"
+    page.select_option("#lang", "es")  # the builder follows the language and keeps what was typed
+    page.wait_for_function(
+        "document.querySelector(\"label[for='lever-mx_enforcement_intensity']\").textContent.includes('México')"
+    )
+    assert page.input_value("#lever-mx_enforcement_intensity") == "3"
+    assert page.input_value("#f-scale") == "10"
+    page.select_option("#lang", "en")
     second = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{second}'] .status-done", timeout=60_000)
     page.wait_for_selector("#chart-timeseries .main-svg", timeout=30_000)

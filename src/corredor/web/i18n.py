@@ -230,6 +230,83 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "lever.us_mpp_share": ("Proporción devuelta a México (MPP)", "Share returned to Mexico (MPP)"),
     "lever.us_title42_share": ("Proporción expulsada (Título 42)", "Share expelled (Title 42)"),
     "lever.caravan_blocking": ("Bloqueo de caravanas en la frontera sur", "Caravan blocking at the southern border"),
+    # lever descriptions (the English ones are those of corredor.scenario.LEVERS)
+    "leverhelp.mx_enforcement_intensity": (
+        "Esfuerzo de detención generalizada en México (retenes, operativos)",
+        "Blanket apprehension effort in Mexico (checkpoints, raids)",
+    ),
+    "leverhelp.mx_risk_targeting": (
+        "Enfoque de riesgo: esfuerzo sobre traficantes, vías legales para los demás",
+        "Risk-managed posture: effort on smugglers, legal channels for everyone else",
+    ),
+    "leverhelp.train_use": (
+        "Proporción de quienes viajan por su cuenta que suben al tren de carga donde hay vía",
+        "Share of people alone who ride freight trains where rail runs",
+    ),
+    "leverhelp.comar_caseworkers": (
+        "Dictaminadores en una oficina de la COMAR",
+        "Deciding caseworkers at a COMAR office",
+    ),
+    "leverhelp.comar_office_open": (
+        "Si una oficina de la COMAR recibe solicitudes",
+        "Whether a COMAR office takes applications",
+    ),
+    "leverhelp.asylum_propensity_multiplier": (
+        "Multiplica la propensión a pedir asilo en México",
+        "Scales the propensity to apply for asylum in Mexico",
+    ),
+    "leverhelp.shelter_capacity": ("Camas de albergue en un nodo", "Shelter beds at a node"),
+    "leverhelp.mx_work_visa_quota": ("Visas y tarjetas de trabajo mexicanas", "Mexican work visas and cards"),
+    "leverhelp.mx_humanitarian_card_quota": (
+        "Tarjetas de visitante por razones humanitarias (TVRH) en la frontera sur",
+        "Humanitarian visitor cards (TVRH) at the southern border",
+    ),
+    "leverhelp.us_work_visa_quota": (
+        "Visas temporales de trabajo de EE. UU. (H-2A/H-2B)",
+        "US temporary work visas (H-2A/H-2B)",
+    ),
+    "leverhelp.development_aid_usd_million": (
+        "Ayuda al desarrollo al país de origen",
+        "Development aid to the origin country",
+    ),
+    "leverhelp.us_deterrence": (
+        "Clima de control en EE. UU.: multiplica las salidas",
+        "US enforcement climate: multiplies departures",
+    ),
+    "leverhelp.us_apprehension_probability": (
+        "Probabilidad de detención por la Patrulla Fronteriza por cada cruce entre puertos",
+        "Border Patrol apprehension probability per crossing between ports",
+    ),
+    "leverhelp.us_metering_intake_per_day": (
+        "Solicitantes de asilo admitidos por día desde la lista de espera de un puerto",
+        "Asylum seekers taken in per day from a port's metering list",
+    ),
+    "leverhelp.us_release_share": (
+        "Personas detenidas liberadas en EE. UU.",
+        "Apprehended people released into the US",
+    ),
+    "leverhelp.us_mpp_share": (
+        "Personas detenidas devueltas a México bajo MPP",
+        "Apprehended people returned to Mexico under MPP",
+    ),
+    "leverhelp.us_title42_share": (
+        "Personas detenidas expulsadas bajo el Título 42",
+        "Apprehended people expelled under Title 42",
+    ),
+    "leverhelp.caravan_blocking": (
+        "Probabilidad de que una caravana sea disuelta en la frontera sur",
+        "Probability that a caravan is broken up at the southern border",
+    ),
+    # units
+    "unit.0/1": ("0/1", "0/1"),
+    "unit.USD million/year": ("millones de USD/año", "USD million/year"),
+    "unit.beds": ("camas", "beds"),
+    "unit.caseworkers": ("dictaminadores", "caseworkers"),
+    "unit.multiplier": ("multiplicador", "multiplier"),
+    "unit.persons/day": ("personas/día", "persons/day"),
+    "unit.persons/year": ("personas/año", "persons/year"),
+    "unit.probability": ("probabilidad", "probability"),
+    "unit.share": ("proporción", "share"),
 }
 
 STRINGS: dict[str, dict[str, str]] = {

@@ -115,9 +115,9 @@ function leverRows() {
       target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
         ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: c })));
     }
-    const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${lever.unit}`;
+    const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
     body.append(el("tr", {},
-      el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }), el("div", { class: "help", text: lever.description }),
+      el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }), el("div", { class: "help", text: t("leverhelp." + lever.name) }),
         el("div", { class: "error", "data-error-for": `lever.${lever.name}` })),
       el("td", {}, target), el("td", {}, value), el("td", { class: "help", text: range })));
   });
@@ -265,8 +265,13 @@ async function showBuilder() {
     const list = await api("/api/scenarios");
     $("#base").replaceChildren(...list.map((s) => el("option", { value: s.id, text: `${s.id} — ${s.description}` })));
     if (list.length) await loadBase();
-  } else {
-    applyLanguage();
+  } else {  // same scenario, maybe another language: rebuild the labelled rows, keeping what was typed
+    const values = [...document.querySelectorAll("#levers input, #levers select")].map((n) => [n.id, n.value]);
+    leverRows();
+    for (const [id, value] of values) { const n = document.getElementById(id); if (n) n.value = value; }
+    renumber($("#droughts"), "droughts");
+    renumber($("#caravans"), "caravans");
+    $("#kept-policy").textContent = `${(S.base.policy || []).length} ${t("builder.kept_policy")}.`;
   }
 }
 
