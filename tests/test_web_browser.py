@@ -153,9 +153,29 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.input_value("#lever-mx_enforcement_intensity") == "3"
     assert page.input_value("#f-scale") == "10"
     page.select_option("#lang", "en")
+    # COMAR caseworkers for two offices: one row per target; a bad value is flagged on its own row
+    page.select_option("#lever-comar_caseworkers-target", "tapachula")
+    page.fill("#lever-comar_caseworkers", "30")
+    page.click("[data-add-target='comar_caseworkers']")
+    page.select_option("#lever-comar_caseworkers\\~1-target", "acayucan")
+    page.fill("#lever-comar_caseworkers\\~1", "20000")
+    page.click("#validate")
+    row_error = page.locator('[data-error-for="lever.comar_caseworkers~1"]')
+    row_error.wait_for()
+    assert "allowed: 0 to 10000" in row_error.inner_text()
+    assert page.locator('[data-error-for="lever.comar_caseworkers"]').inner_text() == ""
+    page.fill("#lever-comar_caseworkers\\~1", "20")
     second = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{second}'] .status-done", timeout=60_000)
     page.wait_for_selector("#chart-timeseries .main-svg", timeout=30_000)
+
+    sent = page.request.get(f"{server}/api/runs/{second}/scenario").json()["policy"]
+    mine = {(p["lever"], p.get("target"), p["value"]) for p in sent if p.get("note") == "dashboard"}
+    assert mine == {
+        ("mx_enforcement_intensity", None, 3),
+        ("comar_caseworkers", "tapachula", 30),
+        ("comar_caseworkers", "acayucan", 20),
+    }
 
     page.goto(server + "/#/runs")
     for run_id in (first, second):

@@ -40,6 +40,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "builder.target": ("Destino", "Target"),
     "builder.value": ("Valor", "Value"),
+    "builder.add_target": ("Otro destino", "Another target"),
     "builder.range": ("Rango", "Range"),
     "builder.droughts": ("Sequías", "Droughts"),
     "builder.caravans": ("Caravanas", "Caravans"),

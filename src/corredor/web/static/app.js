@@ -102,25 +102,41 @@ async function setLanguage(lang) {
 }
 
 // ---------- builder ----------
-function leverRows() {
-  const body = $("#levers");
-  body.replaceChildren();
+// One row per lever; a lever with a target (office, node, port, nationality) can have more rows, one per target.
+function leverRow(lever, k) {
+  const key = k ? `${lever.name}~${k}` : lever.name;
+  const id = `lever-${key}`;
   const nationalities = S.base ? Object.keys(S.base.nationalities || {}) : [];
   const choices = { office: S.meta.offices, node: S.meta.nodes.map((n) => n.id), port: S.meta.ports, nationality: nationalities };
-  S.meta.levers.forEach((lever, j) => {
-    const id = `lever-${lever.name}`;
-    const value = el("input", { id, type: "number", step: "any", min: lever.low, max: lever.high === null ? null : lever.high, "data-lever": lever.name });
-    let target = "–";
-    if (lever.target) {
-      target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
-        ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: c })));
-    }
-    const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
-    body.append(el("tr", {},
-      el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }), el("div", { class: "help", text: t("leverhelp." + lever.name) }),
-        el("div", { class: "error", "data-error-for": `lever.${lever.name}` })),
-      el("td", {}, target), el("td", {}, value), el("td", { class: "help", text: range })));
-  });
+  const value = el("input", { id, type: "number", step: "any", min: lever.low, max: lever.high === null ? null : lever.high });
+  let target = "–";
+  if (lever.target) {
+    target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
+      ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: c })));
+  }
+  const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
+  const first = el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }));
+  if (!k) first.append(el("div", { class: "help", text: t("leverhelp." + lever.name) }));
+  first.append(el("div", { class: "error", "data-error-for": `lever.${key}` }));
+  const row = el("tr", { "data-lever": lever.name, "data-key": key }, first, el("td", {}, target), el("td", {}, value), el("td", { class: "help", text: range }));
+  if (lever.target) {
+    row.lastChild.append(" ", el("button", { type: "button", "data-add-target": lever.name, text: t("builder.add_target"),
+      onclick: () => {
+        const rows = document.querySelectorAll(`#levers tr[data-lever="${lever.name}"]`);
+        const next = Math.max(...[...rows].map((r) => Number((r.dataset.key.split("~")[1]) || 0))) + 1;
+        rows[rows.length - 1].after(leverRow(lever, next));
+        document.getElementById(`lever-${lever.name}~${next}-target`).focus();
+      } }));
+  }
+  return row;
+}
+function leverRows(extra = {}) {
+  const body = $("#levers");
+  body.replaceChildren();
+  for (const lever of S.meta.levers) {
+    body.append(leverRow(lever, 0));
+    for (let k = 1; k <= (extra[lever.name] || 0); k += 1) body.append(leverRow(lever, k));
+  }
 }
 function itemRow(container, fields, values, prefix) {
   const i = container.children.length;
@@ -186,13 +202,13 @@ function readBuilder() {
   const kept = data.policy ? data.policy.length : 0;
   data.policy = [...(data.policy || [])];
   S.leverIndex = {};
-  for (const lever of S.meta.levers) {
-    const input = document.getElementById(`lever-${lever.name}`);
+  for (const row of document.querySelectorAll("#levers tr[data-lever]")) {
+    const input = document.getElementById(`lever-${row.dataset.key}`);
     if (!input || input.value === "") continue;
-    const entry = { date: data.period.start, lever: lever.name, value: Number(input.value), note: "dashboard" };
-    const target = document.getElementById(`lever-${lever.name}-target`);
+    const entry = { date: data.period.start, lever: row.dataset.lever, value: Number(input.value), note: "dashboard" };
+    const target = document.getElementById(`lever-${row.dataset.key}-target`);
     if (target) entry.target = target.value;
-    S.leverIndex[kept + Object.keys(S.leverIndex).length] = lever.name;
+    S.leverIndex[kept + Object.keys(S.leverIndex).length] = row.dataset.key;
     data.policy.push(entry);
   }
   data.droughts = [...$("#droughts").children].map((r) => ({ ...r.extra, ...readItem(r) }));
@@ -267,7 +283,9 @@ async function showBuilder() {
     if (list.length) await loadBase();
   } else {  // same scenario, maybe another language: rebuild the labelled rows, keeping what was typed
     const values = [...document.querySelectorAll("#levers input, #levers select")].map((n) => [n.id, n.value]);
-    leverRows();
+    const extra = {};
+    document.querySelectorAll("#levers tr[data-lever]").forEach((r) => { if (r.dataset.key.includes("~")) extra[r.dataset.lever] = (extra[r.dataset.lever] || 0) + 1; });
+    leverRows(extra);
     for (const [id, value] of values) { const n = document.getElementById(id); if (n) n.value = value; }
     renumber($("#droughts"), "droughts");
     renumber($("#caravans"), "caravans");
