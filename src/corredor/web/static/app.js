@@ -433,7 +433,7 @@ async function drawMap(v) {
     marker: { size: people.map((p) => 5 + 40 * Math.sqrt(p / maxPeople)), color: OKABE_ITO[1], line: { color: "#000", width: 0.5 }, opacity: 0.85 },
     text: m.nodes.map((n, i) => `${n.name} (${n.country}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
   plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${fmtDate(m.dates[frame])}` },
-    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: "lon" } },
+    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: "lon" }, constrain: "domain" },
     yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: "lat" } }, hovermode: "closest" });
 }
 function drawSankey(v) {
