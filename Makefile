@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EMA_STAMP := $(VENV)/.installed-ema
 
-.PHONY: demo test bench lint format clean
+.PHONY: demo test bench lint format clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,web]'
 	touch $(STAMP)
 
 # The optional EMA Workbench extra, so its adapter's tests run in `make test` (tests/test_ema.py skips without it).
@@ -20,14 +20,19 @@ $(EMA_STAMP): $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/corredor run scenarios/baseline.toml --out runs/baseline
+	@echo "Dashboard: run '$(BIN)/corredor serve', then open http://127.0.0.1:8000 in a browser."
 
-test: $(STAMP) $(EMA_STAMP)
+# Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+test: $(STAMP) $(EMA_STAMP) chromium
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) chromium
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)

@@ -1,6 +1,6 @@
 """Command line (typer + rich): `corredor run`, `validate`, `info`, `data list` / `data show`, `calibrate` /
-`validate-history` (code in `corredor.calibration.cli`) and the experiments (`compare`, `sensitivity`, `optimize`,
-in `corredor.experiments.cli`).
+`validate-history` (code in `corredor.calibration.cli`), the experiments (`compare`, `sensitivity`, `optimize`, in
+`corredor.experiments.cli`) and `serve` (the dashboard, in `corredor.web.serve`).
 
 Bad input never shows a traceback: scenario and network problems are printed with the field path and the command
 exits with status 2.
@@ -23,6 +23,7 @@ from corredor.experiments.cli import register as register_experiments
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
 from corredor.scenario import LEVERS, ScenarioError, load_scenario
+from corredor.web.serve import serve
 
 app = typer.Typer(
     help="corredor: simulate migration through the Central America -> Mexico -> US corridor.",
@@ -200,6 +201,7 @@ data_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
+app.command()(serve)  # the dashboard (corredor.web)
 
 # Cells longer than this are cut (with "…") unless --full is given.
 _TEXT_LIMITS = {"unit": 45, "source": 60, "notes": 45, "description": 70, "location": 30, "caravan_id": 30}

@@ -1,0 +1,313 @@
+"""The dashboard's FastAPI app: a JSON API (every action of the page is one of these calls) and the single page.
+
+Routes (OpenAPI at ``/api/openapi.json``, a local docs page at ``/api/docs``; no CDN):
+``GET /api/meta`` levers, network, limits; ``GET /api/i18n`` interface strings (es, en); ``GET /api/observed``;
+``GET /api/scenarios`` and ``GET /api/scenarios/{id}`` shipped scenarios; ``POST /api/scenarios/validate``,
+``POST /api/scenarios/toml`` (JSON -> TOML), ``POST /api/scenarios/parse`` (TOML -> JSON);
+``POST /api/runs``, ``GET /api/runs``, ``GET /api/runs/{id}``, ``GET /api/runs/{id}/view``,
+``GET /api/runs/{id}/scenario.toml``, ``POST /api/runs/{id}/resubmit``, ``DELETE /api/runs/{id}``;
+``GET /api/compare?ids=a&ids=b``. Bad input gets 4xx with ``{"detail": [{"field", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from corredor.experiments import replicate_seeds
+from corredor.network import NODE_KINDS, load_default_network
+from corredor.scenario import LEVERS
+from corredor.web import builder
+from corredor.web.i18n import STRINGS
+from corredor.web.jobs import JobRunner, QueueFull
+from corredor.web.store import RunStore, UnknownRun
+from corredor.web.views import observed_overlays
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@dataclass
+class Settings:
+    store: Path = Path("runs/web")
+    scenarios: Path = field(default_factory=builder.default_scenarios_dir)
+    workers: int = 2
+    max_queued: int = 8
+    processes: bool = True  # worker processes (threads in tests)
+    limits: builder.Limits = field(default_factory=builder.Limits)
+
+
+class RunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scenario: dict[str, Any] = Field(description="Scenario tables and keys, as in a TOML file (dates as YYYY-MM-DD)")
+    replicates: int = Field(1, ge=1, description="Runs with seeds from replicate_seeds(scenario seed, n)")
+
+
+def _problems(status: int, problems: list[tuple[str, str]]) -> JSONResponse:
+    return JSONResponse({"detail": [{"field": f, "message": m} for f, m in problems]}, status_code=status)
+
+
+def _plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    store = RunStore(settings.store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store.mark_interrupted()
+        runner = JobRunner(store, settings.workers, settings.max_queued, settings.processes)
+        runner.warm()
+        app.state.runner = runner
+        try:
+            yield
+        finally:
+            runner.shutdown()
+
+    app = FastAPI(
+        title="corredor dashboard API",
+        description="Build a scenario, run it in the background and read what the dashboard draws.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.settings = settings
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = []
+        for item in error.errors():
+            loc = [str(p) for p in item["loc"] if p not in ("body", "query", "path")]
+            problems.append((".".join(loc) or "(body)", str(item["msg"]).removeprefix("Value error, ")))
+        return _problems(422, problems)
+
+    def run_folder(run_id: str) -> None:
+        try:
+            store.path(run_id)
+        except UnknownRun:
+            raise HTTPException(404, detail=[{"field": "id", "message": f"no run {run_id!r}"}]) from None
+
+    def submit(run_id: str, data: dict[str, Any], seeds: list[int]) -> None:
+        app.state.runner.submit(run_id, data, seeds)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(_plotly_js(), media_type="text/javascript")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html", media_type="text/html")
+
+    @app.get("/api/meta", summary="Levers, network, limits and node lists for the scenario builder")
+    def meta() -> dict[str, Any]:
+        network = load_default_network()
+        kinds = [NODE_KINDS[int(k)] for k in network.node_kind]
+        nodes = [
+            {"id": i, "name": n, "country": c, "kind": k}
+            for i, n, c, k in zip(network.node_ids, network.node_names, network.node_country, kinds, strict=True)
+        ]
+        return {
+            "levers": [
+                {"name": name, **{k: (None if v == float("inf") else v) for k, v in asdict(lever).items()}}
+                for name, lever in LEVERS.items()
+            ],
+            "nodes": nodes,
+            "offices": [n["id"] for n in nodes if n["country"] == "MEX"],
+            "ports": [n["id"] for n in nodes if n["kind"] == "us_port_of_entry"],
+            "origins": [n["id"] for n in nodes if n["kind"] == "origin"],
+            "limits": {**asdict(settings.limits), "workers": settings.workers, "max_queued": settings.max_queued},
+        }
+
+    @app.get("/api/i18n", summary="Interface strings in Spanish and English")
+    def i18n() -> dict[str, dict[str, str]]:
+        return STRINGS
+
+    @app.get("/api/observed", summary="Official statistics by year, overlaid on the simulated annual totals")
+    def observed() -> dict[str, dict[str, float]]:
+        if not hasattr(app.state, "observed"):
+            app.state.observed = observed_overlays()  # shipped data: read once per server
+        result: dict[str, dict[str, float]] = app.state.observed
+        return result
+
+    @app.get("/api/scenarios", summary="Shipped scenarios the builder can start from")
+    def scenarios() -> list[dict[str, str]]:
+        return builder.list_scenarios(settings.scenarios)
+
+    @app.get("/api/scenarios/{scenario_id}", summary="A shipped scenario as JSON (extends resolved)")
+    def scenario(scenario_id: str) -> dict[str, Any]:
+        try:
+            return builder.shipped_scenario(settings.scenarios, scenario_id)
+        except KeyError:
+            known = ", ".join(s["id"] for s in builder.list_scenarios(settings.scenarios))
+            raise HTTPException(
+                404, detail=[{"field": "scenario_id", "message": f"no scenario {scenario_id!r}; known: {known}"}]
+            ) from None
+
+    @app.post("/api/scenarios/validate", summary="Check a scenario (schema, network, limits)", response_model=None)
+    def validate(data: Annotated[Any, Body()]) -> dict[str, Any] | JSONResponse:
+        try:
+            s = builder.validate(data, settings.limits)
+        except builder.Problems as error:
+            return _problems(422, error.problems)
+        return {"ok": True, "days": s.period.days, "estimated_agents": builder.estimated_agents(s)}
+
+    @app.post("/api/scenarios/toml", summary="A scenario as TOML text (validated first)", response_model=None)
+    def to_toml(data: Annotated[Any, Body()]) -> Response:
+        try:
+            builder.validate(data)
+        except builder.Problems as error:
+            return _problems(422, error.problems)
+        name = re.sub(r"[^A-Za-z0-9_.-]", "", str(data.get("name", ""))) or "scenario"
+        return PlainTextResponse(
+            builder.to_toml(data),
+            media_type="application/toml",
+            headers={"Content-Disposition": f'attachment; filename="{name}.toml"'},
+        )
+
+    @app.post(
+        "/api/scenarios/parse", summary="TOML text (request body) to scenario JSON, validated", response_model=None
+    )
+    async def parse(request: Request) -> dict[str, Any] | JSONResponse:
+        raw = await request.body()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _problems(422, [("(file)", "is not UTF-8 text")])
+        try:
+            data = builder.from_toml(text)
+            builder.validate(data)
+        except builder.Problems as error:
+            return _problems(422, error.problems)
+        return data
+
+    @app.post("/api/runs", status_code=202, summary="Submit a run (background); returns its record")
+    def create_run(body: RunRequest) -> Any:
+        limits = settings.limits
+        if body.replicates > limits.max_replicates:
+            return _problems(422, [("replicates", f"{body.replicates} -> allowed: 1 to {limits.max_replicates}")])
+        try:
+            s = builder.validate(body.scenario, limits)
+        except builder.Problems as error:
+            return _problems(422, error.problems)
+        seeds = replicate_seeds(s.seed, body.replicates)
+        request = {"scenario": body.scenario, "replicates": body.replicates, "seeds": seeds}
+        run_id = store.create(request, builder.to_toml(body.scenario))
+        try:
+            submit(run_id, body.scenario, seeds)
+        except QueueFull as error:
+            store.delete(run_id)
+            return _problems(429, [("(server)", str(error))])
+        return store.record(run_id)
+
+    @app.get("/api/runs", summary="Every run, newest first, with status and progress")
+    def runs() -> list[dict[str, Any]]:
+        return store.runs()
+
+    @app.get("/api/runs/{run_id}", summary="One run's record: status, progress, error")
+    def run(run_id: str) -> dict[str, Any]:
+        run_folder(run_id)
+        return store.record(run_id)
+
+    @app.get("/api/runs/{run_id}/scenario", summary="The scenario a run was submitted with (JSON)")
+    def run_scenario(run_id: str) -> dict[str, Any]:
+        run_folder(run_id)
+        result: dict[str, Any] = store.request(run_id)["scenario"]
+        return result
+
+    @app.get("/api/runs/{run_id}/view", summary="What the dashboard draws for a finished run")
+    def view(run_id: str) -> dict[str, Any]:
+        run_folder(run_id)
+        record = store.record(run_id)
+        data = store.view(run_id) if record["status"] == "done" or record.get("view_ready") else None
+        if data is None:
+            status = record["status"]
+            raise HTTPException(409, detail=[{"field": "id", "message": f"run {run_id} is {status}, not done"}])
+        return data
+
+    @app.get("/api/runs/{run_id}/scenario.toml", summary="The run's scenario as a TOML file")
+    def run_toml(run_id: str) -> PlainTextResponse:
+        run_folder(run_id)
+        return PlainTextResponse(
+            store.toml(run_id),
+            media_type="application/toml",
+            headers={"Content-Disposition": f'attachment; filename="{run_id}.toml"'},
+        )
+
+    @app.post("/api/runs/{run_id}/resubmit", status_code=202, summary="Run an interrupted or failed run again")
+    def resubmit(run_id: str) -> Any:
+        run_folder(run_id)
+        record = store.record(run_id)
+        if record["status"] not in ("interrupted", "failed"):
+            return _problems(
+                409, [("id", f"run {run_id} is {record['status']}; only interrupted or failed runs are resubmitted")]
+            )
+        request = store.request(run_id)
+        store.clear_outputs(run_id)
+        store.set_state(
+            run_id, status="queued", progress=0.0, error=None, started=None, finished=None, view_ready=False
+        )
+        try:
+            submit(run_id, request["scenario"], request["seeds"])
+        except QueueFull as error:
+            store.set_state(run_id, status=record["status"])
+            return _problems(429, [("(server)", str(error))])
+        return store.record(run_id)
+
+    @app.delete("/api/runs/{run_id}", status_code=204, summary="Delete a finished, failed or interrupted run")
+    def delete(run_id: str) -> Response:
+        run_folder(run_id)
+        status = store.record(run_id)["status"]
+        if status in ("queued", "running"):
+            raise HTTPException(409, detail=[{"field": "id", "message": f"run {run_id} is {status}"}])
+        store.delete(run_id)
+        return Response(status_code=204)
+
+    @app.get("/api/compare", summary="Totals of two or more finished runs side by side, with differences")
+    def compare(ids: Annotated[list[str], Query(description="Run ids; the first is the reference")]) -> Any:
+        if len(ids) < 2:
+            return _problems(422, [("ids", f"{len(ids)} run(s) given; compare needs 2 or more")])
+        views = []
+        for run_id in ids:
+            run_folder(run_id)
+            data = store.view(run_id) if store.record(run_id)["status"] == "done" else None
+            if data is None:
+                return _problems(409, [("ids", f"run {run_id} is not done")])
+            views.append(data)
+        keys = list(views[0]["totals"])
+        rows = []
+        for key in keys:
+            base = views[0]["totals"][key]["median"]
+            values = [v["totals"].get(key, {}).get("median") for v in views]
+            rows.append(
+                {
+                    "outcome": key,
+                    "values": values,
+                    "bands": [[v["totals"][key]["low"], v["totals"][key]["high"]] for v in views],
+                    "differences": [None if x is None else round(x - base, 1) for x in values],
+                    "relative": [None if x is None or base == 0 else round((x - base) / base, 4) for x in values],
+                }
+            )
+        runs = [{**store.record(i), "scenario_name": v["scenario"]} for i, v in zip(ids, views, strict=True)]
+        return {"runs": runs, "rows": rows, "series": [v["timeseries"] for v in views]}
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,554 @@
+// corredor dashboard: plain JavaScript, no build step. Every action is a call to the JSON API (/api/...).
+// Routes (hash): #/builder, #/runs, #/runs/<id>, #/compare?ids=a,b
+"use strict";
+
+const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+const LOCALES = { es: "es-MX", en: "en-US" };
+const S = {
+  lang: localStorage.getItem("corredor.lang") || "es",
+  strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, selected: new Set(),
+};
+
+// ---------- helpers ----------
+const $ = (sel) => document.querySelector(sel);
+const t = (key) => (S.strings[S.lang] && S.strings[S.lang][key]) || key;
+const locale = () => LOCALES[S.lang];
+const fmt = (x, digits = 0) =>
+  x === null || x === undefined || Number.isNaN(x) ? "–"
+    : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(x);
+const pct = (x) => (x === null || x === undefined ? "–"
+  : new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(x));
+const fmtDate = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium" })
+  .format(new Date(iso.length === 10 ? iso + "T00:00:00" : iso)) : "–");
+const fmtDateTime = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "short", timeStyle: "short" })
+  .format(new Date(iso)) : "–");
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+async function api(path, options = {}) {
+  const response = await fetch(path, options);
+  const type = response.headers.get("content-type") || "";
+  const body = type.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status}`);
+    error.status = response.status;
+    error.problems = Array.isArray(body && body.detail) ? body.detail : [{ field: "(server)", message: String(body.detail || body) }];
+    throw error;
+  }
+  return body;
+}
+function setStatus(text) { $("#status").textContent = text; }
+function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+function csvText(header, rows) {
+  const cell = (v) => { const s = v === null || v === undefined ? "" : String(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+  return [header, ...rows].map((r) => r.map(cell).join(",")).join("\n") + "\n";
+}
+// A table with a CSV download button before it; rows are arrays of raw values, shown formatted.
+function fillTable(table, name, header, rows, format = (v) => (typeof v === "number" ? fmt(v, 1) : v)) {
+  table.replaceChildren();
+  const head = el("tr", {}, ...header.map((h, i) => el("th", { scope: "col", class: i ? "num" : null, text: h })));
+  table.append(el("thead", {}, head));
+  const body = el("tbody");
+  for (const row of rows) body.append(el("tr", {}, ...row.map((v, i) => el(i ? "td" : "th", { class: i ? "num" : null, scope: i ? null : "row", text: format(v, i) }))));
+  table.append(body);
+  const wrap = table.parentElement;
+  wrap.querySelectorAll(".tools").forEach((n) => n.remove());
+  wrap.prepend(el("div", { class: "tools" }, el("button", { type: "button", text: t("download.csv"), "data-csv": name, onclick: () => download(`${name}.csv`, csvText(header, rows), "text/csv") })));
+}
+const PLOT_CONFIG = () => ({ responsive: true, displaylogo: false, locale: S.lang, toImageButtonOptions: { format: "png", scale: 2 } });
+function plot(id, traces, layout) {
+  const div = document.getElementById(id);
+  const full = { margin: { l: 60, r: 20, t: 40, b: 50 }, colorway: OKABE_ITO, font: { family: "system-ui, sans-serif" },
+    separators: S.lang === "es" ? ".," : ".,", legend: { orientation: "h", y: -0.15 }, ...layout };
+  Plotly.react(div, traces, full, { ...PLOT_CONFIG(), toImageButtonOptions: { format: "png", scale: 2, filename: id } });
+  if (!div.previousElementSibling || !div.previousElementSibling.classList.contains("tools")) {
+    div.before(el("div", { class: "tools" }, el("button", { type: "button", "data-png": id, onclick: () => Plotly.downloadImage(div, { format: "png", filename: id, width: 1200, height: div.clientHeight || 500 }) })));
+  }
+  div.previousElementSibling.querySelector("button").textContent = t("download.png");
+}
+function registerPlotlyLocale() {
+  const months = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat("es-MX", { month: "long" }).format(new Date(2020, m, 1)));
+  const short = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat("es-MX", { month: "short" }).format(new Date(2020, m, 1)).replace(".", ""));
+  const days = Array.from({ length: 7 }, (_, d) => new Intl.DateTimeFormat("es-MX", { weekday: "long" }).format(new Date(2020, 10, 1 + d)));
+  Plotly.register({ moduleType: "locale", name: "es", dictionary: {}, format: { months, shortMonths: short, days, shortDays: days.map((d) => d.slice(0, 3)), date: "%d/%m/%Y", decimal: ".", thousands: "," } });
+}
+
+// ---------- language ----------
+function applyLanguage() {
+  document.documentElement.lang = S.lang;
+  $("#lang").value = S.lang;
+  document.querySelectorAll("[data-i18n]").forEach((n) => { n.textContent = t(n.dataset.i18n); });
+  document.title = t("title");
+}
+async function setLanguage(lang) {
+  S.lang = lang;
+  localStorage.setItem("corredor.lang", lang);
+  S.redraw = true;
+  applyLanguage();
+  await route();  // redraw the current view with the new strings and number formats
+}
+
+// ---------- builder ----------
+// One row per lever; a lever with a target (office, node, port, nationality) can have more rows, one per target.
+function leverRow(lever, k) {
+  const key = k ? `${lever.name}~${k}` : lever.name;
+  const id = `lever-${key}`;
+  const nationalities = S.base ? Object.keys(S.base.nationalities || {}) : [];
+  const choices = { office: S.meta.offices, node: S.meta.nodes.map((n) => n.id), port: S.meta.ports, nationality: nationalities };
+  const value = el("input", { id, type: "number", step: "any", min: lever.low, max: lever.high === null ? null : lever.high });
+  let target = "–";
+  if (lever.target) {
+    target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
+      ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: c })));
+  }
+  const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
+  const first = el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }));
+  if (!k) first.append(el("div", { class: "help", text: t("leverhelp." + lever.name) }));
+  first.append(el("div", { class: "error", "data-error-for": `lever.${key}` }));
+  const row = el("tr", { "data-lever": lever.name, "data-key": key }, first, el("td", {}, target), el("td", {}, value), el("td", { class: "help", text: range }));
+  if (lever.target) {
+    row.lastChild.append(" ", el("button", { type: "button", "data-add-target": lever.name, text: t("builder.add_target"),
+      onclick: () => {
+        const rows = document.querySelectorAll(`#levers tr[data-lever="${lever.name}"]`);
+        const next = Math.max(...[...rows].map((r) => Number((r.dataset.key.split("~")[1]) || 0))) + 1;
+        rows[rows.length - 1].after(leverRow(lever, next));
+        document.getElementById(`lever-${lever.name}~${next}-target`).focus();
+      } }));
+  }
+  return row;
+}
+function leverRows(extra = {}) {
+  const body = $("#levers");
+  body.replaceChildren();
+  for (const lever of S.meta.levers) {
+    body.append(leverRow(lever, 0));
+    for (let k = 1; k <= (extra[lever.name] || 0); k += 1) body.append(leverRow(lever, k));
+  }
+}
+function itemRow(container, fields, values, prefix) {
+  const i = container.children.length;
+  const row = el("div", { class: "item", "data-index": i });
+  for (const f of fields) {
+    const id = `${prefix}-${i}-${f.key}`;
+    const input = f.options
+      ? el("select", { id, "data-key": f.key }, ...[...new Set([...f.options, ...(values[f.key] ? [values[f.key]] : [])])].map((o) => el("option", { value: o, text: o })))
+      : el("input", { id, type: f.type, "data-key": f.key, min: f.min, step: f.step });
+    if (values[f.key] !== undefined) input.value = values[f.key];
+    row.append(el("div", {}, el("label", { for: id, text: t(f.label) }), input, el("div", { class: "error", "data-error-for": `${prefix}[${i}].${f.key}` })));
+  }
+  row.extra = Object.fromEntries(Object.entries(values).filter(([k]) => !fields.some((f) => f.key === k)));
+  row.append(el("button", { type: "button", text: t("builder.remove"), onclick: () => { row.remove(); renumber(container, prefix); } }));
+  container.append(row);
+}
+function renumber(container, prefix) {
+  const rows = [...container.children].map((r) => ({ values: readItem(r), extra: r.extra }));
+  container.replaceChildren();
+  rows.forEach((r) => itemRow(container, prefix === "droughts" ? droughtFields() : caravanFields(), { ...r.extra, ...r.values }, prefix));
+}
+function readItem(row) {
+  const out = {};
+  row.querySelectorAll("[data-key]").forEach((n) => { out[n.dataset.key] = n.type === "number" ? (n.value === "" ? null : Number(n.value)) : n.value; });
+  return out;
+}
+const nats = () => Object.keys((S.base && S.base.nationalities) || {});
+const droughtFields = () => [
+  { key: "nationality", label: "builder.nationality", options: nats() },
+  { key: "start", label: "builder.start", type: "date" },
+  { key: "end", label: "builder.end", type: "date" },
+  { key: "food_insecurity_pp", label: "builder.food_insecurity_pp", type: "number", min: 0, step: "any" },
+];
+const caravanFields = () => [
+  { key: "date", label: "builder.date", type: "date" },
+  { key: "origin", label: "builder.origin", options: S.meta.nodes.filter((n) => n.country !== "MEX" && n.country !== "USA").map((n) => n.id) },
+  { key: "size", label: "builder.size", type: "number", min: 1, step: 1 },
+  { key: "nationality", label: "builder.nationality", options: nats() },
+];
+function fillBuilder(data, replicates = 1) {
+  S.base = JSON.parse(JSON.stringify(data));
+  $("#f-name").value = data.name || "scenario";
+  $("#f-start").value = (data.period || {}).start || "";
+  $("#f-end").value = (data.period || {}).end || "";
+  $("#f-scale").value = data.scale || 1;
+  $("#f-seed").value = data.seed || 0;
+  $("#f-replicates").value = replicates;
+  $("#kept-policy").textContent = `${(data.policy || []).length} ${t("builder.kept_policy")}.`;
+  leverRows();
+  $("#droughts").replaceChildren();
+  (data.droughts || []).forEach((d) => itemRow($("#droughts"), droughtFields(), d, "droughts"));
+  $("#caravans").replaceChildren();
+  (data.caravans || []).forEach((c) => itemRow($("#caravans"), caravanFields(), c, "caravans"));
+  clearErrors();
+}
+function readBuilder() {
+  const data = JSON.parse(JSON.stringify(S.base || {}));
+  const num = (id) => ($(id).value === "" ? null : Number($(id).value));
+  data.name = $("#f-name").value;
+  data.period = { start: $("#f-start").value || null, end: $("#f-end").value || null };
+  data.scale = num("#f-scale");
+  data.seed = num("#f-seed");
+  const kept = data.policy ? data.policy.length : 0;
+  data.policy = [...(data.policy || [])];
+  S.leverIndex = {};
+  for (const row of document.querySelectorAll("#levers tr[data-lever]")) {
+    const input = document.getElementById(`lever-${row.dataset.key}`);
+    if (!input || input.value === "") continue;
+    const entry = { date: data.period.start, lever: row.dataset.lever, value: Number(input.value), note: "dashboard" };
+    const target = document.getElementById(`lever-${row.dataset.key}-target`);
+    if (target) entry.target = target.value;
+    S.leverIndex[kept + Object.keys(S.leverIndex).length] = row.dataset.key;
+    data.policy.push(entry);
+  }
+  data.droughts = [...$("#droughts").children].map((r) => ({ ...r.extra, ...readItem(r) }));
+  data.caravans = [...$("#caravans").children].map((r) => ({ ...r.extra, ...readItem(r) }));
+  for (const key of ["name", "scale", "seed"]) if (data[key] === null) delete data[key];
+  return data;
+}
+function clearErrors() {
+  document.querySelectorAll("[data-error-for]").forEach((n) => { n.textContent = ""; });
+  document.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  $("#builder-result").textContent = "";
+}
+function showProblems(problems) {
+  clearErrors();
+  let first = null;
+  for (const p of problems) {
+    let field = p.field;
+    const m = /^policy\[(\d+)\]/.exec(field);
+    if (m && S.leverIndex && S.leverIndex[m[1]] !== undefined) field = `lever.${S.leverIndex[m[1]]}`;
+    let box = document.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+    // fall back to the nearest enclosing field (e.g. "period" for "period.end" problems, or the top of the form)
+    let parent = field;
+    while (!box && parent.includes(".")) { parent = parent.slice(0, parent.lastIndexOf(".")); box = document.querySelector(`[data-error-for="${CSS.escape(parent)}"]`); }
+    if (!box) box = document.querySelector('[data-error-for="scenario"]');
+    box.textContent = (box.textContent ? box.textContent + " · " : "") + `${p.field}: ${p.message}`;
+    const input = box.parentElement && box.parentElement.querySelector("input, select");
+    if (input && box.dataset.errorFor !== "scenario") { input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", ""); first = first || input; }
+  }
+  $("#builder-result").textContent = t("builder.invalid");
+  if (first) first.focus();
+}
+async function validateBuilder() {
+  try {
+    const r = await api("/api/scenarios/validate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(readBuilder()) });
+    clearErrors();
+    $("#builder-result").textContent = `${t("builder.valid")}: ${fmt(r.days)} ${t("builder.days")}, ${fmt(r.estimated_agents)} ${t("builder.agents")}`;
+    return true;
+  } catch (e) { if (e.problems) showProblems(e.problems); else throw e; return false; }
+}
+async function submitRun(event) {
+  event.preventDefault();
+  const replicates = Number($("#f-replicates").value || 1);
+  try {
+    const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario: readBuilder(), replicates }) });
+    setStatus(`${t("builder.submitted")}: ${run.id}`);
+    location.hash = `#/runs/${run.id}`;
+  } catch (e) { if (e.problems) showProblems(e.problems); else throw e; }
+}
+async function saveToml() {
+  const data = readBuilder();
+  try {
+    const text = await api("/api/scenarios/toml", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
+    download(`${data.name || "scenario"}.toml`, text, "application/toml");
+  } catch (e) { if (e.problems) showProblems(e.problems); else throw e; }
+}
+async function openToml(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  try {
+    const data = await api("/api/scenarios/parse", { method: "POST", headers: { "content-type": "application/toml" }, body: await file.text() });
+    fillBuilder(data);
+  } catch (e) { if (e.problems) showProblems(e.problems); else throw e; }
+  event.target.value = "";
+}
+async function loadBase() {
+  fillBuilder(await api(`/api/scenarios/${encodeURIComponent($("#base").value)}`));
+}
+async function showBuilder() {
+  if (!S.base) {
+    const list = await api("/api/scenarios");
+    $("#base").replaceChildren(...list.map((s) => el("option", { value: s.id, text: `${s.id} — ${s.description}` })));
+    if (list.length) await loadBase();
+  } else {  // same scenario, maybe another language: rebuild the labelled rows, keeping what was typed
+    const values = [...document.querySelectorAll("#levers input, #levers select")].map((n) => [n.id, n.value]);
+    const extra = {};
+    document.querySelectorAll("#levers tr[data-lever]").forEach((r) => { if (r.dataset.key.includes("~")) extra[r.dataset.lever] = (extra[r.dataset.lever] || 0) + 1; });
+    leverRows(extra);
+    for (const [id, value] of values) { const n = document.getElementById(id); if (n) n.value = value; }
+    renumber($("#droughts"), "droughts");
+    renumber($("#caravans"), "caravans");
+    $("#kept-policy").textContent = `${(S.base.policy || []).length} ${t("builder.kept_policy")}.`;
+  }
+}
+
+// ---------- runs ----------
+function statusCell(r) {
+  return el("span", { class: `status-${r.status}`, text: t(`status.${r.status}`) + (r.status === "failed" && r.error ? `: ${r.error}` : "") });
+}
+async function showRuns() {
+  const runs = await api("/api/runs");
+  const table = $("#runs-table");
+  table.replaceChildren();
+  if (!runs.length) { table.append(el("caption", { text: t("runs.empty") })); return; }
+  const head = ["runs.select", "runs.name", "runs.created", "runs.status", "runs.progress", "runs.period", "runs.scale", "runs.replicates", "runs.actions"];
+  table.append(el("thead", {}, el("tr", {}, ...head.map((k) => el("th", { scope: "col", text: t(k) })))));
+  const body = el("tbody");
+  for (const r of runs) {
+    const actions = el("td", {}, el("a", { href: `#/runs/${r.id}`, text: t("runs.open") }));
+    if (r.status === "interrupted" || r.status === "failed") {
+      actions.append(" ", el("button", { type: "button", "data-resubmit": r.id, text: t("runs.resubmit"), onclick: async () => { await api(`/api/runs/${r.id}/resubmit`, { method: "POST" }); showRuns(); } }));
+    }
+    body.append(el("tr", { "data-run": r.id, "data-status": r.status },
+      el("td", {}, el("input", { type: "checkbox", "data-compare": r.id, "aria-label": `${t("runs.select")}: ${r.name} ${r.id}`, disabled: r.status !== "done",
+        checked: S.selected.has(r.id) && r.status === "done", onchange: (e) => { if (e.target.checked) S.selected.add(r.id); else S.selected.delete(r.id); } })),
+      el("th", { scope: "row" }, el("a", { href: `#/runs/${r.id}`, text: `${r.name} (${r.id})` })),
+      el("td", { text: fmtDateTime(r.created) }), el("td", {}, statusCell(r)),
+      el("td", {}, el("progress", { max: 1, value: r.progress || 0, "aria-label": `${t("runs.progress")} ${r.id}` })),
+      el("td", { text: `${fmtDate(r.start)} – ${fmtDate(r.end)}` }), el("td", { class: "num", text: fmt(r.scale) }),
+      el("td", { class: "num", text: fmt(r.replicates) }), actions));
+  }
+  table.append(body);
+  if (runs.some((r) => r.status === "queued" || r.status === "running")) schedule(showRuns, 1000);
+}
+function schedule(fn, ms) { clearTimeout(S.poll); S.poll = setTimeout(fn, ms); }
+
+// ---------- one run ----------
+async function showRun(id) {
+  if (!S.runView || S.runView.id !== id) $("#run-results").hidden = true;  // never show another run's charts
+  if ($("#run-info").dataset.run !== id) { $("#run-info").replaceChildren(); $("#run-info").dataset.run = id; }
+  let record;
+  try { record = await api(`/api/runs/${id}`); } catch (e) { setStatus(`${t("error.generic")}: ${e.problems[0].message}`); return; }
+  S.runId = id;
+  $("#run-title").textContent = `${record.name} (${id})`;
+  const link = `${location.origin}/#/runs/${id}`;
+  $("#run-info").replaceChildren(statusCell(record),
+    ` · ${fmtDate(record.start)} – ${fmtDate(record.end)} · ${t("runs.scale")}: ${fmt(record.scale)} · ${t("runs.replicates")}: ${record.replicates} · `,
+    el("a", { href: link, id: "share-link", text: t("runs.share") }), " · ", el("a", { href: `/api/runs/${id}/scenario.toml`, text: t("run.download_toml") }));
+  $("#run-progress").value = record.progress || 0;
+  const active = record.status === "queued" || record.status === "running";
+  if (active) schedule(() => { if (S.runId === id && location.hash === `#/runs/${id}`) showRun(id); }, 150);
+  const ready = record.status === "done" || (record.status === "running" && record.view_ready);
+  if (!ready) { $("#run-results").hidden = true; return; }
+  if (S.runView && S.runView.id === id && !$("#run-results").hidden && !S.redraw) return;  // already drawn
+  S.redraw = false;
+  if (!S.runView || S.runView.id !== id) S.runView = { id, view: await api(`/api/runs/${id}/view`) };
+  $("#run-results").hidden = false;
+  drawRun(S.runView.view);
+}
+function drawRun(v) {
+  drawTimeseries(v);  // first: the quickest to read
+  drawMap(v);
+  drawSankey(v);
+  drawComar(v);
+  drawHarms(v);
+  const rows = Object.entries(v.totals).map(([k, q]) => [t("outcome." + k), q.median, q.low, q.high]);
+  fillTable($("#totals-table"), "totals", [t("totals.outcome"), t("totals.median"), t("totals.low"), t("totals.high")], rows);
+}
+const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)},${parseInt(hex.slice(3, 5), 16)},${parseInt(hex.slice(5, 7), 16)},${a})`;
+function bandTraces(x, band, name, color, fillOpacity = 0.25) {
+  return [
+    { x, y: band.high, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip", name },
+    { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}` },
+    { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}` },
+  ];
+}
+function drawTimeseries(v) {
+  const select = $("#ts-series");
+  const keys = Object.keys(v.timeseries.series);
+  const current = select.value && keys.includes(select.value) ? select.value : keys[0];
+  select.replaceChildren(...keys.map((k) => el("option", { value: k, text: t("outcome." + k) })));
+  select.value = current;
+  select.onchange = () => drawTimeseries(v);
+  const s = v.timeseries.series[current];
+  plot("chart-timeseries", bandTraces(v.timeseries.dates, s, t("outcome." + current), OKABE_ITO[0]),
+    { title: { text: t("outcome." + current) }, yaxis: { title: { text: t("persons") }, rangemode: "tozero" }, xaxis: { type: "date" } });
+  const annual = v.timeseries.annual;
+  const ps = $("#annual-panel");
+  if (!annual.length) { ps.replaceChildren(); Plotly.purge("chart-annual"); $("#chart-annual").textContent = t("ts.no_annual"); return; }
+  const chosen = ps.value && annual.some((p) => p.key === ps.value) ? ps.value : annual[0].key;
+  ps.replaceChildren(...annual.map((p) => el("option", { value: p.key, text: t("outcome." + p.key) })));
+  ps.value = chosen;
+  ps.onchange = () => drawTimeseries(v);
+  const p = annual.find((a) => a.key === chosen);
+  const seen = (S.observed && S.observed[chosen]) || {};
+  p.observed_years = p.years.filter((y) => y in seen);
+  p.observed = p.observed_years.map((y) => seen[y]);
+  plot("chart-annual", [
+    { x: p.years, y: p.median, type: "bar", name: t("ts.simulated"), marker: { color: OKABE_ITO[0] },
+      error_y: { type: "data", symmetric: false, array: p.high.map((h, i) => h - p.median[i]), arrayminus: p.median.map((m, i) => m - p.low[i]) } },
+    { x: p.observed_years, y: p.observed, mode: "markers", name: t("ts.observed"), marker: { color: OKABE_ITO[5], size: 12, symbol: "diamond" } },
+  ], { title: { text: t("outcome." + chosen) }, xaxis: { type: "category" }, yaxis: { rangemode: "tozero" } });
+}
+let basemap = null;
+async function drawMap(v) {
+  if (!basemap) basemap = await api("/static/basemap.geojson");
+  const slider = $("#map-time");
+  const m = v.map;
+  slider.max = m.dates.length - 1;
+  if (Number(slider.value) > m.dates.length - 1 || slider.dataset.run !== S.runId) slider.value = m.dates.length - 1;
+  slider.dataset.run = S.runId;
+  const frame = Number(slider.value);
+  $("#map-date").textContent = fmtDate(m.dates[frame]);
+  slider.setAttribute("aria-valuetext", fmtDate(m.dates[frame]));
+  slider.oninput = () => drawMap(v);
+  const lon = [], lat = [];
+  for (const f of basemap.features) for (const poly of f.geometry.coordinates) {
+    for (const [x, y] of poly[0]) { lon.push(x); lat.push(y); }
+    lon.push(null); lat.push(null);
+  }
+  const traces = [{ x: lon, y: lat, mode: "lines", fill: "toself", fillcolor: "#eeeeee", line: { color: "#999", width: 0.7 }, hoverinfo: "skip", showlegend: false }];
+  const flow = m.flow[frame];
+  const maxFlow = Math.max(1, ...m.flow.flat());
+  const classes = [0.02, 0.1, 0.3, 1.01];
+  classes.forEach((upper, c) => {
+    const x = [], y = [], text = [];
+    m.edges.forEach(([a, b], e) => {
+      const share = flow[e] / maxFlow;
+      if (share >= (c ? classes[c - 1] : 0) && share < upper) {
+        x.push(m.nodes[a].lon, m.nodes[b].lon, null); y.push(m.nodes[a].lat, m.nodes[b].lat, null);
+      }
+    });
+    if (x.length) traces.push({ x, y, mode: "lines", line: { color: OKABE_ITO[0], width: 1 + c * 2.5 }, hoverinfo: "skip",
+      name: `${t("map.flow")} ≤ ${fmt(upper * maxFlow)}`, showlegend: true });
+  });
+  // hover points at edge midpoints with the flow
+  traces.push({ x: m.edges.map(([a, b]) => (m.nodes[a].lon + m.nodes[b].lon) / 2), y: m.edges.map(([a, b]) => (m.nodes[a].lat + m.nodes[b].lat) / 2),
+    mode: "markers", marker: { size: 6, color: "rgba(0,0,0,0)" }, text: m.edges.map(([a, b], e) => `${m.nodes[a].name} – ${m.nodes[b].name}: ${fmt(flow[e])}`),
+    hoverinfo: "text", showlegend: false });
+  const people = m.people[frame];
+  const maxPeople = Math.max(1, ...m.people.flat());
+  traces.push({ x: m.nodes.map((n) => n.lon), y: m.nodes.map((n) => n.lat), mode: "markers", name: t("map.people"),
+    marker: { size: people.map((p) => 5 + 40 * Math.sqrt(p / maxPeople)), color: OKABE_ITO[1], line: { color: "#000", width: 0.5 }, opacity: 0.85 },
+    text: m.nodes.map((n, i) => `${n.name} (${n.country}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
+  plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${fmtDate(m.dates[frame])}` },
+    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: "lon" }, constrain: "domain" },
+    yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: "lat" } }, hovermode: "closest" });
+}
+function drawSankey(v) {
+  const s = v.sankey;
+  const used = s.outcomes.filter((o) => s.links.some((l) => l.target === o));
+  const labels = [...s.nationalities, ...used.map((o) => t("end." + o))];
+  const index = (name, outcome) => (outcome ? s.nationalities.length + used.indexOf(name) : s.nationalities.indexOf(name));
+  plot("chart-sankey", [{ type: "sankey", valueformat: ",.0f",
+    node: { label: labels, pad: 14, color: labels.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) },
+    link: { source: s.links.map((l) => index(l.source)), target: s.links.map((l) => index(l.target, true)), value: s.links.map((l) => l.value),
+      color: s.links.map((l) => rgba(OKABE_ITO[index(l.source) % OKABE_ITO.length], 0.35)) } }],
+  { title: { text: t("sankey.heading") } });
+}
+function drawComar(v) {
+  const c = v.comar;
+  const names = Object.fromEntries(v.map.nodes.map((n) => [n.id, n.name]));
+  const officeName = (id) => names[id] || id;
+  const rows = c.offices.map((o) => [officeName(o.office), o.applications.median.reduce((a, b) => a + b, 0), o.decided, o.share_within_limit,
+    o.median_wait_working_days, o.pending_end, o.arrivals_per_day, o.caseworkers_end, o.caseworkers_needed]);
+  fillTable($("#comar-table"), "comar", [t("comar.office"), t("comar.applications"), t("comar.decided"), t("comar.within"), t("comar.median_wait"),
+    t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
+  (value, i) => (i === 3 ? pct(value) : typeof value === "number" ? fmt(value, i === 6 ? 2 : 1) : value ?? "–"));
+  const select = $("#comar-office");
+  if (!c.offices.length) { select.replaceChildren(); $("#chart-comar-load").textContent = t("comar.none"); return; }
+  const chosen = select.value && c.offices.some((o) => o.office === select.value) ? select.value : c.offices[0].office;
+  select.replaceChildren(...c.offices.map((o) => el("option", { value: o.office, text: officeName(o.office) })));
+  select.value = chosen;
+  select.onchange = () => drawComar(v);
+  const o = c.offices.find((x) => x.office === chosen);
+  plot("chart-comar-load", [
+    { x: c.dates, y: o.applications.median, type: "bar", name: t("comar.applications"), marker: { color: OKABE_ITO[0] } },
+    ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5]).map((tr) => ({ ...tr, yaxis: "y2" })),
+  ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: { type: "date" }, margin: { l: 60, r: 70, t: 40, b: 50 },
+    yaxis: { title: { text: t("comar.applications") }, rangemode: "tozero" },
+    yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero" } });
+  plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"), marker: { color: OKABE_ITO[2] } }],
+    { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
+      shapes: [{ type: "line", x0: c.limit_working_days, x1: c.limit_working_days, yref: "paper", y0: 0, y1: 1, line: { color: OKABE_ITO[5], dash: "dash", width: 2 } }],
+      annotations: [{ x: c.limit_working_days, yref: "paper", y: 1, text: t("comar.limit"), showarrow: false, xanchor: "left" }] });
+}
+function drawHarms(v) {
+  const h = v.harms;
+  const harms = Object.keys(h.by_mode);
+  plot("chart-harms-mode", harms.map((k) => ({ x: h.modes.map((m) => t("mode." + m)), y: h.by_mode[k], type: "bar", name: t("outcome." + k) })),
+    { title: { text: t("harms.by_mode") }, barmode: "group" });
+  plot("chart-harms-segment", harms.map((k) => ({ x: h.segments.map((s) => t("segment." + s)), y: h.by_segment[k], type: "bar", name: t("outcome." + k) })),
+    { title: { text: t("harms.by_segment") }, barmode: "group" });
+  const rows = [];
+  h.modes.forEach((m, i) => rows.push([`${t("harms.by_mode")}: ${t("mode." + m)}`, ...harms.map((k) => h.by_mode[k][i])]));
+  h.segments.forEach((s, i) => rows.push([`${t("harms.by_segment")}: ${t("segment." + s)}`, ...harms.map((k) => h.by_segment[k][i])]));
+  fillTable($("#harms-table"), "harms", ["", ...harms.map((k) => t("outcome." + k))], rows);
+}
+
+// ---------- compare ----------
+async function showCompare(ids) {
+  $("#compare-results").hidden = true;
+  if (ids.length < 2) { $("#compare-help").hidden = false; return; }
+  $("#compare-help").hidden = true;
+  const query = ids.map((i) => `ids=${encodeURIComponent(i)}`).join("&");
+  let c;
+  try { c = await api(`/api/compare?${query}`); } catch (e) { setStatus(`${t("error.generic")}: ${e.problems.map((p) => p.message).join("; ")}`); $("#compare-help").hidden = false; return; }
+  $("#compare-results").hidden = false;
+  const names = c.runs.map((r, i) => `${r.scenario_name} (${r.id})${i ? "" : " — " + t("compare.reference")}`);
+  const header = [t("totals.outcome"), ...names, ...names.slice(1).map((n) => `${t("compare.difference")}: ${n}`), ...names.slice(1).map((n) => `${t("compare.relative")}: ${n}`)];
+  const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values, ...r.differences.slice(1), ...r.relative.slice(1)]);
+  const nRuns = names.length;
+  fillTable($("#compare-table"), "compare", header, rows,
+    (value, i) => (i > 2 * nRuns - 1 ? pct(value) : typeof value === "number" ? fmt(value, 1) : value));
+  plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
+    y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]) })),
+  { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, margin: { l: 260, r: 20, t: 40, b: 50 }, barmode: "group" });
+  const select = $("#compare-series");
+  const keys = Object.keys(c.series[0].series);
+  const chosen = select.value && keys.includes(select.value) ? select.value : keys[0];
+  select.replaceChildren(...keys.map((k) => el("option", { value: k, text: t("outcome." + k) })));
+  select.value = chosen;
+  select.onchange = () => showCompare(ids);
+  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(s.dates, s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15)),
+    { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: { type: "date" }, yaxis: { rangemode: "tozero" } });
+}
+
+// ---------- routing ----------
+async function route() {
+  clearTimeout(S.poll);
+  const hash = location.hash || "#/builder";
+  for (const v of ["builder", "runs", "run", "compare"]) $(`#view-${v}`).hidden = true;
+  applyLanguage();
+  const run = /^#\/runs\/([0-9a-f]{16})$/.exec(hash);
+  if (run) { $("#view-run").hidden = false; await showRun(run[1]); return; }
+  if (hash.startsWith("#/runs")) { $("#view-runs").hidden = false; await showRuns(); return; }
+  if (hash.startsWith("#/compare")) {
+    $("#view-compare").hidden = false;
+    const ids = (new URLSearchParams(hash.split("?")[1] || "").get("ids") || "").split(",").filter(Boolean);
+    await showCompare(ids); return;
+  }
+  $("#view-builder").hidden = false;
+  await showBuilder();
+}
+async function start() {
+  registerPlotlyLocale();
+  [S.strings, S.meta, S.observed] = await Promise.all([api("/api/i18n"), api("/api/meta"), api("/api/observed")]);
+  $("#lang").addEventListener("change", (e) => setLanguage(e.target.value));
+  $("#load-base").addEventListener("click", loadBase);
+  $("#builder").addEventListener("submit", submitRun);
+  $("#validate").addEventListener("click", validateBuilder);
+  $("#save-toml").addEventListener("click", saveToml);
+  $("#open-toml").addEventListener("change", openToml);
+  $("#add-drought").addEventListener("click", () => itemRow($("#droughts"), droughtFields(), { start: $("#f-start").value, end: $("#f-end").value, food_insecurity_pp: 3 }, "droughts"));
+  $("#add-caravan").addEventListener("click", () => itemRow($("#caravans"), caravanFields(), { date: $("#f-start").value, size: 1000 }, "caravans"));
+  $("#compare-selected").addEventListener("click", () => {
+    const ids = [...document.querySelectorAll("[data-compare]:checked")].map((n) => n.dataset.compare);
+    location.hash = `#/compare?ids=${ids.join(",")}`;
+  });
+  window.addEventListener("hashchange", () => route().catch(report));
+  await route();
+}
+function report(error) { console.error(error); setStatus(`${t("error.generic")}: ${error.message}`); }
+document.addEventListener("DOMContentLoaded", () => start().catch(report));

@@ -1,0 +1,425 @@
+"""Results of a run (one or more replicates) turned into the JSON the dashboard draws: map frames, time series with
+replicate bands and observed statistics, a Sankey of outcomes by nationality, the COMAR panel per office, harms by
+mode and segment, and the totals that runs are compared on.
+
+All figures are persons or events (agents x scale). Bands are the 5 % and 95 % quantiles over replicates and the
+line their median. Methods (documented in the README's "Dashboard" section):
+
+- Flow along an edge: the engine counts kilometres travelled by the node a leg starts from, not per edge, so the
+  persons leaving node n in a time window are estimated as km travelled from n / mean length of n's edges, and the
+  flow along edge (a, b) as the smaller of the persons leaving a and b (exact on a chain of single edges; an upper
+  bound where routes fork). Border cities, where journeys end, count their arrivals instead.
+- Caseworkers needed: each office as an M/M/c queue (the engine's own model, see `corredor.engine.asylum`) with the
+  arrival rate of applications (persons/day, over the last 365 days of the run or the whole run if shorter) and the
+  service rate per caseworker mu = productivity x persons per case / 365.25; the smallest c whose Erlang-C mean
+  time to decision Wq + 1/mu is within the legal limit (45 working days = 63 calendar days). Abandonment, which
+  shortens real queues, is ignored, so the figure errs on the side of enough staff.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corredor.engine.state import State
+from corredor.network import NODE_KINDS, Network
+from corredor.parameters import MODES
+from corredor.results import STATES, Results
+from corredor.scenario import Scenario
+
+QUANTILES = (0.05, 0.5, 0.95)
+# Event series of the time-series view: (key, event name).
+SERIES_EVENTS = (
+    "departure",
+    "apprehension_mx",
+    "deportation_mx",
+    "asylum_application",
+    "apprehension_us",
+    "evasion_us",
+    "death",
+)
+# Stocks of the time-series view: persons in a state on a day.
+SERIES_STATES = ("en_route", "shelter", "asylum_queue", "at_border", "in_us")
+HARMS = ("extortion", "kidnapping", "assault", "death")
+NORTHERN_TRIANGLE = ("GTM", "HND", "SLV")
+# Persons counted at a node on the map: people on the move or held there, not people at home or settled.
+MAP_STATES = (
+    State.EN_ROUTE,
+    State.SHELTER,
+    State.DETAINED_MX,
+    State.ASYLUM_QUEUE,
+    State.AT_BORDER,
+    State.DETAINED_US,
+    State.PENDING_MX,
+)
+# Outcomes of the Sankey diagram: state at the end of the run.
+OUTCOMES = {
+    "waiting_origin": "at_home_may_retry",
+    "returned": "returned_home",
+    "dead": "died",
+    "in_us": "reached_us",
+    "legal_us": "us_work_visa",
+    "recognised_mx": "recognised_mx",
+    "legal_mx": "legal_stay_mx",
+    "asylum_queue": "waiting_asylum",
+    "at_border": "at_northern_border",
+    "detained_mx": "detained",
+    "detained_us": "detained",
+    "en_route": "on_the_way",
+    "shelter": "on_the_way",
+    "pending_mx": "papers_pending_mx",
+}
+# Totals that runs are compared on: (key, kind, name) with kind "event" (sum over the period) or "state" (persons
+# in the state on the last day).
+TOTALS = (
+    ("departure", "event", "departure"),
+    ("apprehension_mx", "event", "apprehension_mx"),
+    ("deportation_mx", "event", "deportation_mx"),
+    ("asylum_application", "event", "asylum_application"),
+    ("asylum_recognised", "event", "asylum_recognised"),
+    ("asylum_abandoned", "event", "asylum_abandoned"),
+    ("apprehension_us", "event", "apprehension_us"),
+    ("evasion_us", "event", "evasion_us"),
+    ("release_us", "event", "release_us"),
+    ("extortion", "event", "extortion"),
+    ("kidnapping", "event", "kidnapping"),
+    ("assault", "event", "assault"),
+    ("death", "event", "death"),
+    ("fee_usd", "event", "fee_usd"),
+    ("in_us_end", "state", "in_us"),
+    ("asylum_queue_end", "state", "asylum_queue"),
+)
+LIMIT_WORKING_DAYS = 45
+WORKING_TO_CALENDAR = 7 / 5
+
+
+def _band(values: NDArray[np.float64]) -> dict[str, list[float]]:
+    """Quantiles over replicates (axis 0) of an array (replicates, points)."""
+    low, mid, high = np.quantile(values, QUANTILES, axis=0)
+    return {"low": _round(low), "median": _round(mid), "high": _round(high)}
+
+
+def _round(values: NDArray[np.float64] | Sequence[float]) -> list[float]:
+    return [round(float(v), 2) for v in values]
+
+
+def _event_matrix(results: Results, name: str, bins: NDArray[np.int64], n_bins: int) -> NDArray[np.float64]:
+    """Sum of one event per (time bin, node), in persons or USD."""
+    ev = results.event_columns
+    rows = ev["event"] == results.event_names.index(name)
+    keys = bins[ev["day"][rows]] * len(results.node_ids) + ev["node"][rows]
+    flat = np.bincount(keys, weights=ev["value"][rows], minlength=n_bins * len(results.node_ids))
+    return np.asarray(flat.reshape(n_bins, len(results.node_ids)) * results.scale, dtype=np.float64)
+
+
+def _event_by(results: Results, name: str, column: str, size: int) -> NDArray[np.float64]:
+    ev = results.event_columns
+    rows = ev["event"] == results.event_names.index(name)
+    return np.asarray(
+        np.bincount(ev[column][rows], weights=ev["value"][rows], minlength=size) * results.scale, dtype=float
+    )
+
+
+def time_bins(start: np.datetime64, days: int) -> tuple[NDArray[np.int64], list[str]]:
+    """Monthly bins (weekly for runs under 120 days): the bin of each day and the first date of each bin."""
+    dates = start + np.arange(days).astype("timedelta64[D]")
+    if days < 120:
+        bins = np.arange(days) // 7
+        labels = [str(dates[i]) for i in range(0, days, 7)]
+    else:
+        months = dates.astype("datetime64[M]")
+        unique, bins = np.unique(months, return_inverse=True)
+        labels = [str(max(m.astype("datetime64[D]"), dates[0])) for m in unique]
+    return bins.astype(np.int64), labels
+
+
+def timeseries(runs: Sequence[Results]) -> dict[str, Any]:
+    first = runs[0]
+    bins, labels = time_bins(np.datetime64(first.start), first.days)
+    n = len(labels)
+    series: dict[str, Any] = {}
+    for name in SERIES_EVENTS:
+        stacked = np.stack([_event_matrix(r, name, bins, n).sum(axis=1) for r in runs])
+        series[name] = {"kind": "event", **_band(stacked)}
+    sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])  # last day of each bin
+    for state in SERIES_STATES:
+        s = STATES.index(state)
+        stacked = np.stack([r.daily[sample, :, s, :].sum(axis=(1, 2)) * r.scale for r in runs]).astype(float)
+        series[state] = {"kind": "state", **_band(stacked)}
+    return {"dates": labels, "series": series, "annual": annual_totals(runs)}
+
+
+def _observed(series: str, country: str | None = None, nationality: str | None = None) -> dict[str, float]:
+    from corredor import data
+
+    try:
+        values = data.observed_series(series, nationality=nationality, country=country)
+    except ValueError:
+        return {}
+    if values.index.nlevels > 1:
+        return {}
+    return {str(year): float(v) for year, v in values.items()}
+
+
+def observed_overlays() -> dict[str, dict[str, float]]:
+    """Official statistics by year for the panels of `annual_totals` (shipped data, up to 2018): COMAR applicants,
+    UPM presentados and devueltos of Central Americans, Border Patrol apprehensions of GTM + HND + SLV by FY."""
+    cbp: dict[str, float] = {}
+    for nat in NORTHERN_TRIANGLE:
+        for year, value in _observed("usbp_swb_encounters_fy", country="USA", nationality=nat).items():
+            cbp[year] = cbp.get(year, 0.0) + value
+    return {
+        "comar_applicants": _observed("comar_applicants"),
+        "upm_presentados": _observed("upm_presentados_events", country="MEX", nationality="CENTRAL_AMERICA"),
+        "upm_devueltos": _observed("upm_devueltos_events", country="MEX", nationality="CENTRAL_AMERICA"),
+        "cbp_gtm_hnd_slv": cbp,
+    }
+
+
+def annual_totals(runs: Sequence[Results]) -> list[dict[str, Any]]:
+    """Simulated official statistics per complete year (bands over replicates), to set against the observed ones."""
+    summaries = [r.summary() for r in runs]
+
+    def cbp(s: dict[str, Any]) -> dict[str, float]:
+        by_nat = s["cbp_apprehensions_fy"]
+        return {
+            str(y): sum(float(by_nat.get(n, {}).get(str(y), 0)) for n in NORTHERN_TRIANGLE) for y in s["fiscal_years"]
+        }
+
+    specs: list[tuple[str, str, Callable[[dict[str, Any]], dict[str, float]]]] = [
+        ("comar_applicants", "calendar_years", lambda s: s["comar_applicants"]),
+        ("upm_presentados", "calendar_years", lambda s: s["upm_presentados"]),
+        ("upm_devueltos", "calendar_years", lambda s: s["upm_devueltos"]),
+        ("cbp_gtm_hnd_slv", "fiscal_years", cbp),
+    ]
+    panels = []
+    for key, years_key, pick in specs:
+        years = [str(y) for y in summaries[0][years_key]]
+        if years:
+            simulated = np.array([[float(pick(s).get(y, 0)) for y in years] for s in summaries])
+            panels.append({"key": key, "years": years, **_band(simulated)})
+    return panels
+
+
+def _through(results: Results, network: Network, bins: NDArray[np.int64], n_bins: int) -> NDArray[np.float64]:
+    """Persons leaving each node per time bin (estimate, see the module docstring); border cities: arrivals."""
+    km = _event_matrix(results, "km_travelled", bins, n_bins)
+    lengths = np.zeros(network.n_nodes)
+    degree = np.zeros(network.n_nodes)
+    for ends in (network.edge_from, network.edge_to):
+        np.add.at(lengths, ends, network.edge_km)
+        np.add.at(degree, ends, 1)
+    mean_km = np.divide(lengths, degree, out=np.ones_like(lengths), where=degree > 0)
+    through = km / mean_km
+    arrivals = _event_matrix(results, "arrival_border", bins, n_bins)
+    return np.maximum(through, arrivals)
+
+
+def map_view(runs: Sequence[Results], network: Network) -> dict[str, Any]:
+    first = runs[0]
+    bins, labels = time_bins(np.datetime64(first.start), first.days)
+    n = len(labels)
+    sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])
+    people = np.mean([r.daily[sample][:, :, list(MAP_STATES), :].sum(axis=(2, 3)) * r.scale for r in runs], axis=0)
+    through = np.mean([_through(r, network, bins, n) for r in runs], axis=0)
+    flows = np.minimum(through[:, network.edge_from], through[:, network.edge_to])
+    return {
+        "dates": labels,
+        "nodes": [
+            {
+                "id": network.node_ids[i],
+                "name": network.node_names[i],
+                "country": network.node_country[i],
+                "kind": NODE_KINDS[int(network.node_kind[i])],
+                "lon": round(float(network.lon[i]), 4),
+                "lat": round(float(network.lat[i]), 4),
+            }
+            for i in range(network.n_nodes)
+        ],
+        "edges": [[int(a), int(b)] for a, b in zip(network.edge_from, network.edge_to, strict=True)],
+        "people": [_round(row) for row in people],
+        "flow": [_round(row) for row in flows],
+    }
+
+
+def sankey(runs: Sequence[Results]) -> dict[str, Any]:
+    """Everyone who set out, by nationality, to their state on the last day (mean over replicates)."""
+    first = runs[0]
+    last = np.mean([r.daily[-1].sum(axis=0) * r.scale for r in runs], axis=0)  # (states, nationalities)
+    merged: dict[tuple[str, str], float] = {}
+    for s, state in enumerate(STATES):
+        for k, nat in enumerate(first.nationalities):
+            value = float(last[s, k])
+            if value > 0:
+                key = (nat, OUTCOMES[state])
+                merged[key] = merged.get(key, 0.0) + value
+    return {
+        "nationalities": list(first.nationalities),
+        "outcomes": list(dict.fromkeys(OUTCOMES.values())),
+        "links": [{"source": a, "target": b, "value": round(v, 1)} for (a, b), v in merged.items()],
+    }
+
+
+def erlang_c_time_in_system(arrival_rate: float, service_rate: float, servers: int) -> float:
+    """Mean time from application to decision, W = Wq + 1/mu, of an M/M/c queue (inf when overloaded)."""
+    if servers <= 0 or service_rate <= 0:
+        return math.inf
+    load = arrival_rate / service_rate
+    rho = load / servers
+    if rho >= 1:
+        return math.inf
+    # Erlang C through the Erlang B recursion (stable for large c).
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = load * blocking / (k + load * blocking)
+    wait_probability = blocking / (1 - rho + rho * blocking)
+    return wait_probability / (servers * service_rate - arrival_rate) + 1 / service_rate
+
+
+def caseworkers_needed(arrival_rate: float, service_rate: float, limit_days: float, most: int = 100000) -> int | None:
+    """Smallest c whose Erlang-C mean time to decision is at most `limit_days` (None if no c up to `most` is)."""
+    if arrival_rate <= 0:
+        return 0
+    if service_rate <= 0 or 1 / service_rate >= limit_days:
+        return None
+    c = max(1, math.floor(arrival_rate / service_rate))
+    while c <= most:
+        if erlang_c_time_in_system(arrival_rate, service_rate, c) <= limit_days:
+            return c
+        c += 1
+    return None
+
+
+def _caseworkers_at_end(scenario: Scenario, office: str) -> float:
+    value = scenario.parameters.asylum.default_caseworkers
+    latest = None
+    end = scenario.period.end
+    for change in scenario.policy:
+        if change.lever == "comar_caseworkers" and change.target == office and change.date <= end:
+            if change.until is not None and change.until < end:
+                continue
+            if latest is None or change.date >= latest:
+                latest, value = change.date, change.value
+    return value
+
+
+def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
+    first = runs[0]
+    bins, labels = time_bins(np.datetime64(first.start), first.days)
+    n = len(labels)
+    sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])
+    queue = STATES.index("asylum_queue")
+    asylum = scenario.parameters.asylum
+    service_rate = asylum.productivity_cases_per_year * asylum.persons_per_case / 365.25
+    limit_days = LIMIT_WORKING_DAYS * WORKING_TO_CALENDAR
+    window = min(first.days, 365)
+    edges = np.arange(0, 181, 5)
+    offices = []
+    for office in first.office_ids:
+        node = first.node_ids.index(office)
+        applications = np.stack([_event_matrix(r, "asylum_application", bins, n)[:, node] for r in runs])
+        backlog = np.stack([r.daily[sample, node, queue, :].sum(axis=1) * r.scale for r in runs]).astype(float)
+        waits: list[NDArray[np.float64]] = []
+        pending = []
+        for r in runs:
+            cs = r.tables["asylum_cases"]
+            mine = cs[cs["office"] == office]
+            decided = mine[mine["outcome"].isin(["recognised", "rejected"])]
+            waits.append(decided["wait_working_days"].to_numpy(dtype=float))
+            pending.append(float(mine["closed_day"].isna().sum()) * r.scale)
+        all_waits = np.concatenate(waits) if waits else np.zeros(0)
+        counts, _ = np.histogram(np.clip(all_waits, 0, edges[-1] - 0.5), bins=edges)
+        recent = np.mean(
+            [
+                _event_by_day(r, "asylum_application", node)[-window:].sum() / window
+                for r in runs  # persons per day over the last year
+            ]
+        )
+        if applications.sum() == 0 and backlog.sum() == 0:
+            continue
+        offices.append(
+            {
+                "office": office,
+                "applications": _band(applications),
+                "backlog": _band(backlog),
+                "wait_bins": edges[:-1].tolist(),
+                "wait_counts": (counts * first.scale / len(runs)).round(1).tolist(),
+                "decided": round(len(all_waits) * first.scale / len(runs), 1),
+                "share_within_limit": round(float((all_waits <= LIMIT_WORKING_DAYS).mean()), 4)
+                if len(all_waits)
+                else None,
+                "median_wait_working_days": round(float(np.median(all_waits)), 1) if len(all_waits) else None,
+                "pending_end": round(float(np.mean(pending)), 1),
+                "arrivals_per_day": round(float(recent), 3),
+                "caseworkers_end": _caseworkers_at_end(scenario, office),
+                "caseworkers_needed": caseworkers_needed(float(recent), service_rate, limit_days),
+            }
+        )
+    return {"dates": labels, "limit_working_days": LIMIT_WORKING_DAYS, "offices": offices}
+
+
+def _event_by_day(results: Results, name: str, node: int) -> NDArray[np.float64]:
+    ev = results.event_columns
+    rows = (ev["event"] == results.event_names.index(name)) & (ev["node"] == node)
+    counts = np.bincount(ev["day"][rows], weights=ev["value"][rows], minlength=results.days)
+    return np.asarray(counts * results.scale, dtype=np.float64)
+
+
+def segment_of(country: str, lat: float) -> str:
+    """Segment of the route a node belongs to: the country, with Mexico split into south, centre and north."""
+    if country != "MEX":
+        return country
+    if lat < 19.0:
+        return "MEX_south"
+    if lat < 23.0:
+        return "MEX_centre"
+    return "MEX_north"
+
+
+def harms(runs: Sequence[Results], network: Network) -> dict[str, Any]:
+    segments = [segment_of(c, float(lat)) for c, lat in zip(network.node_country, network.lat, strict=True)]
+    names = sorted(set(segments))
+    by_mode = {h: _round(np.mean([_event_by(r, h, "mode", len(MODES)) for r in runs], axis=0).tolist()) for h in HARMS}
+    by_segment = {}
+    for h in HARMS:
+        per_node = np.mean([_event_by(r, h, "node", len(r.node_ids)) for r in runs], axis=0)
+        by_segment[h] = _round([float(per_node[[s == name for s in segments]].sum()) for name in names])
+    return {"modes": list(MODES), "by_mode": by_mode, "segments": names, "by_segment": by_segment}
+
+
+def totals(runs: Sequence[Results]) -> dict[str, dict[str, float]]:
+    """Median, 5 % and 95 % over replicates of the outcomes runs are compared on."""
+    out = {}
+    for key, kind, name in TOTALS:
+        if kind == "event":
+            values = np.array([_event_by(r, name, "nat", len(r.nationalities)).sum() for r in runs])
+        else:
+            s = STATES.index(name)
+            values = np.array([float(r.daily[-1, :, s, :].sum()) * r.scale for r in runs])
+        low, mid, high = np.quantile(values, QUANTILES)
+        out[key] = {"low": round(float(low), 1), "median": round(float(mid), 1), "high": round(float(high), 1)}
+    return out
+
+
+def build_view(runs: Sequence[Results], scenario: Scenario, network: Network) -> dict[str, Any]:
+    """Everything the dashboard draws for one run."""
+    first = runs[0]
+    return {
+        "scenario": scenario.name,
+        "start": first.start.isoformat(),
+        "days": first.days,
+        "scale": first.scale,
+        "replicates": len(runs),
+        "seeds": [r.seed for r in runs],
+        "agents": [r.meta.get("agents") for r in runs],
+        "timeseries": timeseries(runs),
+        "map": map_view(runs, network),
+        "sankey": sankey(runs),
+        "comar": comar(runs, scenario),
+        "harms": harms(runs, network),
+        "totals": totals(runs),
+    }

@@ -1,0 +1,341 @@
+"""The dashboard's JSON API through FastAPI's TestClient: every endpoint, bad payloads answered with 4xx naming the
+field, caps on horizon, agents, replicates and queued runs, ids that cannot reach outside the run store, and the
+numbers the views are built from (Erlang C, edge flows, bands)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from corredor.scenario import LEVERS
+from corredor.web import basemap
+from corredor.web.app import Settings, create_app
+from corredor.web.builder import Limits
+from corredor.web.views import caseworkers_needed, erlang_c_time_in_system
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def tiny(client: TestClient, days_end: str = "2018-02-28", scale: int = 200) -> dict[str, Any]:
+    """The shipped baseline over two months at 1 agent = `scale` persons."""
+    data: dict[str, Any] = client.get("/api/scenarios/baseline").json()
+    data["period"] = {"start": "2018-01-01", "end": days_end}
+    data["scale"] = scale
+    data["caravans"] = []
+    return data
+
+
+def wait_done(client: TestClient, run_id: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        record: dict[str, Any] = client.get(f"/api/runs/{run_id}").json()
+        if record["status"] not in ("queued", "running"):
+            return record
+        time.sleep(0.05)
+    raise AssertionError(f"run {run_id} did not finish in {timeout} s")
+
+
+def fields(response: Any) -> list[str]:
+    return [item["field"] for item in response.json()["detail"]]
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(store=tmp_path / "store", scenarios=ROOT / "scenarios", workers=2, processes=False)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str, str]]:
+    """A client with two finished runs: a 2-replicate tiny run and one with twice the enforcement."""
+    settings = Settings(store=tmp_path_factory.mktemp("store"), scenarios=ROOT / "scenarios", processes=False)
+    with TestClient(create_app(settings)) as test_client:
+        data = tiny(test_client)
+        first = test_client.post("/api/runs", json={"scenario": data, "replicates": 2})
+        assert first.status_code == 202, first.text
+        stricter = {
+            **data,
+            "policy": [*data["policy"], {"date": "2018-01-01", "lever": "mx_enforcement_intensity", "value": 3}],
+        }
+        second = test_client.post("/api/runs", json={"scenario": stricter})
+        ids = first.json()["id"], second.json()["id"]
+        for run_id in ids:
+            assert wait_done(test_client, run_id)["status"] == "done"
+        yield test_client, *ids
+
+
+def test_page_assets_and_docs_are_served_locally(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<script src="/vendor/plotly.min.js">' in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from another host
+    plotly = client.get("/vendor/plotly.min.js")
+    assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
+    assert client.get("/static/app.js").status_code == 200
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/runs" in spec["paths"] and "/api/compare" in spec["paths"]
+    assert client.get("/api/docs").status_code == 200
+    assert client.get("/docs").status_code == 404  # FastAPI's Swagger page would load from a CDN
+    countries = {f["properties"]["name"] for f in client.get("/static/basemap.geojson").json()["features"]}
+    assert {"Mexico", "Guatemala", "Belize", "Honduras", "El Salvador", "Nicaragua"} <= countries
+
+
+def test_meta_lists_every_lever_with_its_range_and_the_network(client: TestClient) -> None:
+    meta = client.get("/api/meta").json()
+    levers = {lever["name"]: lever for lever in meta["levers"]}
+    assert set(levers) == set(LEVERS)
+    assert levers["comar_caseworkers"]["target"] == "office" and levers["comar_caseworkers"]["high"] == 10000
+    assert levers["us_metering_intake_per_day"]["high"] is None  # unbounded, as JSON has no infinity
+    assert "tapachula" in meta["offices"] and "san_diego" in meta["ports"]
+    assert meta["limits"]["max_replicates"] == Limits().max_replicates
+
+
+def test_interface_strings_exist_in_both_languages(client: TestClient) -> None:
+    strings = client.get("/api/i18n").json()
+    assert set(strings) == {"es", "en"}
+    assert set(strings["es"]) == set(strings["en"])
+    assert all(strings["es"].values()) and all(strings["en"].values())
+    assert strings["es"]["nav.runs"] != strings["en"]["nav.runs"]
+    for name, lever in LEVERS.items():
+        assert f"lever.{name}" in strings["en"] and f"unit.{lever.unit}" in strings["es"]
+        assert strings["en"][f"leverhelp.{name}"] == lever.description  # the Spanish one translates this
+
+
+def test_observed_statistics_for_the_overlays(client: TestClient) -> None:
+    observed = client.get("/api/observed").json()
+    assert set(observed) == {"comar_applicants", "upm_presentados", "upm_devueltos", "cbp_gtm_hnd_slv"}
+    assert observed["comar_applicants"]["2018"] > observed["comar_applicants"]["2014"] > 1000
+    assert max(int(year) for year in observed["cbp_gtm_hnd_slv"]) <= 2018  # later years are held out
+
+
+def test_shipped_scenarios_and_unknown_names(client: TestClient) -> None:
+    listed = {s["id"] for s in client.get("/api/scenarios").json()}
+    assert {"baseline", "comar-staffing"} <= listed
+    staffing = client.get("/api/scenarios/comar-staffing").json()
+    assert "extends" not in staffing and staffing["period"]["start"] == "2014-01-01"  # resolved from baseline
+    for name in ("nope", "..", "..%2F..%2Fpyproject", "baseline.toml"):
+        response = client.get(f"/api/scenarios/{name}")
+        assert response.status_code == 404, name
+    assert fields(client.get("/api/scenarios/nope")) == ["scenario_id"]
+
+
+def test_validate_names_the_bad_fields(client: TestClient) -> None:
+    data = tiny(client)
+    ok = client.post("/api/scenarios/validate", json=data)
+    assert ok.status_code == 200 and ok.json()["days"] == 59
+    cases = [
+        ({"period": {"start": "2018-03-01", "end": "2018-01-01"}}, "period"),
+        ({"scale": 0}, "scale"),
+        ({"colour": "red"}, "colour"),
+        ({"network": "/etc"}, "network"),
+        ({"extends": "baseline.toml"}, "extends"),
+        ({"policy": [{"date": "2018-01-01", "lever": "us_release_share", "value": 2}]}, "policy[0].value"),
+        (
+            {"caravans": [{"date": "2019-05-01", "origin": "san_pedro_sula", "size": 100, "nationality": "HND"}]},
+            "caravans[0].date",
+        ),
+        (
+            {"droughts": [{"nationality": "XXX", "start": "2018-01-01", "end": "2018-02-01", "food_insecurity_pp": 3}]},
+            "droughts[0].nationality",
+        ),
+    ]
+    for change, field in cases:
+        response = client.post("/api/scenarios/validate", json={**data, **change})
+        assert response.status_code == 422, change
+        assert field in fields(response), (change, response.json())
+    not_object = client.post("/api/scenarios/validate", json=[1, 2])
+    assert not_object.status_code == 422 and fields(not_object) == ["scenario"]
+
+
+def test_limits_on_horizon_and_agents(client: TestClient) -> None:
+    data = tiny(client)
+    long = client.post("/api/scenarios/validate", json={**data, "period": {"start": "2000-01-01", "end": "2018-12-31"}})
+    assert long.status_code == 422 and "period.end" in fields(long)
+    crowded = client.post(
+        "/api/scenarios/validate", json={**data, "period": {"start": "2009-01-02", "end": "2018-12-31"}, "scale": 1}
+    )
+    assert crowded.status_code == 422 and fields(crowded) == ["scale"]
+    assert "raise the scale" in crowded.json()["detail"][0]["message"]
+
+
+def test_toml_save_and_load_round_trip(client: TestClient) -> None:
+    data = tiny(client)
+    saved = client.post("/api/scenarios/toml", json=data)
+    assert saved.status_code == 200 and "attachment" in saved.headers["content-disposition"]
+    assert "start = 2018-01-01" in saved.text  # a TOML date, not a string
+    loaded = client.post("/api/scenarios/parse", content=saved.text.encode())
+    assert loaded.status_code == 200
+    assert loaded.json()["period"] == data["period"] and loaded.json()["policy"] == data["policy"]
+    broken = client.post("/api/scenarios/parse", content=b"[period\nstart = ")
+    assert broken.status_code == 422 and fields(broken) == ["(file)"]
+    invalid = client.post("/api/scenarios/parse", content=saved.text.replace("scale = 200", "scale = -3").encode())
+    assert invalid.status_code == 422 and fields(invalid) == ["scale"]
+    assert client.post("/api/scenarios/toml", json={**data, "seed": -1}).status_code == 422
+
+
+def test_bad_run_requests(client: TestClient) -> None:
+    data = tiny(client)
+    cases = [
+        ({"scenario": data, "replicates": 0}, "replicates"),
+        ({"scenario": data, "replicates": 11}, "replicates"),
+        ({"scenario": data, "replicates": "many"}, "replicates"),
+        ({"scenario": data, "colour": 1}, "colour"),
+        ({"replicates": 1}, "scenario"),
+        ({"scenario": {**data, "scale": 1, "period": {"start": "2009-01-02", "end": "2018-12-31"}}}, "scale"),
+        ({"scenario": {**data, "period": {"start": "2018-01-01"}}}, "period.end"),
+    ]
+    for body, field in cases:
+        response = client.post("/api/runs", json=body)
+        assert response.status_code == 422, body
+        assert field in fields(response), (field, response.json())
+    assert client.get("/api/runs").json() == []  # nothing was stored
+
+
+def test_ids_outside_the_store_pattern_are_not_found(client: TestClient) -> None:
+    for bad in ("..", "abc", "0123456789ABCDEF", "0123456789abcdef", "%2e%2e%2fetc", "0123456789abcdef0"):
+        for path in ("", "/view", "/scenario.toml", "/scenario"):
+            response = client.get(f"/api/runs/{bad}{path}")
+            assert response.status_code == 404, (bad, path)
+    assert client.post("/api/runs/../resubmit").status_code == 404
+    assert client.delete("/api/runs/0123456789abcdef").status_code == 404
+
+
+def test_queue_cap_answers_429(tmp_path: Path) -> None:
+    settings = Settings(store=tmp_path, scenarios=ROOT / "scenarios", workers=1, max_queued=0, processes=False)
+    with TestClient(create_app(settings)) as client:
+        data = tiny(client, "2018-06-30", scale=20)
+        first = client.post("/api/runs", json={"scenario": data})
+        assert first.status_code == 202
+        second = client.post("/api/runs", json={"scenario": data})
+        assert second.status_code == 429
+        assert fields(second) == ["(server)"] and "1 running and 0 waiting" in second.json()["detail"][0]["message"]
+        assert [r["id"] for r in client.get("/api/runs").json()] == [first.json()["id"]]
+        wait_done(client, first.json()["id"])
+
+
+def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, str, str]) -> None:
+    client, run_id, _ = finished
+    record = client.get(f"/api/runs/{run_id}").json()
+    assert record["status"] == "done" and record["progress"] == 1.0 and record["replicates"] == 2
+    assert len(set(record["seeds"])) == 2
+    assert run_id in {r["id"] for r in client.get("/api/runs").json()}
+    view = client.get(f"/api/runs/{run_id}/view").json()
+    ts = view["timeseries"]
+    assert len(ts["dates"]) == 9  # weekly bins over 59 days
+    for series in ts["series"].values():
+        assert all(lo <= mid <= hi for lo, mid, hi in zip(series["low"], series["median"], series["high"], strict=True))
+    assert sum(ts["series"]["departure"]["median"]) > 0
+    m = view["map"]
+    assert len(m["people"]) == len(m["flow"]) == len(m["dates"])
+    assert all(len(row) == len(m["edges"]) for row in m["flow"]) and all(len(r) == len(m["nodes"]) for r in m["people"])
+    assert max(max(row) for row in m["flow"]) > 0
+    nats = set(view["sankey"]["nationalities"])
+    assert {link["source"] for link in view["sankey"]["links"]} <= nats
+    departed = view["totals"]["departure"]["median"]
+    assert 0 < sum(link["value"] for link in view["sankey"]["links"]) <= 2 * departed
+    offices = {o["office"]: o for o in view["comar"]["offices"]}
+    assert "tapachula" in offices
+    assert [panel["key"] for panel in view["timeseries"]["annual"]] == []  # no complete year in two months
+    assert offices["tapachula"]["caseworkers_needed"] is not None
+    assert set(view["harms"]["by_mode"]) == {"extortion", "kidnapping", "assault", "death"}
+    toml = client.get(f"/api/runs/{run_id}/scenario.toml")
+    assert toml.status_code == 200 and "end = 2018-02-28" in toml.text
+    assert client.get(f"/api/runs/{run_id}/scenario").json()["scale"] == 200
+    assert (client.app.state.store.path(run_id) / "rep-1" / "events.parquet").is_file()  # type: ignore[attr-defined]
+
+
+def test_done_runs_are_not_resubmitted(finished: tuple[TestClient, str, str]) -> None:
+    client, run_id, _ = finished
+    response = client.post(f"/api/runs/{run_id}/resubmit")
+    assert response.status_code == 409 and "only interrupted or failed" in response.json()["detail"][0]["message"]
+
+
+def test_compare_two_runs(finished: tuple[TestClient, str, str]) -> None:
+    client, first, second = finished
+    compared = client.get("/api/compare", params={"ids": [first, second]})
+    assert compared.status_code == 200
+    body = compared.json()
+    assert [r["id"] for r in body["runs"]] == [first, second]
+    rows = {row["outcome"]: row for row in body["rows"]}
+    for row in rows.values():
+        assert row["differences"][0] == 0
+        assert math.isclose(row["differences"][1], row["values"][1] - row["values"][0], abs_tol=0.11)
+    assert rows["apprehension_mx"]["differences"][1] > 0  # three times the enforcement effort
+    one = client.get("/api/compare", params={"ids": [first]})
+    assert one.status_code == 422 and fields(one) == ["ids"]
+    assert client.get("/api/compare", params={"ids": [first, "feedfeedfeedfeed"]}).status_code == 404
+    assert client.get("/api/compare").status_code == 422
+
+
+def test_delete_a_run(client: TestClient) -> None:
+    created = client.post("/api/runs", json={"scenario": tiny(client)}).json()
+    wait_done(client, created["id"])
+    assert client.delete(f"/api/runs/{created['id']}").status_code == 204
+    assert client.get(f"/api/runs/{created['id']}").status_code == 404
+    assert client.get("/api/runs").json() == []
+
+
+def test_a_failing_run_is_recorded_as_failed(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("corredor.simulate")  # the package exports a function of the same name
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("engine broke")
+
+    monkeypatch.setattr(module, "simulate", broken)
+    created = client.post("/api/runs", json={"scenario": tiny(client)}).json()
+    record = wait_done(client, created["id"])
+    assert record["status"] == "failed" and "engine broke" in record["error"]
+    assert client.get(f"/api/runs/{created['id']}/view").status_code == 409
+
+
+def test_erlang_c_against_textbook_values() -> None:
+    assert math.isclose(erlang_c_time_in_system(0.5, 1.0, 1), 2.0)  # M/M/1: 1 / (mu - lambda)
+    # M/M/2, lambda = 1, mu = 1: P(wait) = 1/3, Wq = 1/3 / (2 - 1), W = 4/3
+    assert math.isclose(erlang_c_time_in_system(1.0, 1.0, 2), 4 / 3)
+    assert erlang_c_time_in_system(2.0, 1.0, 2) == math.inf
+    assert caseworkers_needed(10.0, 1.0, 63) == 11  # the first c above the load, as waits are short
+    assert caseworkers_needed(10.0, 1.0, 1.0) is None  # service alone takes longer than the limit
+    assert caseworkers_needed(0.0, 1.0, 63) == 0
+    tight = caseworkers_needed(10.0, 1.0, 1.05)
+    assert tight is not None and erlang_c_time_in_system(10.0, 1.0, tight) <= 1.05
+    assert erlang_c_time_in_system(10.0, 1.0, tight - 1) > 1.05
+
+
+def test_basemap_builder_clips_and_decodes() -> None:
+    square = [(-120.0, 0.0), (-100.0, 0.0), (-100.0, 20.0), (-120.0, 20.0), (-120.0, 0.0)]
+    clipped = basemap.clip_ring(square, (-110.0, 10.0, -90.0, 30.0))
+    xs, ys = zip(*clipped, strict=True)
+    assert min(xs) == -110 and max(xs) == -100 and min(ys) == 10 and max(ys) == 20
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [1.0, 1.0], "translate": [-100.0, 15.0]},
+        "arcs": [[[0, 0], [1, 0], [0, 1], [-1, 0], [0, -1]]],
+        "objects": {
+            "countries": {"geometries": [{"type": "Polygon", "arcs": [[0]], "id": "1", "properties": {"name": "X"}}]}
+        },
+    }
+    collection = basemap.build(topology, tolerance=0.0, min_area=0.5)
+    ring = collection["features"][0]["geometry"]["coordinates"][0][0]
+    assert ring[0] == [-100.0, 15.0] and [-99.0, 16.0] in ring
+    shipped = json.loads((ROOT / "src" / "corredor" / "web" / "static" / "basemap.geojson").read_text())
+    assert "Natural Earth" in shipped["source"]
+
+
+def test_every_engine_state_has_a_journey_outcome_and_a_label(client: TestClient) -> None:
+    from corredor.engine.state import State
+    from corredor.web.views import OUTCOMES
+
+    assert set(OUTCOMES) == {state.name.lower() for state in State}  # a new state needs its Sankey outcome
+    strings = client.get("/api/i18n").json()
+    assert all(f"end.{outcome}" in strings["es"] for outcome in OUTCOMES.values())

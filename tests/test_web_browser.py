@@ -1,0 +1,197 @@
+"""The dashboard in a real browser: Playwright drives Debian's chromium (/usr/bin/chromium, installed by `make test`)
+against `corredor serve`'s app on 127.0.0.1. A user builds a 1-year scenario at 1 agent = 10 persons, sees a
+validation error next to its field, runs it, sees the map, the time series, the Sankey and the COMAR panel, switches
+the language, downloads a chart and a table, runs a second scenario and compares the two. Any request to another
+host fails the test. Screenshots go to test-output/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytest.importorskip("fastapi")
+sync_api = pytest.importorskip("playwright.sync_api")
+import uvicorn  # noqa: E402
+
+from corredor.web.app import Settings, create_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RUN_URL = re.compile(r".*#/runs/[0-9a-f]{16}$")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    settings = Settings(store=tmp_path_factory.mktemp("store"), scenarios=ROOT / "scenarios", processes=False)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    assert CHROMIUM.is_file(), "Debian's chromium is missing: `make chromium` (apt-get install chromium) installs it"
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def submit(page: object, timeout: float = 60_000) -> str:
+    page.click("#run")  # type: ignore[attr-defined]
+    page.wait_for_url(RUN_URL, timeout=timeout)  # type: ignore[attr-defined]
+    url: str = page.url  # type: ignore[attr-defined]
+    return url.rsplit("/", 1)[1]
+
+
+def test_build_run_see_switch_language_and_compare(server: str, browser: object, tmp_path: Path) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def guard(route: object, request: object) -> None:
+        url = request.url  # type: ignore[attr-defined]
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", guard)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(server + "/")
+    page.wait_for_function("document.querySelector('#f-start').value !== ''")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"  # keyboard users can skip the header
+
+    page.fill("#f-start", "2018-01-01")
+    page.fill("#f-end", "2018-12-31")
+    page.fill("#f-scale", "0")
+    page.click("#validate")
+    scale_error = page.locator('[data-error-for="scale"]')
+    scale_error.wait_for()
+    assert "scale" in scale_error.inner_text()
+    assert page.get_attribute("#f-scale", "aria-invalid") == "true"
+    page.screenshot(path=SHOTS / "01-builder-error.png")
+    page.fill("#f-scale", "10")
+    page.click("#validate")
+    page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
+
+    first = submit(page)
+    page.wait_for_selector(f"#run-info[data-run='{first}'] .status-done", timeout=60_000)
+    for chart in ("#chart-timeseries", "#chart-map", "#chart-sankey", "#chart-comar-load", "#chart-comar-wait"):
+        page.wait_for_selector(f"{chart} .main-svg", timeout=60_000)
+    assert page.locator("#chart-sankey .sankey-node").count() > 4
+    assert page.locator("#comar-table tbody tr").count() >= 1
+    page.locator("#map-time").focus()
+    page.keyboard.press("Home")  # the time slider moves with the keyboard
+    page.wait_for_function("document.querySelector('#map-date').textContent.includes('2018')")
+    page.screenshot(path=SHOTS / "02-run-es.png", full_page=True)
+
+    page.select_option("#lang", "en")
+    page.wait_for_function("document.querySelector('#h-map').textContent === 'Route map'")
+    assert page.locator("nav a[href='#/runs']").inner_text() == "Runs"
+    assert page.locator("html").get_attribute("lang") == "en"
+    with page.expect_download() as png:
+        page.click("[data-png='chart-timeseries']")
+    assert png.value.suggested_filename.endswith(".png")
+    with page.expect_download() as csv:
+        page.click("[data-csv='totals']")
+    csv_file = tmp_path / "totals.csv"
+    csv.value.save_as(csv_file)
+    assert csv_file.read_text().startswith("Outcome,Median")
+    page.screenshot(path=SHOTS / "03-run-en.png", full_page=True)
+
+    page.goto(server + "/#/builder")
+    page.wait_for_function("document.querySelector('#f-start').value !== ''")
+    page.fill("#f-start", "2018-01-01")
+    page.fill("#f-end", "2018-12-31")
+    page.fill("#f-scale", "10")
+    page.fill("#lever-mx_enforcement_intensity", "3")
+    lever_label = page.locator("label[for='lever-mx_enforcement_intensity']")
+    assert lever_label.inner_text() == "Enforcement intensity in Mexico"
+    page.select_option("#lang", "es")  # the builder follows the language and keeps what was typed
+    page.wait_for_function(
+        "document.querySelector(\"label[for='lever-mx_enforcement_intensity']\").textContent.includes('México')"
+    )
+    assert page.input_value("#lever-mx_enforcement_intensity") == "3"
+    assert page.input_value("#f-scale") == "10"
+    page.select_option("#lang", "en")
+    # COMAR caseworkers for two offices: one row per target; a bad value is flagged on its own row
+    page.select_option("#lever-comar_caseworkers-target", "tapachula")
+    page.fill("#lever-comar_caseworkers", "30")
+    page.click("[data-add-target='comar_caseworkers']")
+    page.select_option("#lever-comar_caseworkers\\~1-target", "acayucan")
+    page.fill("#lever-comar_caseworkers\\~1", "20000")
+    page.click("#validate")
+    row_error = page.locator('[data-error-for="lever.comar_caseworkers~1"]')
+    row_error.wait_for()
+    assert "allowed: 0 to 10000" in row_error.inner_text()
+    assert page.locator('[data-error-for="lever.comar_caseworkers"]').inner_text() == ""
+    page.fill("#lever-comar_caseworkers\\~1", "20")
+    second = submit(page)
+    page.wait_for_selector(f"#run-info[data-run='{second}'] .status-done", timeout=60_000)
+    page.wait_for_selector("#chart-timeseries .main-svg", timeout=30_000)
+
+    sent = page.request.get(f"{server}/api/runs/{second}/scenario").json()["policy"]
+    mine = {(p["lever"], p.get("target"), p["value"]) for p in sent if p.get("note") == "dashboard"}
+    assert mine == {
+        ("mx_enforcement_intensity", None, 3),
+        ("comar_caseworkers", "tapachula", 30),
+        ("comar_caseworkers", "acayucan", 20),
+    }
+
+    page.goto(server + "/#/runs")
+    for run_id in (first, second):
+        page.check(f"[data-compare='{run_id}']")
+    page.click("#compare-selected")
+    page.wait_for_url(re.compile(f".*#/compare\\?ids=.*{second}.*"))
+    try:
+        page.wait_for_selector("#chart-compare .main-svg", timeout=30_000)
+    except sync_api.TimeoutError:
+        page.screenshot(path=SHOTS / "04-compare-failed.png", full_page=True)
+        raise AssertionError(f"no comparison: {page.locator('#status').inner_text()} {errors}") from None
+    page.wait_for_selector("#chart-compare-series .main-svg")
+    assert page.locator("#compare-table tbody tr").count() >= 10
+    assert "Difference" in page.locator("#compare-table thead").inner_text()
+    page.screenshot(path=SHOTS / "04-compare-en.png", full_page=True)
+
+    context.close()
+    assert outside == [], f"requests left the host: {outside}"
+    assert errors == [], errors
