@@ -32,8 +32,7 @@ from numpy.typing import NDArray
 
 from corredor.experiments.costs import LEVER_COSTS
 from corredor.experiments.design import Design, Factor, sample, scale_unit, unit_sample
-from corredor.experiments.ensemble import run_ensemble
-from corredor.experiments.outcomes import standard_outcomes
+from corredor.experiments.outcomes import design_outcomes
 from corredor.experiments.spec import DecisionLever, OptimizeSettings
 from corredor.scenario import LEVERS, Scenario
 
@@ -163,23 +162,20 @@ def optimize(
         factors = [*levers, *uncertainties]
         rows = [np.concatenate([c, u]) for c in candidates for u in u_values]
         design = Design.from_array(factors, np.array(rows), settings.replicates, common_seeds=True)
-        ensemble = run_ensemble(
+        frame = design_outcomes(
             scenario,
-            design.runs,
+            design,
+            outcomes,
             root_seed=root_seed,
             executor=executor,
             chunk_size=chunk_size,
             out_dir=out_dir,
-            measure=standard_outcomes,
-            progress=None if progress is None else (lambda done, total: progress(stage, done, total)),
-            resume=out_dir is not None,
             max_pending=max_pending,
-            design=design,
+            progress=None if progress is None else (lambda done, total: progress(stage, done, total)),
         )
         runs += design.runs
-        frame = ensemble.outcomes
         per_candidate = (frame["point"] // len(u_values)).astype(int)
-        data = pd.DataFrame({name: frame.get(name, pd.Series(np.nan, index=frame.index)) for name in outcomes})
+        data = frame.drop(columns="point")
         # a missing wait (no decision at all) fails the target: count it as infinitely long
         data[WAIT] = data[WAIT].fillna(np.inf)
         return data.groupby(per_candidate).quantile(settings.quantile, interpolation="linear")

@@ -1,7 +1,8 @@
 """Standard outcomes of one run, computed from `Results` (totals over the whole simulated period, in persons, events
 or USD), and the outcome declarations (``kind``: minimize / maximize / info) of an experiment.
 
-`standard_outcomes` is a `measure` for `run_ensemble`: it adds these columns to every replicate's row.
+`standard_outcomes` is a `measure` for `run_ensemble`: it adds these columns to every replicate's row;
+`design_outcomes` runs a design with it and returns the requested columns per run.
 
 | outcome | meaning |
 |---|---|
@@ -24,13 +25,19 @@ Per COMAR office ``o`` (offices that received files): ``asylum_wait_working_days
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from corredor.experiments.design import Design
+from corredor.experiments.ensemble import run_ensemble
 from corredor.results import Results
+from corredor.scenario import Scenario
 
 Kind = Literal["minimize", "maximize", "info"]
 
@@ -117,3 +124,35 @@ def standard_outcomes(results: Results) -> dict[str, float]:
         figures = _queue(cases[cases["office"] == office], deadline)
         out.update({f"{name}.{office}": value for name, value in figures.items()})
     return out
+
+
+def design_outcomes(
+    scenario: Scenario,
+    design: Design,
+    outcomes: Sequence[str],
+    *,
+    root_seed: int,
+    executor: Executor | None = None,
+    chunk_size: int = 2,
+    out_dir: str | Path | None = None,
+    max_pending: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Run every run of ``design`` with `standard_outcomes` (catalogued in ``out_dir`` and resumed from it): one row
+    per run with the columns ``outcomes`` (NaN where a run has no such figure) and ``point``."""
+    ensemble = run_ensemble(
+        scenario,
+        design.runs,
+        root_seed=root_seed,
+        executor=executor,
+        chunk_size=chunk_size,
+        out_dir=out_dir,
+        measure=standard_outcomes,
+        progress=progress,
+        resume=out_dir is not None,
+        max_pending=max_pending,
+        design=design,
+    )
+    frame = ensemble.outcomes
+    columns = {name: frame[name] if name in frame else pd.Series(np.nan, index=frame.index) for name in outcomes}
+    return pd.DataFrame(columns).assign(point=frame["point"].to_numpy())

@@ -25,8 +25,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from corredor.experiments.design import Design, Factor, scale_unit
-from corredor.experiments.ensemble import run_ensemble
-from corredor.experiments.outcomes import standard_outcomes
+from corredor.experiments.outcomes import design_outcomes
 from corredor.scenario import Scenario
 
 Evaluate = Callable[[NDArray[np.float64]], pd.DataFrame]
@@ -187,22 +186,17 @@ def corredor_evaluator(
         calls["n"] += 1
         stage = "screening" if calls["n"] == 1 else "Sobol indices"
         design = Design.from_array(factors, scale_unit(factors, unit), replicates_per_point, common_seeds=True)
-        ensemble = run_ensemble(
+        table = design_outcomes(
             scenario,
-            design.runs,
+            design,
+            outcomes,
             root_seed=root_seed,
             executor=executor,
             chunk_size=chunk_size,
             out_dir=out_dir,
-            measure=standard_outcomes,
-            progress=None if progress is None else (lambda done, total: progress(stage, done, total)),
-            resume=out_dir is not None,
             max_pending=max_pending,
-            design=design,
+            progress=None if progress is None else (lambda done, total: progress(stage, done, total)),
         )
-        frame = ensemble.outcomes
-        columns = {name: frame[name] if name in frame else pd.Series(np.nan, index=frame.index) for name in outcomes}
-        table = pd.DataFrame(columns).assign(point=frame["point"].to_numpy())
         # mean over a point's replicates; a point with a missing value in any replicate stays missing
         means = table.groupby("point", sort=True).mean()
         missing = table.drop(columns="point").isna().groupby(table["point"]).any()
