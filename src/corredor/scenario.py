@@ -332,7 +332,8 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return out or "(file)"
 
 
-def _problems(error: ValidationError) -> list[tuple[str, str]]:
+def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """A pydantic error as (field path, what is wrong and what is allowed) pairs, for users to read."""
     problems = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if p not in ("function-after",))
@@ -347,7 +348,8 @@ def _problems(error: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
-def _check_against_network(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
+def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
+    """What a schema-valid scenario gets wrong about the network: unknown nodes, kinds and nationalities."""
     nodes = set(network.node_ids)
     kinds = {nid: NODE_KINDS[k] for nid, k in zip(network.node_ids, network.node_kind.tolist(), strict=True)}
     ports = {n for n, k in kinds.items() if k == "us_port_of_entry"}
@@ -411,12 +413,12 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>", base_dir: P
     try:
         scenario = Scenario.model_validate({**data, "base_dir": base_dir or Path(".")})
     except ValidationError as error:
-        raise ScenarioError(source, _problems(error)) from None
+        raise ScenarioError(source, validation_problems(error)) from None
     try:
         network = scenario.load_network()
     except (OSError, ValueError) as error:
         raise ScenarioError(source, [("network", f"{scenario.network!r} -> {error}")]) from None
-    problems = _check_against_network(scenario, network)
+    problems = network_problems(scenario, network)
     if problems:
         raise ScenarioError(source, problems)
     return scenario

@@ -32,7 +32,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from corredor.experiments.design import Factor, Sampler, apply
 from corredor.experiments.outcomes import STANDARD_OUTCOMES, Kind, outcome_info
 from corredor.parameters import Strict
-from corredor.scenario import Scenario, ScenarioError, _check_against_network, _problems, load_scenario
+from corredor.scenario import Scenario, ScenarioError, load_scenario, network_problems, validation_problems
 
 
 class Outcome(Strict):
@@ -156,7 +156,7 @@ def check_factors(scenario: Scenario, factors: list[Factor], field: str) -> list
                 problems.append((f"{field}[{i}].{bound}", f"{getattr(factor, bound)!r} -> {error}"))
                 break
             if factor.is_lever and factor.target is not None:
-                for path, message in _check_against_network(changed, scenario.load_network()):
+                for path, message in network_problems(changed, scenario.load_network()):
                     if path.startswith(f"policy[{len(changed.policy) - 1}]"):
                         problems.append((f"{field}[{i}].target", message))
                 break
@@ -168,7 +168,7 @@ def parse_experiment(data: dict[str, Any], source: str = "<experiment>") -> Expe
     try:
         return Experiment.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(source, _problems(error)) from None
+        raise ScenarioError(source, validation_problems(error)) from None
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, Scenario | None]:
