@@ -251,10 +251,18 @@ def write_calibrated(
             previous = tomllib.load(f)
         raw = {k: copy.deepcopy(previous[k]) for k in ("nationalities", "parameters") if k in previous}
         sources = {nat: table.pop("source", None) for nat, table in raw.get("nationalities", {}).items()}
-        earlier = list(previous.get("calibration", {}).get("free_parameters", []))
-        record = record.model_copy(
-            update={"free_parameters": earlier + [p for p in record.free_parameters if p not in earlier]}
-        )
+        before = previous.get("calibration", {})
+        earlier = list(before.get("free_parameters", []))
+        update: dict[str, Any] = {"free_parameters": earlier + [p for p in record.free_parameters if p not in earlier]}
+        if before:  # the record keeps the history of the fit: earlier passes, then this subset
+            update |= {
+                "method": f"{before.get('method', '?')}; then, on {len(fit.params)} of the parameters with "
+                f"{record.replicates} replicates: {record.method}",
+                "loss_at_start": float(before.get("loss_at_start", record.loss_at_start)),
+                "evaluations": int(before.get("evaluations", 0)) + record.evaluations,
+                "wall_s": round(float(before.get("wall_s", 0.0)) + record.wall_s, 1),
+            }
+        record = record.model_copy(update=update)
     for param in fit.params:
         space.write(raw, param, fit.values[param.path])
     lines = [
