@@ -107,6 +107,44 @@ class DepartureParameters(Strict):
         le=3650,
     )
 
+    homicide_lag_days: float = param(
+        0.0,
+        "days",
+        "assumption: violence pushes departures after a delay (decision, savings, smuggler); the yearly homicide "
+        "rate acts this many days later; fitted: scenarios/calibrated/parameters.toml (bounds 0-730)",
+        "Delay of the push from violence",
+        ge=0,
+        le=730,
+    )
+    mx_enforcement_elasticity: float = param(
+        0.0,
+        "elasticity of departures to Mexico's (adapted) enforcement intensity; the factor is floored at 0.5",
+        "assumption: some people stay home when the road through Mexico gets harder (Programa Frontera Sur, "
+        "PARAMETERS.md §2c); fitted: scenarios/calibrated/parameters.toml (bounds 0-1)",
+        "Deterrence by Mexican enforcement",
+        ge=0,
+        le=1,
+    )
+    us_deterrence_2017: float = param(
+        0.6,
+        "multiplier of departures from 20 Jan 2017 (policy event with value_from)",
+        "assumption: INM -50 %, US -75 % from Nov 2016 to mid-2017 (PARAMETERS.md §10); the event date is the "
+        "inauguration recorded in policy_events.csv (enforcement_climate); fitted: "
+        "scenarios/calibrated/parameters.toml (bounds 0.1-1)",
+        "US deterrence of 2017 (Trump effect)",
+        ge=0.1,
+        le=1,
+    )
+    deterrence_half_life_days: float = param(
+        180.0,
+        "days (half-life of a deterrence change on log scale, towards no effect)",
+        "assumption: the 2017 dip in apprehensions had largely faded by 2018 (PARAMETERS.md §10); fitted: "
+        "scenarios/calibrated/parameters.toml (bounds 30-1825)",
+        "Fading of US deterrence",
+        gt=0,
+        le=36500,
+    )
+
     @field_validator("homicide_elasticity_by_nationality", "remittance_elasticity_by_nationality")
     @classmethod
     def _elasticities(cls, table: dict[str, float]) -> dict[str, float]:
@@ -369,6 +407,25 @@ class EnforcementParameters(Strict):
         "Blanket apprehension probability per node",
         ge=0,
         le=1,
+    )
+    frontera_sur_intensity: float = param(
+        1.8,
+        "multiplier of blanket enforcement from 7 Jul 2014 (policy event with value_from)",
+        "assumption: >=300 INM agents and 5,000 federal police sent south (policy_events.csv); size of effect "
+        "fitted: scenarios/calibrated/parameters.toml (bounds 1-5)",
+        "Programa Frontera Sur intensity",
+        ge=1,
+        le=5,
+    )
+    adaptation_half_life_days: float = param(
+        36500.0,
+        "days (half-life of the excess of an enforcement surge over the level before the first entry)",
+        "WOLA / Isacson, Meyer & Smith 2015 (Increased enforcement at Mexico's southern border): smugglers and "
+        "migrants shift routes and methods after Programa Frontera Sur; size fitted: "
+        "scenarios/calibrated/parameters.toml (bounds 90-3650); default: practically no fading",
+        "Adaptation to enforcement surges",
+        gt=0,
+        le=36500,
     )
     southern_crossing_factor: float = param(
         2.0,

@@ -9,6 +9,7 @@ one-off cohorts. `load_scenario` reads a file and checks it against the network;
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,7 +210,12 @@ class PolicyChange(Strict):
     date: dt.date = Field(description="Day the lever takes this value")
     until: dt.date | None = Field(None, description="Last day of this value (optional)")
     lever: str
-    value: float
+    value: float = Field(math.nan, description="Value of the lever (or take it from value_from)")
+    value_from: str | None = Field(
+        None,
+        description="Parameter path (e.g. 'enforcement.frontera_sur_intensity') whose value the lever takes: "
+        "an event whose size is a (fitted) parameter",
+    )
     target: str | None = Field(None, description="Office, node, port or nationality the lever applies to")
     note: str = ""
 
@@ -224,6 +230,8 @@ class PolicyChange(Strict):
     @classmethod
     def _in_range(cls, value: float, info: ValidationInfo) -> float:
         lever = LEVERS.get(info.data.get("lever", ""))
+        if math.isnan(value):
+            return value  # set from value_from by the scenario, or reported missing there
         if lever is not None and not lever.low <= value <= lever.high:
             raise ValueError(f"out of range for {info.data['lever']}; allowed: {lever.low:g} to {lever.high:g}")
         return value
@@ -243,7 +251,27 @@ class PolicyChange(Strict):
             raise ValueError(f"lever {self.lever} needs a target ({lever.target} id)")
         if self.until is not None and self.until < self.date:
             raise ValueError(f"until ({self.until}) is before date ({self.date})")
+        if self.value_from is None and math.isnan(self.value):
+            raise ValueError("needs value or value_from")
         return self
+
+    def resolved(self, parameters: Parameters) -> float:
+        """The lever's value: ``value``, or the parameter named by ``value_from`` (read when the scenario is
+        compiled, so experiments that vary the parameter move the event)."""
+        return parameter_value(parameters, self.value_from) if self.value_from else self.value
+
+
+def parameter_value(parameters: Parameters, path: str) -> float:
+    """The number at a dotted path of the parameters (e.g. 'enforcement.frontera_sur_intensity'; a table entry
+    as 'asylum.recognition_rate.HND'); ValueError when the path names no number."""
+    node: Any = parameters
+    for key in path.split("."):
+        node = node.get(key) if isinstance(node, dict) else getattr(node, key, None) if key else None
+        if node is None:
+            raise ValueError(f"{path!r} -> no such parameter")
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        raise ValueError(f"{path!r} -> not a number")
+    return float(node)
 
 
 class Caravan(Strict):
@@ -301,6 +329,27 @@ class Scenario(Strict):
     parameters: Parameters = Field(default_factory=Parameters)
     calibration: CalibrationRecord | None = Field(None, description="Provenance of fitted parameters")
     base_dir: Path = Field(default=Path("."), exclude=True, description="Folder relative paths are resolved from")
+
+    @model_validator(mode="after")
+    def _policy_values_from(self) -> Scenario:
+        problems = []
+        for i, change in enumerate(self.policy):
+            if change.value_from is None:
+                continue
+            lever = LEVERS[change.lever]
+            try:
+                value = parameter_value(self.parameters, change.value_from)
+            except ValueError as error:
+                problems.append(f"policy[{i}].value_from: {error}")
+                continue
+            if not lever.low <= value <= lever.high:
+                problems.append(
+                    f"policy[{i}].value_from: {change.value_from} = {value:g} -> out of range for {change.lever}; "
+                    f"allowed: {lever.low:g} to {lever.high:g}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def load_network(self) -> Network:
         if self.network == "default":

@@ -40,7 +40,7 @@ def calibrate_command(
     up_to_year: Annotated[int, typer.Option(help="Last year of observations used")] = CUTOFF_YEAR,
     scale: Annotated[int, typer.Option(help="Persons per agent in the fit")] = 100,
     replicates: Annotated[int, typer.Option(help="Replicates per parameter set (same seeds for all)")] = 2,
-    max_evaluations: Annotated[int, typer.Option(help="Simulated parameter sets at most")] = 80,
+    max_evaluations: Annotated[int, typer.Option(help="Simulated parameter sets at most")] = 240,
     diff_step: Annotated[float, typer.Option(help="Finite-difference step in the unit box")] = 0.08,
     only: Annotated[list[str] | None, typer.Option(help="Fit only these free parameters (path endings)")] = None,
     root_seed: Annotated[int, typer.Option(help="Root seed of the replicate seeds")] = 1,
@@ -63,6 +63,8 @@ def calibrate_command(
             raise ValueError(f"--scenario: {scenario} -> no such file")
         if data is not None and not data.is_dir():
             raise ValueError(f"--data: {data} -> no such folder")
+        # A subset (--only) is merged into the fitted set already in --out, so the other fitted values stay.
+        merge = free != space.FREE_PARAMETERS
         started = time.perf_counter()
 
         def progress(n: int, value: float, best: float) -> None:
@@ -85,11 +87,11 @@ def calibrate_command(
                 executor=executor,
                 folder=data,
                 progress=progress,
-                checkpoint=lambda best: write_calibrated(best, out, scenario),  # an interrupted fit keeps its best
+                checkpoint=lambda best: write_calibrated(best, out, scenario, merge=merge),  # keeps its best
             )
     except (ScenarioError, ValueError, OSError) as error:
         raise _fail(error) from None
-    write_calibrated(fit, out, scenario)
+    write_calibrated(fit, out, scenario, merge=merge)
     console.print(
         f"loss {fit.record.loss_at_start:.4f} -> {fit.record.loss:.4f} in {fit.record.evaluations} evaluations"
     )
@@ -109,7 +111,7 @@ def validate_history_command(
         list[int] | None, typer.Option("--backtest-year", help="Backtest years (default 2016, 2017, 2018)")
     ] = None,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Skip the rolling-origin backtest")] = False,
-    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 5,
+    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 40,
     workers: Workers = 2,
     data: DataOption = None,
 ) -> None:

@@ -12,11 +12,13 @@ returns the best set seen.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import hashlib
 import math
 import re
 import time
+import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -62,7 +64,7 @@ def observed_sha256(folder: DataFolder = None) -> dict[str, str]:
 
 
 def calibrate(
-    scenario_path: str | Path,
+    scenario_path: str | Path | dict[str, Any],
     *,
     free: tuple[space.FreeParameter, ...] = space.FREE_PARAMETERS,
     stages: Sequence[tuple[space.FreeParameter, ...]] | None = None,
@@ -71,7 +73,7 @@ def calibrate(
     scale: int = 100,
     replicates: int = 2,
     root_seed: int = 1,
-    max_evaluations: int = 80,
+    max_evaluations: int = 240,
     diff_step: float = 0.08,
     start: dict[str, float] | None = None,
     executor: Executor | None = None,
@@ -82,12 +84,13 @@ def calibrate(
     """Fit ``free`` to the targets of ``first_year`` .. ``up_to_year`` (earlier years of the run are a warm-up);
     ``start`` overrides the starting values (a warm start).
 
-    ``stages`` (default: the asylum block, then the flow block, when ``free`` is the full set; else one stage) are
+    ``stages`` (default: the asylum block, the flow block, then the asylum block again, when ``free`` is the full
+    set; else one stage) are
     fitted in turn, each from where the previous stopped, sharing the evaluation budget in proportion to their
     Jacobian sizes (parameters + 1); every stage scores all targets. ``checkpoint`` receives the best fit so far
     whenever it improves (e.g. to write it, so an interrupted fit leaves its best result)."""
     started = time.perf_counter()
-    raw = read_scenario_dict(scenario_path)
+    raw = copy.deepcopy(scenario_path) if isinstance(scenario_path, dict) else read_scenario_dict(scenario_path)
     if start:
         raw = space.with_values(raw, free, [start.get(p.path, space.read(raw, p)) for p in free])
     frame = L.observed(folder, up_to_year)
@@ -101,7 +104,7 @@ def calibrate(
         raise ValueError(f"up_to_year {up_to_year} ends before the scenario starts ({period_start})")
     end = min(end, dt.date.fromisoformat(str(raw["period"]["end"])))
     if stages is None:
-        stages = [space.ASYLUM_BLOCK, space.FLOW_BLOCK] if free == space.FREE_PARAMETERS else [free]
+        stages = [space.ASYLUM_BLOCK, space.FLOW_BLOCK, space.ASYLUM_BLOCK] if free == space.FREE_PARAMETERS else [free]
     history: list[float] = []
     best: dict[str, Any] = {"loss": math.inf, "raw": raw}
 
@@ -233,9 +236,33 @@ def _toml_value(value: Any) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_calibrated(fit: FitResult, path: str | Path, scenario_path: str | Path | None = None) -> Path:
-    """Write the fitted values as a scenario fragment that other scenarios extend (``extends = ...``)."""
+def write_calibrated(
+    fit: FitResult, path: str | Path, scenario_path: str | Path | None = None, *, merge: bool = False
+) -> Path:
+    """Write the fitted values as a scenario fragment that other scenarios extend (``extends = ...``).
+
+    With ``merge``, the values already in ``path`` (an earlier fit) are kept and the new ones written over them, so a
+    fit of a subset (``--only``) does not drop the rest; the record lists every fitted path."""
     raw: dict[str, Any] = {}
+    sources: dict[str, str | None] = {}
+    record = fit.record
+    if merge and Path(path).is_file():
+        with Path(path).open("rb") as f:
+            previous = tomllib.load(f)
+        raw = {k: copy.deepcopy(previous[k]) for k in ("nationalities", "parameters") if k in previous}
+        sources = {nat: table.pop("source", None) for nat, table in raw.get("nationalities", {}).items()}
+        before = previous.get("calibration", {})
+        earlier = list(before.get("free_parameters", []))
+        update: dict[str, Any] = {"free_parameters": earlier + [p for p in record.free_parameters if p not in earlier]}
+        if before:  # the record keeps the history of the fit: earlier passes, then this subset
+            update |= {
+                "method": f"{before.get('method', '?')}; then, on {len(fit.params)} of the parameters with "
+                f"{record.replicates} replicates: {record.method}",
+                "loss_at_start": float(before.get("loss_at_start", record.loss_at_start)),
+                "evaluations": int(before.get("evaluations", 0)) + record.evaluations,
+                "wall_s": round(float(before.get("wall_s", 0.0)) + record.wall_s, 1),
+            }
+        record = record.model_copy(update=update)
     for param in fit.params:
         space.write(raw, param, fit.values[param.path])
     lines = [
@@ -245,11 +272,15 @@ def write_calibrated(fit: FitResult, path: str | Path, scenario_path: str | Path
         "",
         "[calibration]",
     ]
-    lines += [f"{k} = {_toml_value(v)}" for k, v in fit.record.model_dump().items()]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in record.model_dump().items()]
     for nat, table in raw.get("nationalities", {}).items():
         lines += ["", f"[nationalities.{nat}]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
-        lines.append(f'source = "fitted by corredor calibrate on {fit.record.fitted_on[:10]}"')
+        refitted = any(p.path.startswith(f"nationalities.{nat}.") for p in fit.params)
+        source = sources.get(nat) if not refitted else None
+        lines.append(
+            f"source = {_toml_value(source or f'fitted by corredor calibrate on {fit.record.fitted_on[:10]}')}"
+        )
     for group, table in raw.get("parameters", {}).items():
         lines += ["", f"[parameters.{group}]"]
         lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]

@@ -60,7 +60,13 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
         FreeParameter(f"parameters.departures.remittance_elasticity_by_nationality.{n}", 0.0, 3.0, why="allowed range")
         for n in NTCA
     ),
+    FreeParameter("parameters.departures.homicide_lag_days", 0.0, 730.0, why="assumption range"),
     FreeParameter("parameters.enforcement.detection_per_node", 0.005, 0.15, log=True, why="assumption range"),
+    FreeParameter("parameters.enforcement.frontera_sur_intensity", 1.0, 5.0, why="assumption range"),
+    FreeParameter("parameters.enforcement.adaptation_half_life_days", 90.0, 3650.0, log=True, why="assumption range"),
+    FreeParameter("parameters.departures.mx_enforcement_elasticity", 0.0, 1.0, why="assumption range"),
+    FreeParameter("parameters.departures.us_deterrence_2017", 0.1, 1.0, why="assumption range"),
+    FreeParameter("parameters.departures.deterrence_half_life_days", 30.0, 1825.0, log=True, why="assumption range"),
     FreeParameter("parameters.enforcement.reattempt_probability", 0.2, 0.95, why="assumption range"),
     FreeParameter("parameters.border.us_reattempt_probability", 0.25, 0.45, why="DHS OIS 2017: 25-45 %"),
     FreeParameter(

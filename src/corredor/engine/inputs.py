@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from corredor.engine.tables import ParameterTables
 from corredor.network import NODE_KINDS, ROUTE_FAMILIES, Network, RouteTable, compile_routes
-from corredor.parameters import HARMS, MODES
+from corredor.parameters import HARMS, MODES, DepartureParameters
 from corredor.scenario import LEVERS, Caravan, Cohort, Scenario
 
 FloatArray = NDArray[np.float64]
@@ -87,21 +87,50 @@ def _lever_arrays(scenario: Scenario, network: Network, nats: tuple[str, ...], d
     arrays["mx_regional_card_eligibility"][:] = [eligible.get(n, eligible.get("OTHER", 0.0)) for n in nats]
     arrays["us_port_release_share"][:] = params.border.port_release_share
     arrays["drought_severity_pp"][:] = params.climate.drought_severity_pp
+    # Day (from the start, may be negative) of the entry in effect on each day, for levers whose effect fades.
+    entry_day = {name: np.full(days, np.nan) for name in FADING}
     for change in sorted(scenario.policy, key=lambda c: c.date):
         first = (change.date - scenario.period.start).days
         last = days if change.until is None else (change.until - scenario.period.start).days + 1
+        dated = first
         first, last = max(first, 0), min(last, days)
         if first >= last:
             continue
         arr = arrays[change.lever]
         target = LEVERS[change.lever].target
+        value = change.resolved(params)
         if change.target is None:
-            arr[first:last] = change.value
+            arr[first:last] = value
         elif target == "nationality":
-            arr[first:last, nats.index(change.target)] = change.value
+            arr[first:last, nats.index(change.target)] = value
         else:
-            arr[first:last, network.index(change.target)] = change.value
+            arr[first:last, network.index(change.target)] = value
+        if change.lever in entry_day:
+            entry_day[change.lever][first:last] = dated
+    half_lives = {
+        "mx_enforcement_intensity": params.enforcement.adaptation_half_life_days,
+        "us_deterrence": params.departures.deterrence_half_life_days,
+    }
+    for name, log_scale in FADING.items():
+        arrays[name] = _faded(arrays[name], entry_day[name], float(LEVERS[name].default), half_lives[name], log_scale)
     return arrays
+
+
+# Levers whose effect fades after each dated entry (True: on log scale): people and smugglers adapt to an
+# enforcement surge (WOLA / Isacson et al. 2015 on Programa Frontera Sur), and a deterrence shock wears off.
+FADING = {"mx_enforcement_intensity": False, "us_deterrence": True}
+
+
+def _faded(values: FloatArray, entry_day: FloatArray, default: float, half_life: float, log_scale: bool) -> FloatArray:
+    """Each entry's departure from the lever's default (its value before the first entry) fades with the half-life,
+    counted from the entry's recorded date (also when that is before the scenario starts); on log scale for
+    multipliers of flows (fading towards 1 = no effect)."""
+    age = np.arange(len(values)) - entry_day
+    fade = np.where(np.isnan(age), 1.0, np.exp2(-np.nan_to_num(age) / half_life))
+    if log_scale:
+        base = np.log(default)
+        return np.exp(base + (np.log(np.maximum(values, 1e-9)) - base) * fade)
+    return default + (values - default) * fade
 
 
 def _departure_rates(
@@ -114,6 +143,9 @@ def _departure_rates(
     season = np.asarray(params.seasonality)
     season = season / season.mean()
     per_nat = np.zeros((days, len(nats)))
+    # People deterred by Mexico's enforcement (the adapted intensity), floored at half the flow.
+    intensity = np.maximum(levers["mx_enforcement_intensity"], 1e-9)
+    deterred_by_mexico = np.maximum(intensity ** (-params.mx_enforcement_elasticity), 0.5)
     for k, nat in enumerate(nats):
         drivers = scenario.drivers.get(nat)
         factor_by_year = {}
@@ -133,6 +165,8 @@ def _departure_rates(
                     factor *= max(0.0, 1.0 + params.food_insecurity_effect * (f - f0))
             factor_by_year[year] = factor
         driver_factor = np.array([factor_by_year[y] for y in years.tolist()])
+        if drivers is not None and params.homicide_lag_days > 0:  # the homicide push acts with a delay
+            driver_factor *= _lagged_homicide(drivers.homicide_rate, dates, years, params, nat)
         shock = np.zeros(days)
         for drought in scenario.droughts:
             if drought.nationality == nat:
@@ -150,11 +184,34 @@ def _departure_rates(
             * (1.0 + params.food_insecurity_effect * shock)
             * aid_factor
             * levers["us_deterrence"]
+            * deterred_by_mexico
         )
     share = np.array([o.share for o in scenario.origins])
     nat_of_origin = np.array([nats.index(o.nationality) for o in scenario.origins])
     total_share = np.bincount(nat_of_origin, weights=share, minlength=len(nats))
     return per_nat[:, nat_of_origin] * (share / total_share[nat_of_origin])
+
+
+def _lagged_homicide(
+    rates: dict[int, float],
+    dates: NDArray[np.datetime64],
+    years: NDArray[np.int64],
+    params: DepartureParameters,
+    nat: str,
+) -> FloatArray:
+    """Ratio of the homicide factor of the lagged year to that of the current year (1 where either is missing)."""
+    lag = np.timedelta64(round(params.homicide_lag_days), "D")
+    lagged_years = (dates - lag).astype("datetime64[Y]").astype(int) + 1970
+    h0 = _series_value(rates, params.reference_year)
+    if h0 is None:
+        return np.ones(len(dates))
+    elasticity = params.homicide_elasticity_by_nationality.get(nat, params.homicide_elasticity)
+    out = np.ones(len(dates))
+    for year, lagged in set(zip(years.tolist(), lagged_years.tolist(), strict=True)):
+        now, then = _series_value(rates, year), _series_value(rates, lagged)
+        if now is not None and then is not None and now > 0:
+            out[(years == year) & (lagged_years == lagged)] = (then / now) ** elasticity
+    return out
 
 
 def _route_harm(tables: ParameterTables, routes: RouteTable) -> FloatArray:

@@ -303,7 +303,7 @@ def _caseworkers_at_end(scenario: Scenario, office: str) -> float:
             if change.until is not None and change.until < end:
                 continue
             if latest is None or change.date >= latest:
-                latest, value = change.date, change.value
+                latest, value = change.date, change.resolved(scenario.parameters)
     return value
 
 
