@@ -100,11 +100,21 @@ def maybe_apply(
     a.caravan[who] = -1
     a.move(who, ASYLUM_QUEUE)
     a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
+    queue_cases(sim, cases)
+    return applies
+
+
+def queue_cases(sim: Sim, cases: NDArray[np.int64]) -> None:
+    """Put newly opened cases in their office's queue (ordered by time of application, then case number)."""
+    register = sim.cases
     for time, case, agent, office_index in zip(
-        when.tolist(), cases.tolist(), who.tolist(), office[applying].tolist(), strict=True
+        register.applied[cases].tolist(),
+        cases.tolist(),
+        register.agent[cases].tolist(),
+        register.office[cases].tolist(),
+        strict=True,
     ):
         heapq.heappush(sim.offices[office_index].waiting, (time, case, agent))
-    return applies
 
 
 def due(sim: Sim, idx: NDArray[np.int64]) -> None:

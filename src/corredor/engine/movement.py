@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import asylum, border, caravans, enforcement, hazards, pathways
+from corredor.engine import asylum, border, caravans, enforcement, hazards, kernels, pathways
 from corredor.engine.state import DEAD, EN_ROUTE, SHELTER
-from corredor.parameters import MODES
+from corredor.parameters import HARMS, MODES
 
 if TYPE_CHECKING:
     from corredor.engine.model import Sim
@@ -72,8 +72,87 @@ def _onward(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDAr
     schedule(sim, idx, t, flat)
 
 
+ARRIVAL_EVENTS = (
+    "km_travelled",
+    *HARMS,
+    "ransom_usd",
+    "caravan_dispersal",
+    "caravan_blocked",
+    "regularised_mx",
+    "apprehension_mx",
+    "atd_enrolment",
+    "asylum_application",
+    "shelter_turned_away",
+    "shelter_stay",
+    "arrival_border",
+)
+
+
+def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
+    """Today's scalar inputs of `kernels.arrive` (indices `kernels.P_*`)."""
+    p = sim.p
+    intensity = float(sim.lever("mx_enforcement_intensity"))
+    values = np.empty(kernels.N_P)
+    values[kernels.P_DAY] = sim.day
+    values[kernels.P_SCALE] = sim.c.scale
+    values[kernels.P_HIDDEN] = (1.0 + p.hazards.hidden_route_harm * max(0.0, intensity - 1.0)) / 1000
+    values[kernels.P_RANSOM] = p.hazards.ransom_usd
+    values[kernels.P_KIDNAP_DELAY] = p.hazards.kidnapping_delay_days
+    values[kernels.P_CARAVANS] = sim.n_caravans
+    values[kernels.P_DISPERSAL] = p.caravans.dispersal_per_day
+    values[kernels.P_BLOCKING] = float(sim.lever("caravan_blocking"))
+    values[kernels.P_DETECTION] = p.enforcement.detection_per_node
+    values[kernels.P_INTENSITY] = intensity
+    values[kernels.P_TARGETING] = float(sim.lever("mx_risk_targeting"))
+    values[kernels.P_SMUGGLER_GAIN] = p.enforcement.smuggler_targeting_gain
+    values[kernels.P_CARD_SETTLE] = p.enforcement.card_settle_share
+    values[kernels.P_ATD_SHARE] = float(sim.lever("mx_atd_share"))
+    values[kernels.P_ATD_DAYS] = p.enforcement.atd_programme_days
+    values[kernels.P_ATD_ABANDON_DAYS] = p.enforcement.atd_abandonment_mean_days
+    values[kernels.P_DETENTION_DAYS] = p.enforcement.detention_days
+    values[kernels.P_WORD_OF_MOUTH] = p.asylum.word_of_mouth_per_1000
+    values[kernels.P_CARAVAN_PROPENSITY] = p.asylum.caravan_propensity_multiplier
+    values[kernels.P_ABANDON_DAYS] = p.asylum.abandonment_mean_days
+    values[kernels.P_SHELTER_DAYS] = p.movement.shelter_stay_days
+    values[kernels.P_TRAIN_USE] = float(sim.lever("train_use"))
+    values[kernels.P_SPEED_TRAIN] = p.movement.speed_train_km_per_day
+    values[kernels.P_BORDER_WAIT] = p.movement.border_wait_days
+    return values
+
+
 def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """Agents reach the end of their current edge."""
+    """Agents reach the end of their current edge: compiled (`kernels.arrive`), except on days when Mexican cards
+    are handed out at the southern border (`_arrive`)."""
+    if sim.lever("mx_humanitarian_card_quota").any() or sim.lever("mx_regional_card_quota").any():
+        _arrive(sim, idx)
+        return
+    a, c, cases = sim.agents, sim.c, sim.cases
+    cases.reserve(len(idx))
+    first = cases.n
+    recent = np.array([sim.recent_applicants])
+    n_cases = np.array([first], dtype=np.int64)
+    kernels.arrive(
+        idx,
+        a.kernel_arrays(),
+        (cases.agent, cases.office, cases.nat, cases.applied, n_cases),
+        c.kernel_arrays,
+        arrival_inputs(sim),
+        sim.lever("comar_office_open"),
+        sim.lever("shelter_capacity"),
+        sim.lever("asylum_propensity_multiplier"),
+        sim.events.today,
+        sim.events.kernel_shape,
+        sim.events.kernel_codes(ARRIVAL_EVENTS),
+        sim.rng,
+        recent,
+    )
+    sim.recent_applicants = float(recent[0])
+    cases.n = int(n_cases[0])
+    asylum.queue_cases(sim, np.arange(first, cases.n))
+
+
+def _arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
+    """Agents reach the end of their current edge (numpy)."""
     a = sim.agents
     c = sim.c
     t = a.t_next[idx]

@@ -143,27 +143,45 @@ class Agents:
         np.subtract.at(self.counts, old, 1)
         np.add.at(self.counts, new, 1)
 
+    def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
+        """The arrays the compiled kernels read and change, in the order they unpack them."""
+        return (
+            self.nat,
+            self.node,
+            self.state,
+            self.sub,
+            self.mode,
+            self.route,
+            self.step,
+            self.t_next,
+            self.on_train,
+            self.applied,
+            self.in_service,
+            self.case,
+            self.caravan,
+            self.cell,
+            self.counts,
+        )
+
     def count_view(self) -> NDArray[np.int64]:
         """Live counts shaped (node, state, nationality)."""
         return self.counts.reshape(self.n_nodes, N_STATES, self.n_nats)
 
 
 class EventLog:
-    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts).
+    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts, km).
 
-    `add` only stores the agents' count cells (node x state x nationality, as kept by `Agents`) and modes; the keys
-    are computed once a day in `close_day`, so logging an event costs two gathers and a few list appends."""
+    Today's counters are one dense array over the (small) key space, `today`; every event adds to it in the order
+    it happens (here, or in the compiled kernels, which add to the same array), and `close_day` keeps the non-zero
+    keys."""
 
     def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
-        self._size = int(np.prod(self.shape))
-        self._codes: list[int] = []
-        self._cells: list[IntArray] = []
-        self._modes: list[NDArray[np.integer]] = []
-        self._scalar: list[float] = []  # weight of each chunk; NaN where the chunk has one weight per agent
-        self._arrays: list[tuple[int, NDArray[np.float64]]] = []  # (chunk number, weights) of weighted chunks
+        self.today = np.zeros(int(np.prod(self.shape)))
+        self.kernel_shape = np.array(self.shape, dtype=np.int64)
+        self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
         self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
     def add(
@@ -176,44 +194,25 @@ class EventLog:
         """Count `event` once (or `weight`) for each agent, given the agents' count cells and modes."""
         if len(cell) == 0:
             return
-        if isinstance(weight, (int, float)):
-            self._scalar.append(float(weight))
-        else:
-            self._arrays.append((len(self._cells), np.asarray(weight, dtype=np.float64)))
-            self._scalar.append(np.nan)
-        self._codes.append(self.code[event])
-        self._cells.append(cell)
-        self._modes.append(mode)
+        _, n_nodes, n_nats, n_modes = self.shape
+        node, nat = cell // (N_STATES * n_nats), cell % n_nats
+        keys = ((self.code[event] * n_nodes + node) * n_nats + nat) * n_modes + mode
+        np.add.at(self.today, keys, weight)  # unbuffered, in agent order
+
+    def kernel_codes(self, names: tuple[str, ...]) -> NDArray[np.int64]:
+        """The codes of `names`, as the int array a kernel takes."""
+        codes = self._kernel_codes.get(names)
+        if codes is None:
+            codes = self._kernel_codes[names] = np.array([self.code[n] for n in names], dtype=np.int64)
+        return codes
 
     def close_day(self, day: int) -> None:
-        """Sum today's counters per key (a dense bincount: the key space is small) and store the non-zero ones."""
-        if not self._cells:
+        """Store today's non-zero counters and start the next day from zero."""
+        present = np.flatnonzero(self.today)
+        if len(present) == 0:
             return
-        _, n_nodes, n_nats, n_modes = self.shape
-        lengths = np.fromiter((len(c) for c in self._cells), dtype=np.int64, count=len(self._cells))
-        cells = np.concatenate(self._cells)
-        node, nat = cells // (N_STATES * n_nats), cells % n_nats
-        codes = np.repeat(np.array(self._codes, dtype=np.int64), lengths)
-        keys = ((codes * n_nodes + node) * n_nats + nat) * n_modes + np.concatenate(self._modes)
-        weights = np.repeat(np.array(self._scalar), lengths)
-        if self._arrays:
-            ends = np.cumsum(lengths)
-            for chunk, w in self._arrays:
-                weights[ends[chunk] - lengths[chunk] : ends[chunk]] = w
-        # bincount adds weights in the order logged, so both ways give the same sums: few keys are summed per
-        # distinct key (a sort of the keys), many with a dense bincount over the whole key space.
-        if len(keys) * 8 < self._size:
-            present, which = np.unique(keys, return_inverse=True)
-            totals = np.bincount(which, weights=weights)
-            nonzero = totals != 0
-            present, totals = present[nonzero], totals[nonzero]
-        else:
-            dense = np.bincount(keys, weights=weights, minlength=self._size)
-            present = np.flatnonzero(dense)
-            totals = dense[present]
-        self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals))
-        for chunks in (self._codes, self._cells, self._modes, self._scalar, self._arrays):
-            chunks.clear()
+        self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, self.today[present]))
+        self.today[present] = 0.0
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
@@ -251,6 +250,11 @@ class CaseRegister:
         self.started: NDArray[np.float64]
         self.closed: NDArray[np.float64]
         self.outcome: NDArray[np.int8]
+
+    def reserve(self, extra: int) -> None:
+        """Make room for `extra` more cases."""
+        if self.n + extra > len(self.office):
+            _allocate(self, self.FIELDS, max(2 * len(self.office), self.n + extra), self.n)
 
     def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64], agent: IntArray) -> IntArray:
         n = len(office)
