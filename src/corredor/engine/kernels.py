@@ -448,3 +448,22 @@ def arrive(
                     alive[j] = False
     sel = np.flatnonzero(alive)
     _continue(idx[sel], t[sel], flat[sel], ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
+def arrive_chain(
+    due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
+):  # pragma: no cover - compiled
+    """Later rounds of a day: travellers among `due` still EN_ROUTE whose next arrival falls before the day's end
+    reach it, up to `rounds` times (`model.step`)."""
+    state, t_next = ag[2], ag[7]
+    day_end = par[P_DAY] + 1.0
+    for _ in range(rounds):
+        keep = np.zeros(len(due), dtype=np.bool_)
+        for j in range(len(due)):
+            i = due[j]
+            keep[j] = t_next[i] < day_end and state[i] == EN_ROUTE
+        due = due[keep]
+        if len(due) == 0:
+            break
+        arrive(due, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)

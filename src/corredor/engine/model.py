@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from corredor.engine import asylum, border, caravans, climate, departures, enforcement, movement, pending
 from corredor.engine.inputs import Compiled, FloatArray
-from corredor.engine.state import ABSORBING, EN_ROUTE, N_STATES, Agents, CaseRegister, EventLog, State
+from corredor.engine.state import ABSORBING, N_STATES, Agents, CaseRegister, EventLog, State
 from corredor.parameters import MODES, Parameters
 
 EVENTS = (
@@ -148,11 +148,8 @@ def step(sim: Sim) -> None:
     due = sim.active[agents.t_next[sim.active] < day_end]
     if len(due):
         _dispatch(sim, due)
-    for _ in range(MAX_CHAIN - 1):  # later rounds: only travellers chaining edges, so no dispatch by state
-        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == EN_ROUTE)]
-        if len(due) == 0:
-            break
-        movement.arrive(sim, due)
+    if len(due):  # later rounds: only travellers chaining edges, so no dispatch by state
+        movement.arrive(sim, due, rounds=MAX_CHAIN - 1)
     asylum.serve(sim)
     sim.recent_applicants *= sim.c.memory_decay
     border.serve_metering(sim)

@@ -120,19 +120,27 @@ def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
     return values
 
 
-def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
+def arrive(sim: Sim, idx: NDArray[np.int64], rounds: int = 0) -> None:
     """Agents reach the end of their current edge: compiled (`kernels.arrive`), except on days when Mexican cards
-    are handed out at the southern border (`_arrive`)."""
+    are handed out at the southern border (`_arrive`). With `rounds`, `idx` are all of the day's due agents, and
+    those still travelling with an arrival due today arrive again, up to `rounds` times (edges chained in a day)."""
     if sim.lever("mx_humanitarian_card_quota").any() or sim.lever("mx_regional_card_quota").any():
-        _arrive(sim, idx)
+        if not rounds:
+            _arrive(sim, idx)
+            return
+        a, day_end = sim.agents, sim.day + 1.0
+        for _ in range(rounds):
+            idx = idx[(a.t_next[idx] < day_end) & (a.state[idx] == EN_ROUTE)]
+            if len(idx) == 0:
+                break
+            _arrive(sim, idx)
         return
     a, c, cases = sim.agents, sim.c, sim.cases
-    cases.reserve(len(idx))
+    cases.reserve(len(idx))  # each agent applies at most once: it leaves the road when it does
     first = cases.n
     recent = np.array([sim.recent_applicants])
     n_cases = np.array([first], dtype=np.int64)
-    kernels.arrive(
-        idx,
+    inputs = (
         a.kernel_arrays(),
         (cases.agent, cases.office, cases.nat, cases.applied, n_cases),
         c.kernel_arrays,
@@ -146,6 +154,10 @@ def arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
         sim.rng,
         recent,
     )
+    if rounds:
+        kernels.arrive_chain(idx, rounds, *inputs)
+    else:
+        kernels.arrive(idx, *inputs)
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])
     asylum.queue_cases(sim, np.arange(first, cases.n))
