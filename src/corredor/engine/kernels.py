@@ -467,3 +467,22 @@ def arrive_chain(
         if len(due) == 0:
             break
         arrive(due, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
+
+
+@njit(cache=True)
+def take_day(today):  # pragma: no cover - compiled
+    """The non-zero keys of today's counters and their totals; resets them to zero (`EventLog.close_day`)."""
+    n = 0
+    for k in range(len(today)):
+        if today[k] != 0.0:
+            n += 1
+    keys = np.empty(n, dtype=np.int64)
+    totals = np.empty(n)
+    n = 0
+    for k in range(len(today)):
+        if today[k] != 0.0:
+            keys[n] = k
+            totals[n] = today[k]
+            today[k] = 0.0
+            n += 1
+    return keys, totals

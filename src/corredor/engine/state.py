@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from corredor.engine.kernels import take_day
+
 IntArray = NDArray[np.int64]
 
 
@@ -208,11 +210,9 @@ class EventLog:
 
     def close_day(self, day: int) -> None:
         """Store today's non-zero counters and start the next day from zero."""
-        present = np.flatnonzero(self.today)
-        if len(present) == 0:
-            return
-        self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, self.today[present]))
-        self.today[present] = 0.0
+        present, totals = take_day(self.today)
+        if len(present):
+            self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals))
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
