@@ -90,6 +90,10 @@ class Compiled:
             t.asylum_propensity,
             self.is_shelter,
             np.array([self.routes.width], dtype=np.int64),
+            self.start_nodes,
+            self.home_start,
+            self.routes.nodes[np.arange(len(self.routes.length)), self.routes.length - 1].astype(np.int64),
+            t.recognition_rate,
         )
 
     def date(self, day: int) -> dt.date:

@@ -89,8 +89,28 @@ def log(today, code, cell, mode, weight, shape):  # pragma: no cover - compiled
     P_TRAIN_USE,
     P_SPEED_TRAIN,
     P_BORDER_WAIT,
+    P_DEPORTATION_SHARE,
+    P_REATTEMPT,
+    P_REATTEMPT_DELAY,
+    P_ASYLUM_SETTLE,
+    P_REJECTED_RETURN,
+    P_PORT_ASYLUM,
+    P_METERING_GIVE_UP,
+    P_US_DEATH,
+    P_US_APPREHENSION,
+    P_US_RELEASE,
+    P_MPP,
+    P_PORT_RELEASE,
+    P_TITLE42,
+    P_MPP_WAIT,
+    P_EXPULSION_RETRY,
+    P_REMOVAL_DAYS,
+    P_US_REATTEMPT,
+    P_MX_CARD_SETTLE,
+    P_REGIONAL_SETTLE,
+    P_ATD_PAPERS,
     N_P,
-) = range(25)
+) = range(45)
 # Event codes used by `arrive`, in one int array, in this order (`movement.ARRIVAL_EVENTS`).
 (
     E_KM,
@@ -151,7 +171,8 @@ def arrive(
     """Agents `idx` reach the end of their current edge (`movement.arrive`, on days without card quotas): hazards,
     caravan dispersal and blocking, Mexican enforcement, asylum applications, shelters, then onward travel. Draws
     are made in the order of the numpy engine: per stage, for the agents in order."""
-    nat, node_a, state, sub, mode, route, step, t_next, on_train, applied, in_service, case, caravan, cell, counts = ag
+    nat, node_a, state, sub, mode, route, step, t_next = ag[0], ag[1], ag[2], ag[3], ag[4], ag[5], ag[6], ag[7]
+    on_train, applied, in_service, case, caravan, cell, counts = ag[8], ag[9], ag[10], ag[11], ag[12], ag[13], ag[14]
     (
         step_km,
         step_harm_km,
@@ -168,8 +189,8 @@ def arrive(
         asylum_propensity,
         is_shelter,
         width_arr,
-    ) = net
-    c_agent, c_office, c_nat, c_applied, c_n = cs
+    ) = net[:15]
+    c_agent, c_office, c_nat, c_applied, c_n = cs[0], cs[1], cs[2], cs[3], cs[4]
     n_nats = shape[2]
     width = width_arr[0]
     n = len(idx)
@@ -486,3 +507,392 @@ def take_day(today):  # pragma: no cover - compiled
             today[k] = 0.0
             n += 1
     return keys, totals
+
+
+# Event codes of `dispatch`, in one int array, in this order (`model.DISPATCH_EVENTS`).
+(
+    X_DEPORTATION,
+    X_RELEASE_MX,
+    X_RETURNED,
+    X_RECOGNISED,
+    X_REJECTED,
+    X_ABANDONED,
+    X_PORT_PRESENTATION,
+    X_DEATH,
+    X_APPREHENSION_US,
+    X_EVASION,
+    X_RELEASE_US,
+    X_MPP,
+    X_TITLE42,
+    X_REMOVAL,
+    X_HUMANITARIAN_CARD,
+    X_REGIONAL_CARD,
+    X_ATD_ABANDONED,
+    X_ATD_REGULARISED,
+    X_ATD_RETURNED,
+) = range(19)
+WAITING_ORIGIN, RECOGNISED_MX, IN_US, DETAINED_US, RETURNED = 0, 5, 9, 8, 11
+BORDER_METERING, BORDER_MPP, BORDER_EXPELLED = 1, 2, 3
+PENDING_TVRH, PENDING_TVR = 0, 1
+CLOSED_RECOGNISED, CLOSED_REJECTED, CLOSED_ABANDONED = 1, 2, 3
+
+
+@njit(cache=True)
+def _journey(idx, t, ag, net, par, today, shape, ev, rng):  # pragma: no cover - compiled
+    """`movement.continue_journey`: back on the road (EN_ROUTE) from wherever they were, then onward."""
+    state, route, step = ag[2], ag[5], ag[6]
+    n_nats = shape[2]
+    width = net[14][0]
+    flat = np.empty(len(idx), dtype=np.int64)
+    for j in range(len(idx)):
+        i = idx[j]
+        if state[i] != EN_ROUTE:
+            move(ag[13], state, ag[1], ag[0], ag[14], i, EN_ROUTE, ag[1][i], n_nats)
+        flat[j] = np.int64(route[i]) * width + step[i]
+    _continue(idx, t, flat, ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
+def _send_home(idx, t, probability, ag, net, par, today, shape, ex, rng):  # pragma: no cover - compiled
+    """`enforcement.send_home`: back at the origin, to try again after a while or to stay home."""
+    nat, node_a, state, t_next, cell, counts, origin = ag[0], ag[1], ag[2], ag[7], ag[13], ag[14], ag[15]
+    start_nodes, home_start = net[15], net[16]
+    n_nats = shape[2]
+    again = np.empty(len(idx), dtype=np.bool_)
+    for j in range(len(idx)):
+        again[j] = rng.random() < probability
+    for j in range(len(idx)):
+        i = idx[j]
+        origin[i] = home_start[origin[i], nat[i]]
+    for j in range(len(idx)):
+        if again[j]:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, WAITING_ORIGIN, start_nodes[origin[i]], n_nats)
+    for j in range(len(idx)):
+        if again[j]:
+            t_next[idx[j]] = t[j] + par[P_REATTEMPT_DELAY] * rng.standard_exponential()
+    for j in range(len(idx)):
+        if not again[j]:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, RETURNED, start_nodes[origin[i]], n_nats)
+    for j in range(len(idx)):
+        if not again[j]:
+            i = idx[j]
+            log(today, ex[X_RETURNED], cell[i], ag[4][i], 1.0, shape)
+
+
+@njit(cache=True)
+def _settle(idx, share, ag, shape, rng):  # pragma: no cover - compiled
+    """`pathways.settle_or_travel`: card holders stay in Mexico or travel on legally; returns who travels."""
+    stay = np.empty(len(idx), dtype=np.bool_)
+    for j in range(len(idx)):
+        stay[j] = rng.random() < share
+    for j in range(len(idx)):
+        if stay[j]:
+            move(ag[13], ag[2], ag[1], ag[0], ag[14], idx[j], LEGAL_MX, ag[1][idx[j]], shape[2])
+        else:
+            ag[4][idx[j]] = LEGAL
+    return ~stay
+
+
+@njit(cache=True)
+def _process(idx, t, release_share, ag, net, par, today, shape, ex, rng):  # pragma: no cover - compiled
+    """`border._process`: US processing after apprehension or presentation, by the day's policy shares."""
+    if len(idx) == 0:
+        return
+    nat, node_a, state, sub, mode, route, t_next, cell, counts = (
+        ag[0],
+        ag[1],
+        ag[2],
+        ag[3],
+        ag[4],
+        ag[5],
+        ag[7],
+        ag[13],
+        ag[14],
+    )
+    route_port = net[17]
+    n_nats = shape[2]
+    mpp, title42 = par[P_MPP], par[P_TITLE42]
+    day_end = par[P_DAY] + 1.0
+    n = len(idx)
+    what = np.empty(n, dtype=np.int64)  # 0 released, 1 MPP, 2 expelled, 3 removed
+    for j in range(n):
+        u = rng.random()
+        if u < release_share:
+            what[j] = 0
+        elif u < release_share + mpp:
+            what[j] = 1
+        elif u < release_share + mpp + title42:
+            what[j] = 2
+        else:
+            what[j] = 3
+    for j in range(n):
+        if what[j] == 0:
+            log(today, ex[X_RELEASE_US], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(n):
+        if what[j] == 0:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, IN_US, route_port[route[i]], n_nats)
+    if mpp > 0:
+        for j in range(n):
+            if what[j] == 1:
+                log(today, ex[X_MPP], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        for j in range(n):
+            if what[j] == 1:
+                i = idx[j]
+                move(cell, state, node_a, nat, counts, i, AT_BORDER, node_a[i], n_nats)
+                sub[i] = BORDER_MPP
+                t_next[i] = max(t[j] + par[P_MPP_WAIT], day_end)
+    if title42 > 0:
+        for j in range(n):
+            if what[j] == 2:
+                log(today, ex[X_TITLE42], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        for j in range(n):
+            if what[j] == 2:
+                i = idx[j]
+                move(cell, state, node_a, nat, counts, i, AT_BORDER, node_a[i], n_nats)
+                sub[i] = BORDER_EXPELLED
+        for j in range(n):
+            if what[j] == 2:
+                t_next[idx[j]] = max(t[j] + par[P_EXPULSION_RETRY] * rng.standard_exponential(), day_end)
+    for j in range(n):
+        if what[j] == 3:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, DETAINED_US, route_port[route[i]], n_nats)
+    for j in range(n):
+        if what[j] == 3:
+            t_next[idx[j]] = t[j] + par[P_REMOVAL_DAYS] * rng.standard_exponential()
+
+
+@njit(cache=True)
+def _regional_card(idx, t, ag, net, par, today, shape, ev, ex, rng):  # pragma: no cover - compiled
+    """`pathways._regional_card`: TVR holders stay in the border states or travel on in their own mode."""
+    mode, caravan, cell = ag[4], ag[12], ag[13]
+    for j in range(len(idx)):
+        log(today, ex[X_REGIONAL_CARD], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(len(idx)):
+        i = idx[j]
+        caravan[i] = -1
+        if mode[i] == CARAVAN:
+            mode[i] = ALONE
+    stay = np.empty(len(idx), dtype=np.bool_)
+    for j in range(len(idx)):
+        stay[j] = rng.random() < par[P_REGIONAL_SETTLE]
+    for j in range(len(idx)):
+        if stay[j]:
+            move(cell, ag[2], ag[1], ag[0], ag[14], idx[j], LEGAL_MX, ag[1][idx[j]], shape[2])
+    go = np.flatnonzero(~stay)
+    _journey(idx[go], t[go], ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
+def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed):  # pragma: no cover - compiled
+    """Due agents of every state but waiting at home and travelling (`model._dispatch`), group by group in state
+    order, `states` being their states when the day's dispatch began: leaving shelters, end of detention in Mexico,
+    asylum decisions and abandonment, the northern border, US removal, cards ready and ATD ends. Agents who join a
+    port's metering list are written to `listed` (agent, attempt, port node; first row: how many), for the lists
+    kept in Python."""
+    nat, node_a, state, sub, mode, route, t_next = ag[0], ag[1], ag[2], ag[3], ag[4], ag[5], ag[7]
+    in_service, case, caravan, cell, counts, attempts = ag[10], ag[11], ag[12], ag[13], ag[14], ag[16]
+    c_closed, c_outcome = cs[5], cs[6]
+    recognition_rate, route_port = net[18], net[17]
+    n_nats = shape[2]
+    # SHELTER: leave
+    idx = due[states == SHELTER]
+    if len(idx):
+        _journey(idx, t_next[idx].copy(), ag, net, par, today, shape, ev, rng)
+    # DETAINED_MX: deportation or release
+    idx = due[states == DETAINED_MX]
+    if len(idx):
+        t = t_next[idx].copy()
+        deported = np.empty(len(idx), dtype=np.bool_)
+        for j in range(len(idx)):
+            deported[j] = rng.random() < par[P_DEPORTATION_SHARE]
+        for j in range(len(idx)):
+            if deported[j]:
+                log(today, ex[X_DEPORTATION], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        for j in range(len(idx)):
+            if not deported[j]:
+                log(today, ex[X_RELEASE_MX], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        sel = np.flatnonzero(deported)
+        _send_home(idx[sel], t[sel], par[P_REATTEMPT], ag, net, par, today, shape, ex, rng)
+        sel = np.flatnonzero(~deported)
+        _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+    # ASYLUM_QUEUE: decisions first, then abandonment
+    group = due[states == ASYLUM_QUEUE]
+    if len(group):
+        deciding = np.empty(len(group), dtype=np.bool_)
+        for j in range(len(group)):
+            deciding[j] = in_service[group[j]]
+        idx = group[deciding]
+        if len(idx):
+            t = t_next[idx].copy()
+            recognised = np.empty(len(idx), dtype=np.bool_)
+            for j in range(len(idx)):
+                i = idx[j]
+                in_service[i] = False
+            for j in range(len(idx)):
+                recognised[j] = rng.random() < recognition_rate[nat[idx[j]]]
+            for j in range(len(idx)):
+                c = case[idx[j]]
+                c_closed[c] = t[j]
+                c_outcome[c] = CLOSED_RECOGNISED if recognised[j] else CLOSED_REJECTED
+            for j in range(len(idx)):
+                if recognised[j]:
+                    log(today, ex[X_RECOGNISED], cell[idx[j]], mode[idx[j]], 1.0, shape)
+            for j in range(len(idx)):
+                if not recognised[j]:
+                    log(today, ex[X_REJECTED], cell[idx[j]], mode[idx[j]], 1.0, shape)
+            yes = np.flatnonzero(recognised)
+            settle = np.empty(len(yes), dtype=np.bool_)
+            for j in range(len(yes)):
+                settle[j] = rng.random() < par[P_ASYLUM_SETTLE]
+            for j in range(len(yes)):
+                i = idx[yes[j]]
+                if settle[j]:
+                    move(cell, state, node_a, nat, counts, i, RECOGNISED_MX, node_a[i], n_nats)
+                else:
+                    mode[i] = LEGAL
+                    caravan[i] = -1
+            onward = yes[~settle]
+            _journey(idx[onward], t[onward], ag, net, par, today, shape, ev, rng)
+            no = np.flatnonzero(~recognised)
+            home = np.empty(len(no), dtype=np.bool_)
+            for j in range(len(no)):
+                home[j] = rng.random() < par[P_REJECTED_RETURN]
+            sel = no[home]
+            _send_home(idx[sel], t[sel], 0.0, ag, net, par, today, shape, ex, rng)
+            sel = no[~home]
+            for j in range(len(sel)):
+                i = idx[sel[j]]
+                mode[i] = ALONE
+                caravan[i] = -1
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+        gone = group[~deciding]
+        if len(gone):
+            t = t_next[gone].copy()
+            for j in range(len(gone)):
+                c = case[gone[j]]
+                c_closed[c] = t[j]
+                c_outcome[c] = CLOSED_ABANDONED
+            for j in range(len(gone)):
+                log(today, ex[X_ABANDONED], cell[gone[j]], mode[gone[j]], 1.0, shape)
+            _journey(gone, t, ag, net, par, today, shape, ev, rng)
+    # AT_BORDER: to the port (metering list or presentation) or across between ports
+    idx = due[states == AT_BORDER]
+    if len(idx):
+        n = len(idx)
+        t = t_next[idx].copy()
+        port = np.empty(n, dtype=np.int64)
+        to_port = np.empty(n, dtype=np.bool_)
+        for j in range(n):
+            i = idx[j]
+            port[j] = route_port[route[i]]
+            u = rng.random()
+            to_port[j] = sub[i] == BORDER_DECIDING and mode[i] != SMUGGLED and u < par[P_PORT_ASYLUM]
+        metered = np.zeros(n, dtype=np.bool_)
+        for j in range(n):
+            metered[j] = to_port[j] and np.isfinite(intake[port[j]])
+        k = listed[0, 0]
+        for j in range(n):
+            if metered[j]:
+                sub[idx[j]] = BORDER_METERING
+        for j in range(n):
+            if metered[j]:
+                i = idx[j]
+                t_next[i] = t[j] + par[P_METERING_GIVE_UP] * rng.standard_exponential()
+                k += 1
+                listed[k, 0] = i
+                listed[k, 1] = attempts[i]
+                listed[k, 2] = port[j]
+        listed[0, 0] = k
+        direct = np.flatnonzero(to_port & ~metered)
+        for j in range(len(direct)):
+            i = idx[direct[j]]
+            log(today, ex[X_PORT_PRESENTATION], cell[i], mode[i], 1.0, shape)
+        _process(idx[direct], t[direct], (1.0 - par[P_MPP]) * par[P_PORT_RELEASE], ag, net, par, today, shape, ex, rng)
+        crossing = np.flatnonzero(~to_port)
+        if len(crossing):
+            who, when = idx[crossing], t[crossing]
+            died = np.empty(len(who), dtype=np.bool_)
+            for j in range(len(who)):
+                died[j] = rng.random() < par[P_US_DEATH]
+            for j in range(len(who)):
+                if died[j]:
+                    log(today, ex[X_DEATH], cell[who[j]], mode[who[j]], 1.0, shape)
+            for j in range(len(who)):
+                if died[j]:
+                    move(cell, state, node_a, nat, counts, who[j], DEAD, node_a[who[j]], n_nats)
+            alive = np.flatnonzero(~died)
+            who, when = who[alive], when[alive]
+            caught = np.empty(len(who), dtype=np.bool_)
+            for j in range(len(who)):
+                caught[j] = rng.random() < par[P_US_APPREHENSION]
+            for j in range(len(who)):
+                if caught[j]:
+                    log(today, ex[X_APPREHENSION_US], cell[who[j]], mode[who[j]], 1.0, shape)
+            for j in range(len(who)):
+                if not caught[j]:
+                    log(today, ex[X_EVASION], cell[who[j]], mode[who[j]], 1.0, shape)
+            for j in range(len(who)):
+                if not caught[j]:
+                    i = who[j]
+                    move(cell, state, node_a, nat, counts, i, IN_US, route_port[route[i]], n_nats)
+            sel = np.flatnonzero(caught)
+            _process(who[sel], when[sel], par[P_US_RELEASE], ag, net, par, today, shape, ex, rng)
+    # DETAINED_US: removal
+    idx = due[states == DETAINED_US]
+    if len(idx):
+        t = t_next[idx].copy()
+        for j in range(len(idx)):
+            log(today, ex[X_REMOVAL], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        _send_home(idx, t, par[P_US_REATTEMPT], ag, net, par, today, shape, ex, rng)
+    # PENDING_MX: cards ready, then the end of ATD programmes
+    group = due[states == PENDING_MX]
+    if len(group):
+        cards = np.empty(len(group), dtype=np.bool_)
+        for j in range(len(group)):
+            cards[j] = sub[group[j]] == PENDING_TVRH or sub[group[j]] == PENDING_TVR
+        idx = group[cards]
+        if len(idx):
+            t = t_next[idx].copy()
+            humanitarian = np.empty(len(idx), dtype=np.bool_)
+            for j in range(len(idx)):
+                humanitarian[j] = sub[idx[j]] == PENDING_TVRH
+            given = np.flatnonzero(humanitarian)
+            for j in range(len(given)):
+                i = idx[given[j]]
+                log(today, ex[X_HUMANITARIAN_CARD], cell[i], mode[i], 1.0, shape)
+            travels = _settle(idx[given], par[P_MX_CARD_SETTLE], ag, shape, rng)
+            sel = given[travels]
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+            sel = np.flatnonzero(~humanitarian)
+            _regional_card(idx[sel], t[sel], ag, net, par, today, shape, ev, ex, rng)
+        idx = group[~cards]
+        if len(idx):
+            t = t_next[idx].copy()
+            left = np.empty(len(idx), dtype=np.bool_)
+            for j in range(len(idx)):
+                left[j] = sub[idx[j]] == PENDING_ATD_ABANDONS
+            for j in range(len(idx)):
+                if left[j]:
+                    log(today, ex[X_ATD_ABANDONED], cell[idx[j]], mode[idx[j]], 1.0, shape)
+            sel = np.flatnonzero(left)
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+            done = np.flatnonzero(~left)
+            papers = np.empty(len(done), dtype=np.bool_)
+            for j in range(len(done)):
+                papers[j] = rng.random() < par[P_ATD_PAPERS]
+            with_papers = done[papers]
+            for j in range(len(with_papers)):
+                i = idx[with_papers[j]]
+                log(today, ex[X_ATD_REGULARISED], cell[i], mode[i], 1.0, shape)
+            travels = _settle(idx[with_papers], par[P_CARD_SETTLE], ag, shape, rng)
+            sel = with_papers[travels]
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+            sel = done[~papers]
+            for j in range(len(sel)):
+                i = idx[sel[j]]
+                log(today, ex[X_ATD_RETURNED], cell[i], mode[i], 1.0, shape)
+            _send_home(idx[sel], t[sel], par[P_REATTEMPT], ag, net, par, today, shape, ex, rng)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import asylum, border, caravans, climate, departures, enforcement, movement, pending
+from corredor.engine import asylum, border, caravans, climate, departures, kernels, movement
 from corredor.engine.inputs import Compiled, FloatArray
 from corredor.engine.state import ABSORBING, N_STATES, Agents, CaseRegister, EventLog, State
 from corredor.parameters import MODES, Parameters
@@ -120,22 +120,61 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
     return sim
 
 
+DISPATCH_EVENTS = (
+    "deportation_mx",
+    "release_mx",
+    "returned_home",
+    "asylum_recognised",
+    "asylum_rejected",
+    "asylum_abandoned",
+    "port_presentation_us",
+    "death",
+    "apprehension_us",
+    "evasion_us",
+    "release_us",
+    "mpp_return",
+    "title42_expulsion",
+    "removal_us",
+    "humanitarian_card_mx",
+    "regional_card_mx",
+    "atd_abandoned",
+    "atd_regularised",
+    "atd_returned",
+)
+
+
 def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
-    state = sim.agents.state[due]
-    handlers: tuple[tuple[State, Callable[[Sim, NDArray[np.int64]], None]], ...] = (
-        (State.WAITING_ORIGIN, departures.restart),
-        (State.EN_ROUTE, movement.arrive),
-        (State.SHELTER, movement.leave_shelter),
-        (State.DETAINED_MX, enforcement.release),
-        (State.ASYLUM_QUEUE, asylum.due),
-        (State.AT_BORDER, border.due),
-        (State.DETAINED_US, border.remove),
-        (State.PENDING_MX, pending.due),
-    )
+    """Due agents by state, in state order: re-attempts (numpy), arrivals (`movement.arrive`), then every other
+    state in one compiled call (`kernels.dispatch`)."""
+    a = sim.agents
+    state = a.state[due]
     present = np.bincount(state, minlength=N_STATES) > 0
-    groups = [(handler, due[state == s]) for s, handler in handlers if present[s]]
-    for handler, idx in groups:
-        handler(sim, idx)
+    if present[State.WAITING_ORIGIN]:
+        departures.restart(sim, due[state == State.WAITING_ORIGIN])
+    if present[State.EN_ROUTE]:
+        movement.arrive(sim, due[state == State.EN_ROUTE])
+    present[[State.WAITING_ORIGIN, State.EN_ROUTE]] = False
+    if not present.any():
+        return
+    c, cases = sim.c, sim.cases
+    listed = np.zeros((len(due) + 1, 3), dtype=np.int64)
+    kernels.dispatch(
+        due,
+        state,
+        a.kernel_arrays(),
+        (cases.agent, cases.office, cases.nat, cases.applied, np.zeros(1, dtype=np.int64), cases.closed, cases.outcome),
+        c.kernel_arrays,
+        movement.arrival_inputs(sim),
+        sim.lever("us_metering_intake_per_day"),
+        sim.events.today,
+        sim.events.kernel_shape,
+        sim.events.kernel_codes(movement.ARRIVAL_EVENTS),
+        sim.events.kernel_codes(DISPATCH_EVENTS),
+        sim.rng,
+        listed,
+    )
+    for agent, attempt, port in listed[1 : listed[0, 0] + 1].tolist():
+        sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
 
 
 def step(sim: Sim) -> None:

@@ -89,7 +89,7 @@ ARRIVAL_EVENTS = (
 
 
 def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
-    """Today's scalar inputs of `kernels.arrive` (indices `kernels.P_*`)."""
+    """Today's scalar inputs of `kernels.arrive` and `kernels.dispatch` (indices `kernels.P_*`)."""
     p = sim.p
     intensity = float(sim.lever("mx_enforcement_intensity"))
     values = np.empty(kernels.N_P)
@@ -117,6 +117,26 @@ def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
     values[kernels.P_TRAIN_USE] = float(sim.lever("train_use"))
     values[kernels.P_SPEED_TRAIN] = p.movement.speed_train_km_per_day
     values[kernels.P_BORDER_WAIT] = p.movement.border_wait_days
+    values[kernels.P_DEPORTATION_SHARE] = p.enforcement.deportation_share
+    values[kernels.P_REATTEMPT] = p.enforcement.reattempt_probability
+    values[kernels.P_REATTEMPT_DELAY] = p.enforcement.reattempt_delay_days
+    values[kernels.P_ASYLUM_SETTLE] = p.asylum.settle_share
+    values[kernels.P_REJECTED_RETURN] = p.asylum.rejected_return_share
+    values[kernels.P_PORT_ASYLUM] = p.border.port_asylum_share
+    values[kernels.P_METERING_GIVE_UP] = p.border.metering_give_up_days
+    values[kernels.P_US_DEATH] = p.hazards.us_crossing_death_probability
+    values[kernels.P_US_APPREHENSION] = float(sim.lever("us_apprehension_probability"))
+    values[kernels.P_US_RELEASE] = float(sim.lever("us_release_share"))
+    values[kernels.P_MPP] = float(sim.lever("us_mpp_share"))
+    values[kernels.P_PORT_RELEASE] = float(sim.lever("us_port_release_share"))
+    values[kernels.P_TITLE42] = float(sim.lever("us_title42_share"))
+    values[kernels.P_MPP_WAIT] = p.border.mpp_wait_days
+    values[kernels.P_EXPULSION_RETRY] = p.border.expulsion_retry_days
+    values[kernels.P_REMOVAL_DAYS] = p.border.removal_days
+    values[kernels.P_US_REATTEMPT] = p.border.us_reattempt_probability
+    values[kernels.P_MX_CARD_SETTLE] = p.pathways.mx_card_settle_share
+    values[kernels.P_REGIONAL_SETTLE] = p.pathways.regional_card_settle_share
+    values[kernels.P_ATD_PAPERS] = p.enforcement.atd_regularisation_share
     return values
 
 

@@ -163,6 +163,8 @@ class Agents:
             self.caravan,
             self.cell,
             self.counts,
+            self.origin,
+            self.attempts,
         )
 
     def count_view(self) -> NDArray[np.int64]:
