@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import caravans, choice, movement, pathways
+from corredor.engine import caravans, choice, kernels, movement, pathways
 from corredor.engine.state import State
 from corredor.parameters import MODES
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
 SMUGGLED = MODES.index("smuggled")
+JOURNEY_EVENTS = ("caravan_join", "journey_start", "fee_usd")
 
 
 def run(sim: Sim) -> NDArray[np.int64]:
@@ -60,8 +61,48 @@ def start_journeys(
 ) -> None:
     """Legal pathways, then mode and route choice, fees, and the first edge, for agents at their origin.
 
-    `mode` and `family_filter` are given for people launched in a scheduled caravan (`caravan_id`).
+    `mode` and `family_filter` are given for people launched in a scheduled caravan (`caravan_id`). Compiled
+    (`kernels.start_journeys`) for people choosing their mode on days without work-visa quotas.
     """
+    a = sim.agents
+    if mode is None and not (sim.lever("us_work_visa_quota").any() or sim.lever("mx_work_visa_quota").any()):
+        window_family, window_id = caravans.forming(sim)
+        choices = np.array(
+            [
+                sim.p.choice.legal_take_up,
+                np.exp(choice.smuggled_utility(sim)),
+                np.exp(sim.p.choice.caravan_constant),
+                sim.p.choice.smuggling_fee_usd,
+            ]
+        )
+        kernels.start_journeys(
+            idx,
+            t,
+            a.kernel_arrays(),
+            sim.c.kernel_arrays,
+            sim.c.kernel_routes,
+            movement.arrival_inputs(sim),
+            choices,
+            window_family,
+            window_id,
+            sim.events.today,
+            sim.events.kernel_shape,
+            sim.events.kernel_codes(JOURNEY_EVENTS),
+            sim.rng,
+        )
+        return
+    _start_journeys(sim, idx, t, mode, family_filter, caravan_id)
+
+
+def _start_journeys(
+    sim: Sim,
+    idx: NDArray[np.int64],
+    t: NDArray[np.float64],
+    mode: NDArray[np.int64] | None = None,
+    family_filter: NDArray[np.int64] | None = None,
+    caravan_id: int = -1,
+) -> None:
+    """`start_journeys` in numpy."""
     a = sim.agents
     a.caravan[idx] = -1
     a.applied[idx] = False

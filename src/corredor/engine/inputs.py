@@ -96,6 +96,14 @@ class Compiled:
             t.recognition_rate,
         )
 
+    @cached_property
+    def kernel_routes(self) -> tuple[NDArray[Any], ...]:
+        """Route choice tables of the compiled kernels: route ids and cumulative probabilities + 2 x row, both
+        flattened, and (filters, modes, width)."""
+        _, n_filters, n_modes, width = self.route_cum.shape
+        dims = np.array([n_filters, n_modes, width], dtype=np.int64)
+        return (np.ascontiguousarray(self.route_table).ravel(), self.route_cum_flat, dims)
+
     def date(self, day: int) -> dt.date:
         return self.start + dt.timedelta(days=day)
 

@@ -896,3 +896,77 @@ def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, l
                 i = idx[sel[j]]
                 log(today, ex[X_ATD_RETURNED], cell[i], mode[i], 1.0, shape)
             _send_home(idx[sel], t[sel], par[P_REATTEMPT], ag, net, par, today, shape, ex, rng)
+
+
+@njit(cache=True)
+def start_journeys(
+    idx, t, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
+):  # pragma: no cover - compiled
+    """`departures.start_journeys` for people choosing their own mode, on days without work-visa quotas: the
+    legal take-up draw (no places to give), mode choice (alone, smuggled, or a forming caravan of their
+    nationality), route choice from the logit table, fees and the first edge.
+
+    choice: (legal take-up, exp(smuggled utility), exp(caravan constant), smuggling fee); routes: (route table
+    rows, cumulative probabilities + 2 x row, flattened; filters, modes, width); js: event codes of caravan_join,
+    journey_start, fee_usd."""
+    nat, node_a, state, mode, route, step, on_train, t_next = ag[0], ag[1], ag[2], ag[4], ag[5], ag[6], ag[8], ag[7]
+    applied, caravan, cell, counts, origin = ag[9], ag[12], ag[13], ag[14], ag[15]
+    step_km, speed_by_mode, step_train, start_nodes = net[0], net[8], net[9], net[15]
+    table, cum_flat, dims = routes
+    n_filters, n_modes, width = dims[0], dims[1], dims[2]
+    step_width = net[14][0]
+    n_nats = shape[2]
+    n = len(idx)
+    for j in range(n):
+        caravan[idx[j]] = -1
+        applied[idx[j]] = False
+    for _ in range(n):
+        rng.random()  # legal take-up (choice[0]): drawn, but there are no visa places today
+    e_smuggled, e_caravan = choice[1], choice[2]
+    chosen = np.empty(n, dtype=np.int64)
+    family = np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        i = idx[j]
+        k = nat[i]
+        has = window_id[k] >= 0
+        total = 1.0 + e_smuggled + (e_caravan if has else 0.0)
+        u = rng.random() * total
+        m = ALONE if u < 1.0 else (SMUGGLED if u < 1.0 + e_smuggled else CARAVAN)
+        chosen[j] = m
+        if m == CARAVAN:
+            family[j] = window_family[k]
+            caravan[i] = window_id[k]
+    for j in range(n):
+        mode[idx[j]] = chosen[j]
+    for j in range(n):
+        if chosen[j] == CARAVAN:
+            log(today, js[0], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(n):
+        i = idx[j]
+        row = (np.int64(origin[i]) * n_filters + family[j]) * n_modes + chosen[j]
+        v = rng.random() + 2.0 * row
+        k = 0
+        while k < width and cum_flat[row * width + k] <= v:
+            k += 1
+        route[i] = table[row * width + min(k, width - 1)]
+    for j in range(n):
+        i = idx[j]
+        step[i] = 0
+        move(cell, state, node_a, nat, counts, i, EN_ROUTE, start_nodes[origin[i]], n_nats)
+    for j in range(n):
+        log(today, js[1], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(n):
+        if chosen[j] == SMUGGLED:
+            log(today, js[2], cell[idx[j]], mode[idx[j]], choice[3], shape)
+    for j in range(n):  # movement.schedule: the first edge
+        i = idx[j]
+        f = np.int64(route[i]) * step_width
+        m = mode[i]
+        speed = speed_by_mode[m]
+        riding = step_train[f] and m == ALONE
+        if riding:
+            riding = rng.random() < par[P_TRAIN_USE]
+            if riding:
+                speed = par[P_SPEED_TRAIN]
+        on_train[i] = riding
+        t_next[i] = t[j] + step_km[f] / speed
