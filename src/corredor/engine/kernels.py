@@ -970,3 +970,71 @@ def start_journeys(
                 speed = par[P_SPEED_TRAIN]
         on_train[i] = riding
         t_next[i] = t[j] + step_km[f] / speed
+
+
+@njit(cache=True)
+def day(
+    active,
+    born,
+    t_born,
+    rounds,
+    ag,
+    cs,
+    net,
+    routes,
+    par,
+    choice,
+    window_family,
+    window_id,
+    office_open,
+    shelter_capacity,
+    propensity_mult,
+    intake,
+    today,
+    shape,
+    ev,
+    ex,
+    js,
+    rng,
+    recent,
+    listed,
+):  # pragma: no cover - compiled
+    """A day's journeys in one call (`model.step` on days without visa or card quotas): journeys of today's new
+    agents `born` (set out at `t_born`), then every agent of `active` due before the day's end, by state:
+    re-attempts, arrivals, the other states (`dispatch`), then edges chained within the day (`arrive_chain`).
+    js: event codes of caravan_join, journey_start, fee_usd, departure, reattempt."""
+    state, t_next, cell, mode, attempts = ag[2], ag[7], ag[13], ag[4], ag[16]
+    if len(born):
+        start_journeys(born, t_born, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng)
+        for j in range(len(born)):
+            log(today, js[3], cell[born[j]], mode[born[j]], 1.0, shape)
+    day_end = par[P_DAY] + 1.0
+    is_due = np.empty(len(active), dtype=np.bool_)
+    for j in range(len(active)):
+        is_due[j] = t_next[active[j]] < day_end
+    due = active[is_due]
+    if len(due) == 0:
+        return
+    states = np.empty(len(due), dtype=np.int64)
+    for j in range(len(due)):
+        states[j] = state[due[j]]
+    idx = due[states == WAITING_ORIGIN]
+    if len(idx):
+        for j in range(len(idx)):
+            attempts[idx[j]] += 1
+        start_journeys(
+            idx, t_next[idx].copy(), ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
+        )
+        for j in range(len(idx)):
+            log(today, js[4], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    idx = due[states == EN_ROUTE]
+    if len(idx):
+        arrive(idx, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
+    others = False
+    for j in range(len(due)):
+        others = others or (states[j] != WAITING_ORIGIN and states[j] != EN_ROUTE)
+    if others:
+        dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed)
+    arrive_chain(
+        due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
+    )

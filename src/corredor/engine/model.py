@@ -177,18 +177,65 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
         sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
 
 
+def _compiled_day(sim: Sim) -> None:
+    """New agents, then due agents by state and chained edges, in one compiled call (`kernels.day`); the same as
+    `departures.run`, `_dispatch` and `movement.arrive` on days without visa or card quotas."""
+    members, born, t_born = departures.create(sim)
+    if len(members) or len(born):
+        sim.active = np.concatenate([sim.active, members, born])
+    a, c, cases, events = sim.agents, sim.c, sim.cases, sim.events
+    cases.reserve(len(sim.active))  # each agent applies at most once a day
+    first = cases.n
+    recent = np.array([sim.recent_applicants])
+    n_cases = np.array([first], dtype=np.int64)
+    listed = np.zeros((len(sim.active) + 1, 3), dtype=np.int64)
+    kernels.day(
+        sim.active,
+        born,
+        t_born,
+        MAX_CHAIN - 1,
+        a.kernel_arrays(),
+        (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome),
+        c.kernel_arrays,
+        c.kernel_routes,
+        movement.arrival_inputs(sim),
+        *departures.choice_inputs(sim),
+        sim.lever("comar_office_open"),
+        sim.lever("shelter_capacity"),
+        sim.lever("asylum_propensity_multiplier"),
+        sim.lever("us_metering_intake_per_day"),
+        events.today,
+        events.kernel_shape,
+        events.kernel_codes(movement.ARRIVAL_EVENTS),
+        events.kernel_codes(DISPATCH_EVENTS),
+        events.kernel_codes(departures.JOURNEY_EVENTS),
+        sim.rng,
+        recent,
+        listed,
+    )
+    sim.recent_applicants = float(recent[0])
+    cases.n = int(n_cases[0])
+    asylum.queue_cases(sim, np.arange(first, cases.n))
+    for agent, attempt, port in listed[1 : listed[0, 0] + 1].tolist():
+        sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
+
+
 def step(sim: Sim) -> None:
     """Advance one day."""
     day_end = sim.day + 1.0
     agents = sim.agents
-    born = departures.run(sim)
-    if len(born):
-        sim.active = np.concatenate([sim.active, born])
-    due = sim.active[agents.t_next[sim.active] < day_end]
-    if len(due):
-        _dispatch(sim, due)
-    if len(due):  # later rounds: only travellers chaining edges, so no dispatch by state
-        movement.arrive(sim, due, rounds=MAX_CHAIN - 1)
+    quotas = ("us_work_visa_quota", "mx_work_visa_quota", "mx_humanitarian_card_quota", "mx_regional_card_quota")
+    if any(sim.lever(name).any() for name in quotas):
+        born = departures.run(sim)
+        if len(born):
+            sim.active = np.concatenate([sim.active, born])
+        due = sim.active[agents.t_next[sim.active] < day_end]
+        if len(due):
+            _dispatch(sim, due)
+        if len(due):  # later rounds: only travellers chaining edges, so no dispatch by state
+            movement.arrive(sim, due, rounds=MAX_CHAIN - 1)
+    else:
+        _compiled_day(sim)
     asylum.serve(sim)
     sim.recent_applicants *= sim.c.memory_decay
     border.serve_metering(sim)
