@@ -62,9 +62,14 @@ BASELINE = HERE.parent / "scenarios" / "baseline.toml"
 
 
 def _warm(_: int) -> bool:
-    """Import the engine in a worker (not timed)."""
-    import corredor.simulate  # noqa: F401
+    """Load the engine in a worker (not timed): imports, and numba's cached machine code of the compiled kernels,
+    by a whole run of the baseline at 1 agent = 1,000 persons (about 1 s per process)."""
+    from corredor import load_scenario, simulate
+    from corredor.experiments.outcomes import standard_outcomes
 
+    results = simulate(load_scenario(BASELINE).model_copy(update={"scale": 1000}), seed=1)
+    standard_outcomes(results)
+    results.summary()
     return True
 
 

@@ -89,6 +89,7 @@ class Sim:
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
     departure_rate: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # compiled rates x droughts
     droughts: list[climate.DroughtRecord] = field(default_factory=list)  # stochastic droughts drawn for this run
+    kernel_inputs: tuple[tuple[int, int], FloatArray] = ((-1, -1), np.zeros(0))  # (day, caravans): kernel inputs
 
     def lever(self, name: str) -> NDArray[np.float64]:
         """Today's value(s) of a lever: a 0-d array, or one value per node / nationality."""

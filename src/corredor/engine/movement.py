@@ -89,7 +89,11 @@ ARRIVAL_EVENTS = (
 
 
 def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
-    """Today's scalar inputs of `kernels.arrive` and `kernels.dispatch` (indices `kernels.P_*`)."""
+    """Today's scalar inputs of `kernels.arrive` and `kernels.dispatch` (indices `kernels.P_*`), built once a day
+    (again if a caravan sets out)."""
+    key = (sim.day, sim.n_caravans)
+    if sim.kernel_inputs[0] == key:
+        return sim.kernel_inputs[1]
     p = sim.p
     intensity = float(sim.lever("mx_enforcement_intensity"))
     values = np.empty(kernels.N_P)
@@ -137,6 +141,7 @@ def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
     values[kernels.P_MX_CARD_SETTLE] = p.pathways.mx_card_settle_share
     values[kernels.P_REGIONAL_SETTLE] = p.pathways.regional_card_settle_share
     values[kernels.P_ATD_PAPERS] = p.enforcement.atd_regularisation_share
+    sim.kernel_inputs = (key, values)
     return values
 
 
@@ -264,8 +269,3 @@ def shelter(
     a.move(staying, SHELTER)
     a.t_next[staying] = t[granted] + sim.p.movement.shelter_stay_days
     return stays
-
-
-def leave_shelter(sim: Sim, idx: NDArray[np.int64]) -> None:
-    a = sim.agents
-    continue_journey(sim, idx, a.t_next[idx].copy())

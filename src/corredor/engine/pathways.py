@@ -142,18 +142,6 @@ def _regional_card(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> 
     movement.continue_journey(sim, idx[~stay], t[~stay])
 
 
-def issue_cards(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """Cards are ready for applicants waiting at the southern border (PENDING_MX, TVRH or TVR sub-state)."""
-    a = sim.agents
-    t = a.t_next[idx].copy()
-    humanitarian = a.sub[idx] == PENDING_TVRH
-    given, t_given = idx[humanitarian], t[humanitarian]
-    sim.log("humanitarian_card_mx", given)
-    travels = settle_or_travel(sim, given, sim.p.pathways.mx_card_settle_share)
-    movement.continue_journey(sim, given[travels], t_given[travels])
-    _regional_card(sim, idx[~humanitarian], t[~humanitarian])
-
-
 def regularise(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     """Risk-managed enforcement: intercepted low-risk people get papers instead of detention."""
     sim.log("regularised_mx", idx)
