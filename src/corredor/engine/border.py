@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine.state import AT_BORDER, BORDER_DECIDING, BORDER_EXPELLED, BORDER_METERING, BORDER_MPP, State
+from corredor.engine import kernels
+from corredor.engine.state import AT_BORDER, BORDER_DECIDING, BORDER_METERING, State
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -42,12 +43,6 @@ class MeteringList:
         return bool(a.state[agent] == AT_BORDER and a.sub[agent] == BORDER_METERING and a.attempts[agent] == attempt)
 
 
-def _port(sim: Sim, idx: NDArray[np.int64]) -> NDArray[np.int64]:
-    a = sim.agents
-    route = a.route[idx]
-    return sim.c.routes.nodes[route, sim.c.routes.length[route] - 1].astype(np.int64)
-
-
 def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     """Reaching the last Mexican city of the route."""
     if len(idx) == 0:
@@ -61,40 +56,20 @@ def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
 
 
 def present_at_port(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
-    sim.log("port_presentation_us", idx)
-    mpp = float(sim.lever("us_mpp_share"))
-    _process(sim, idx, t, release_share=(1.0 - mpp) * float(sim.lever("us_port_release_share")))
+    """Asylum seekers present at a port and are processed by the day's policy shares (`kernels.present_at_port`)."""
+    from corredor.engine.movement import arrival_inputs
 
-
-def _process(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], release_share: float) -> None:
-    """US processing after apprehension or presentation, by the day's policy shares."""
-    if len(idx) == 0:
-        return
-    a = sim.agents
-    bp = sim.p.border
-    mpp = float(sim.lever("us_mpp_share"))
-    title42 = float(sim.lever("us_title42_share"))
-    u = sim.rng.random(len(idx))
-    released = u < release_share
-    to_mpp = ~released & (u < release_share + mpp)
-    expelled = ~released & ~to_mpp & (u < release_share + mpp + title42)
-    removed = ~(released | to_mpp | expelled)
-    sim.log("release_us", idx[released])
-    a.move(idx[released], State.IN_US, _port(sim, idx[released]))
-    if mpp > 0:
-        sim.log("mpp_return", idx[to_mpp])
-        a.move(idx[to_mpp], AT_BORDER)
-        a.sub[idx[to_mpp]] = BORDER_MPP
-        a.t_next[idx[to_mpp]] = np.maximum(t[to_mpp] + bp.mpp_wait_days, sim.day + 1.0)
-    if title42 > 0:
-        sim.log("title42_expulsion", idx[expelled])
-        a.move(idx[expelled], AT_BORDER)
-        a.sub[idx[expelled]] = BORDER_EXPELLED
-        a.t_next[idx[expelled]] = np.maximum(
-            t[expelled] + sim.rng.exponential(bp.expulsion_retry_days, int(expelled.sum())), sim.day + 1.0
-        )
-    a.move(idx[removed], State.DETAINED_US, _port(sim, idx[removed]))
-    a.t_next[idx[removed]] = t[removed] + sim.rng.exponential(bp.removal_days, int(removed.sum()))
+    kernels.present_at_port(
+        idx,
+        t,
+        sim.agents.kernel_arrays(),
+        sim.c.kernel_arrays,
+        arrival_inputs(sim),
+        sim.events.today,
+        sim.events.kernel_shape,
+        sim.events.kernel_codes(kernels.DISPATCH_EVENTS),
+        sim.rng,
+    )
 
 
 def serve_metering(sim: Sim) -> None:

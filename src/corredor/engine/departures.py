@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
 SMUGGLED = MODES.index("smuggled")
-JOURNEY_EVENTS = ("caravan_join", "journey_start", "fee_usd", "departure", "reattempt")
 
 
 def create(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
@@ -98,7 +97,7 @@ def start_journeys(
             *choice_inputs(sim),
             sim.events.today,
             sim.events.kernel_shape,
-            sim.events.kernel_codes(JOURNEY_EVENTS),
+            sim.events.kernel_codes(kernels.JOURNEY_EVENTS),
             sim.rng,
         )
         return

@@ -111,7 +111,24 @@ def log(today, code, cell, mode, weight, shape):  # pragma: no cover - compiled
     P_ATD_PAPERS,
     N_P,
 ) = range(45)
-# Event codes used by `arrive`, in one int array, in this order (`movement.ARRIVAL_EVENTS`).
+# Event codes used by `arrive`, in one int array (`EventLog.kernel_codes(ARRIVAL_EVENTS)`), in this order.
+ARRIVAL_EVENTS = (
+    "km_travelled",
+    "extortion",
+    "kidnapping",
+    "assault",
+    "death",
+    "ransom_usd",
+    "caravan_dispersal",
+    "caravan_blocked",
+    "regularised_mx",
+    "apprehension_mx",
+    "atd_enrolment",
+    "asylum_application",
+    "shelter_turned_away",
+    "shelter_stay",
+    "arrival_border",
+)
 (
     E_KM,
     E_EXTORTION,  # the four harms follow in `parameters.HARMS` order
@@ -509,7 +526,30 @@ def take_day(today):  # pragma: no cover - compiled
     return keys, totals
 
 
-# Event codes of `dispatch`, in one int array, in this order (`model.DISPATCH_EVENTS`).
+# Event codes of `dispatch`, in one int array (`EventLog.kernel_codes(DISPATCH_EVENTS)`), in this order.
+DISPATCH_EVENTS = (
+    "deportation_mx",
+    "release_mx",
+    "returned_home",
+    "asylum_recognised",
+    "asylum_rejected",
+    "asylum_abandoned",
+    "port_presentation_us",
+    "death",
+    "apprehension_us",
+    "evasion_us",
+    "release_us",
+    "mpp_return",
+    "title42_expulsion",
+    "removal_us",
+    "humanitarian_card_mx",
+    "regional_card_mx",
+    "atd_abandoned",
+    "atd_regularised",
+    "atd_returned",
+)
+# Event codes of `start_journeys` and `day` (js), in this order.
+JOURNEY_EVENTS = ("caravan_join", "journey_start", "fee_usd", "departure", "reattempt")
 (
     X_DEPORTATION,
     X_RELEASE_MX,
@@ -666,6 +706,15 @@ def _process(idx, t, release_share, ag, net, par, today, shape, ex, rng):  # pra
 
 
 @njit(cache=True)
+def present_at_port(idx, t, ag, net, par, today, shape, ex, rng):  # pragma: no cover - compiled
+    """`border.present_at_port`: asylum seekers presenting at a port of entry, processed by the day's shares."""
+    mode, cell = ag[4], ag[13]
+    for j in range(len(idx)):
+        log(today, ex[X_PORT_PRESENTATION], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    _process(idx, t, (1.0 - par[P_MPP]) * par[P_PORT_RELEASE], ag, net, par, today, shape, ex, rng)
+
+
+@njit(cache=True)
 def _regional_card(idx, t, ag, net, par, today, shape, ev, ex, rng):  # pragma: no cover - compiled
     """`pathways._regional_card`: TVR holders stay in the border states or travel on in their own mode."""
     mode, caravan, cell = ag[4], ag[12], ag[13]
@@ -808,10 +857,7 @@ def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, l
                 listed[k, 2] = port[j]
         listed[0, 0] = k
         direct = np.flatnonzero(to_port & ~metered)
-        for j in range(len(direct)):
-            i = idx[direct[j]]
-            log(today, ex[X_PORT_PRESENTATION], cell[i], mode[i], 1.0, shape)
-        _process(idx[direct], t[direct], (1.0 - par[P_MPP]) * par[P_PORT_RELEASE], ag, net, par, today, shape, ex, rng)
+        present_at_port(idx[direct], t[direct], ag, net, par, today, shape, ex, rng)
         crossing = np.flatnonzero(~to_port)
         if len(crossing):
             who, when = idx[crossing], t[crossing]

@@ -121,29 +121,6 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
     return sim
 
 
-DISPATCH_EVENTS = (
-    "deportation_mx",
-    "release_mx",
-    "returned_home",
-    "asylum_recognised",
-    "asylum_rejected",
-    "asylum_abandoned",
-    "port_presentation_us",
-    "death",
-    "apprehension_us",
-    "evasion_us",
-    "release_us",
-    "mpp_return",
-    "title42_expulsion",
-    "removal_us",
-    "humanitarian_card_mx",
-    "regional_card_mx",
-    "atd_abandoned",
-    "atd_regularised",
-    "atd_returned",
-)
-
-
 def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
     """Due agents by state, in state order: re-attempts (numpy), arrivals (`movement.arrive`), then every other
     state in one compiled call (`kernels.dispatch`)."""
@@ -169,8 +146,8 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
         sim.lever("us_metering_intake_per_day"),
         sim.events.today,
         sim.events.kernel_shape,
-        sim.events.kernel_codes(movement.ARRIVAL_EVENTS),
-        sim.events.kernel_codes(DISPATCH_EVENTS),
+        sim.events.kernel_codes(kernels.ARRIVAL_EVENTS),
+        sim.events.kernel_codes(kernels.DISPATCH_EVENTS),
         sim.rng,
         listed,
     )
@@ -207,9 +184,9 @@ def _compiled_day(sim: Sim) -> None:
         sim.lever("us_metering_intake_per_day"),
         events.today,
         events.kernel_shape,
-        events.kernel_codes(movement.ARRIVAL_EVENTS),
-        events.kernel_codes(DISPATCH_EVENTS),
-        events.kernel_codes(departures.JOURNEY_EVENTS),
+        events.kernel_codes(kernels.ARRIVAL_EVENTS),
+        events.kernel_codes(kernels.DISPATCH_EVENTS),
+        events.kernel_codes(kernels.JOURNEY_EVENTS),
         sim.rng,
         recent,
         listed,

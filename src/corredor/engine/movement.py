@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from corredor.engine import asylum, border, caravans, enforcement, hazards, kernels, pathways
 from corredor.engine.state import DEAD, EN_ROUTE, SHELTER
-from corredor.parameters import HARMS, MODES
+from corredor.parameters import MODES
 
 if TYPE_CHECKING:
     from corredor.engine.model import Sim
@@ -70,22 +70,6 @@ def _onward(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDAr
         onward = ~at_last_city
         idx, t, flat = idx[onward], t[onward], flat[onward]
     schedule(sim, idx, t, flat)
-
-
-ARRIVAL_EVENTS = (
-    "km_travelled",
-    *HARMS,
-    "ransom_usd",
-    "caravan_dispersal",
-    "caravan_blocked",
-    "regularised_mx",
-    "apprehension_mx",
-    "atd_enrolment",
-    "asylum_application",
-    "shelter_turned_away",
-    "shelter_stay",
-    "arrival_border",
-)
 
 
 def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
@@ -175,7 +159,7 @@ def arrive(sim: Sim, idx: NDArray[np.int64], rounds: int = 0) -> None:
         sim.lever("asylum_propensity_multiplier"),
         sim.events.today,
         sim.events.kernel_shape,
-        sim.events.kernel_codes(ARRIVAL_EVENTS),
+        sim.events.kernel_codes(kernels.ARRIVAL_EVENTS),
         sim.rng,
         recent,
     )
