@@ -50,9 +50,10 @@ def _sums(
     years: NDArray[np.int64], rows: NDArray[np.bool_], values: NDArray[np.float64], keys: list[int]
 ) -> dict[str, int]:
     """Rounded sum of `values` over `rows` per year, for each year in `keys` (0 where none)."""
+    years, values = years[rows], values[rows]
     first = min(int(years.min(initial=0)), min(keys, default=0))
     size = max(int(years.max(initial=0)), max(keys, default=0)) - first + 1
-    totals = group_sum(np.where(rows, years - first, -1), values, size)
+    totals = group_sum(years - first, values, size)
     return {str(y): round(float(totals[y - first])) for y in keys}
 
 

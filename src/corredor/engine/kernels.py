@@ -508,14 +508,9 @@ def arrive_chain(
 
 
 @njit(cache=True)
-def take_day(today):  # pragma: no cover - compiled
-    """The non-zero keys of today's counters and their totals; resets them to zero (`EventLog.close_day`)."""
-    n = 0
-    for k in range(len(today)):
-        if today[k] != 0.0:
-            n += 1
-    keys = np.empty(n, dtype=np.int64)
-    totals = np.empty(n)
+def take_day(today, keys, totals):  # pragma: no cover - compiled
+    """Move today's non-zero counters into `keys` and `totals` (as long as `today`), reset them to zero and return
+    how many there were (`EventLog.close_day`)."""
     n = 0
     for k in range(len(today)):
         if today[k] != 0.0:
@@ -523,7 +518,7 @@ def take_day(today):  # pragma: no cover - compiled
             totals[n] = today[k]
             today[k] = 0.0
             n += 1
-    return keys, totals
+    return n
 
 
 # Event codes of `dispatch`, in one int array (`EventLog.kernel_codes(DISPATCH_EVENTS)`), in this order.

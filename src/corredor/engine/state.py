@@ -185,6 +185,8 @@ class EventLog:
         self.shape = (len(events), n_nodes, n_nats, n_modes)
         self.today = np.zeros(int(np.prod(self.shape)))
         self.kernel_shape = np.array(self.shape, dtype=np.int64)
+        self._keys = np.zeros(len(self.today), dtype=np.int64)  # buffers of close_day
+        self._totals = np.zeros(len(self.today))
         self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
         self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
@@ -212,9 +214,9 @@ class EventLog:
 
     def close_day(self, day: int) -> None:
         """Store today's non-zero counters and start the next day from zero."""
-        present, totals = take_day(self.today)
-        if len(present):
-            self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals))
+        n = take_day(self.today, self._keys, self._totals)
+        if n:
+            self._day_rows.append((np.full(n, day, dtype=np.int32), self._keys[:n].copy(), self._totals[:n].copy()))
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
