@@ -86,7 +86,7 @@ def start_journeys(
     (`kernels.start_journeys`) for people choosing their mode on days without work-visa quotas.
     """
     a = sim.agents
-    if mode is None and not (sim.lever("us_work_visa_quota").any() or sim.lever("mx_work_visa_quota").any()):
+    if mode is None and not pathways.visas_today(sim):
         kernels.start_journeys(
             idx,
             t,

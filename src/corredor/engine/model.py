@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import asylum, border, caravans, climate, departures, kernels, movement
+from corredor.engine import asylum, border, caravans, climate, departures, kernels, movement, pathways
 from corredor.engine.inputs import Compiled, FloatArray
 from corredor.engine.state import ABSORBING, N_STATES, Agents, CaseRegister, EventLog, State
 from corredor.parameters import MODES, Parameters
@@ -202,8 +202,7 @@ def step(sim: Sim) -> None:
     """Advance one day."""
     day_end = sim.day + 1.0
     agents = sim.agents
-    quotas = ("us_work_visa_quota", "mx_work_visa_quota", "mx_humanitarian_card_quota", "mx_regional_card_quota")
-    if any(sim.lever(name).any() for name in quotas):
+    if pathways.visas_today(sim) or pathways.cards_today(sim):
         born = departures.run(sim)
         if len(born):
             sim.active = np.concatenate([sim.active, born])

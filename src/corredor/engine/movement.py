@@ -133,7 +133,7 @@ def arrive(sim: Sim, idx: NDArray[np.int64], rounds: int = 0) -> None:
     """Agents reach the end of their current edge: compiled (`kernels.arrive`), except on days when Mexican cards
     are handed out at the southern border (`_arrive`). With `rounds`, `idx` are all of the day's due agents, and
     those still travelling with an arrival due today arrive again, up to `rounds` times (edges chained in a day)."""
-    if sim.lever("mx_humanitarian_card_quota").any() or sim.lever("mx_regional_card_quota").any():
+    if pathways.cards_today(sim):
         if not rounds:
             _arrive(sim, idx)
             return
