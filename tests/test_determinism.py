@@ -67,3 +67,32 @@ def test_compiled_day_equals_numpy_sub_models(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(pathways, "cards_today", lambda sim: True)
     numpy_days = simulate(scenario, seed=5).write(tmp_path / "numpy")
     assert _files(compiled) == _files(numpy_days)
+
+
+def test_kernel_constants_match_the_engine():
+    """The compiled kernels use plain ints for states, sub-states and modes; they must be the engine's."""
+    from corredor.engine import kernels, state
+    from corredor.parameters import MODES
+
+    for s in state.State:
+        if hasattr(kernels, s.name):
+            assert getattr(kernels, s.name) == int(s), s.name
+    assert kernels.N_STATES == state.N_STATES
+    for name in ("BORDER_DECIDING", "BORDER_METERING", "BORDER_MPP", "BORDER_EXPELLED", "PENDING_TVRH", "PENDING_TVR"):
+        assert getattr(kernels, name) == getattr(state, name), name
+    assert (kernels.PENDING_ATD_COMPLETES, kernels.PENDING_ATD_ABANDONS) == (
+        state.PENDING_ATD_COMPLETES,
+        state.PENDING_ATD_ABANDONS,
+    )
+    for name in MODES:
+        assert getattr(kernels, name.upper()) == MODES.index(name), name
+    assert kernels.ARRIVAL_EVENTS[kernels.E_EXTORTION : kernels.E_DEATH + 1] == state_harms()
+    assert state.CaseRegister.OUTCOMES.index("recognised") == kernels.CLOSED_RECOGNISED
+    assert state.CaseRegister.OUTCOMES.index("rejected") == kernels.CLOSED_REJECTED
+    assert state.CaseRegister.OUTCOMES.index("abandoned") == kernels.CLOSED_ABANDONED
+
+
+def state_harms() -> tuple[str, ...]:
+    from corredor.parameters import HARMS
+
+    return tuple(HARMS)

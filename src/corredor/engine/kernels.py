@@ -43,14 +43,35 @@ ALONE, SMUGGLED, CARAVAN, LEGAL = 0, 1, 2, 3
 
 
 @njit(cache=True, inline="always")
+def cell_of(node, state, nat, n_nats):  # pragma: no cover - compiled
+    """Index of (node, state, nationality) in the flat count array (`Agents.counts`): the one formula of it."""
+    return (np.int64(node) * N_STATES + state) * n_nats + nat
+
+
+@njit(cache=True, inline="always")
 def move(cell, state_arr, node_arr, nat, counts, i, state, node, n_nats):  # pragma: no cover - compiled
-    """Agent i into `state` at `node`, keeping the counts in step (`Agents.move` for one agent)."""
+    """Agent i into `state` at `node`, keeping the counts in step."""
     counts[cell[i]] -= 1
     node_arr[i] = node
     state_arr[i] = state
-    new = (np.int64(node) * N_STATES + state) * n_nats + nat[i]
+    new = cell_of(node, state, nat[i], n_nats)
     cell[i] = new
     counts[new] += 1
+
+
+@njit(cache=True)
+def move_many(cell, state_arr, node_arr, nat, counts, idx, state, nodes, n_nats):  # pragma: no cover - compiled
+    """Agents `idx` into `state`, each at its node in `nodes` (`Agents.move`)."""
+    for j in range(len(idx)):
+        move(cell, state_arr, node_arr, nat, counts, idx[j], state, nodes[j], n_nats)
+
+
+@njit(cache=True)
+def place(cell, state_arr, node_arr, nat, counts, idx, n_nats):  # pragma: no cover - compiled
+    """Count new agents `idx` in their cells (`Agents.add`)."""
+    for i in idx:
+        cell[i] = cell_of(node_arr[i], state_arr[i], nat[i], n_nats)
+        counts[cell[i]] += 1
 
 
 @njit(cache=True, inline="always")
@@ -61,6 +82,13 @@ def log(today, code, cell, mode, weight, shape):  # pragma: no cover - compiled
     node = cell // (N_STATES * n_nats)
     nat = cell % n_nats
     today[((code * n_nodes + node) * n_nats + nat) * n_modes + mode] += weight
+
+
+@njit(cache=True)
+def log_many(today, code, cell, mode, weights, shape):  # pragma: no cover - compiled
+    """`log` for agents in order (`EventLog.add`); `weights` holds one weight per agent, or one for all."""
+    for j in range(len(cell)):
+        log(today, code, cell[j], mode[j], weights[j % len(weights)], shape)
 
 
 # Today's scalar inputs of `arrive`, in one float array (`movement.arrival_inputs` fills it).

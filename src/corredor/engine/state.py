@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine.kernels import take_day
+from corredor.engine import kernels
 
 IntArray = NDArray[np.int64]
 
@@ -112,9 +112,6 @@ class Agents:
     def capacity(self) -> int:
         return len(self.nat)
 
-    def _cells(self, idx: IntArray) -> IntArray:
-        return (self.node[idx].astype(np.int64) * N_STATES + self.state[idx]) * self.n_nats + self.nat[idx]
-
     def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
         """Create n agents in `state` at `node`; returns their indices."""
         if self.count + n > self.capacity:
@@ -125,25 +122,15 @@ class Agents:
         self.origin[idx] = origin
         self.node[idx] = node
         self.state[idx] = state
-        self.cell[idx] = self._cells(idx)
-        np.add.at(self.counts, self.cell[idx], 1)
+        kernels.place(self.cell, self.state, self.node, self.nat, self.counts, idx, self.n_nats)
         return idx
 
     def move(self, idx: IntArray, state: State | int, node: IntArray | int | None = None) -> None:
-        """Put agents `idx` into `state` (and at `node`), keeping the counts in step."""
+        """Put agents `idx` into `state` (and at `node`), keeping the counts in step (`kernels.move`)."""
         if len(idx) == 0:
             return
-        state = int(state)
-        old = self.cell[idx]
-        if node is None:
-            new = old + (state - self.state[idx].astype(np.int64)) * self.n_nats
-        else:
-            self.node[idx] = node
-            new = (np.asarray(node, dtype=np.int64) * N_STATES + state) * self.n_nats + self.nat[idx]
-        self.state[idx] = state
-        self.cell[idx] = new
-        np.subtract.at(self.counts, old, 1)
-        np.add.at(self.counts, new, 1)
+        nodes = self.node[idx] if node is None else np.broadcast_to(np.asarray(node, dtype=np.int64), idx.shape)
+        kernels.move_many(self.cell, self.state, self.node, self.nat, self.counts, idx, int(state), nodes, self.n_nats)
 
     def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
         """The arrays the compiled kernels read and change, in the order they unpack them."""
@@ -197,13 +184,11 @@ class EventLog:
         mode: NDArray[np.integer],
         weight: float | NDArray[np.float64] = 1.0,
     ) -> None:
-        """Count `event` once (or `weight`) for each agent, given the agents' count cells and modes."""
+        """Count `event` once (or `weight`) for each agent, given the agents' count cells and modes (`kernels.log`)."""
         if len(cell) == 0:
             return
-        _, n_nodes, n_nats, n_modes = self.shape
-        node, nat = cell // (N_STATES * n_nats), cell % n_nats
-        keys = ((self.code[event] * n_nodes + node) * n_nats + nat) * n_modes + mode
-        np.add.at(self.today, keys, weight)  # unbuffered, in agent order
+        weights = np.asarray(weight, dtype=np.float64).reshape(-1)
+        kernels.log_many(self.today, self.code[event], cell, mode, weights, self.kernel_shape)
 
     def kernel_codes(self, names: tuple[str, ...]) -> NDArray[np.int64]:
         """The codes of `names`, as the int array a kernel takes."""
@@ -214,7 +199,7 @@ class EventLog:
 
     def close_day(self, day: int) -> None:
         """Store today's non-zero counters and start the next day from zero."""
-        n = take_day(self.today, self._keys, self._totals)
+        n = kernels.take_day(self.today, self._keys, self._totals)
         if n:
             self._day_rows.append((np.full(n, day, dtype=np.int32), self._keys[:n].copy(), self._totals[:n].copy()))
 
