@@ -968,6 +968,16 @@ def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, l
 
 
 @njit(cache=True)
+def take_up(n, share, rng):  # pragma: no cover - compiled
+    """Which of n people setting out would take a work visa (probability `share` each): the one place these
+    uniforms are drawn, for the compiled journeys and `pathways.divert_at_departure` alike."""
+    willing = np.empty(n, dtype=np.bool_)
+    for j in range(n):
+        willing[j] = rng.random() < share
+    return willing
+
+
+@njit(cache=True)
 def start_journeys(
     idx, t, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
 ):  # pragma: no cover - compiled
@@ -989,8 +999,7 @@ def start_journeys(
     for j in range(n):
         caravan[idx[j]] = -1
         applied[idx[j]] = False
-    for _ in range(n):
-        rng.random()  # legal take-up (choice[0]): drawn, but there are no visa places today
+    take_up(n, choice[0], rng)  # no visa places today: who would take one does not matter
     e_smuggled, e_caravan = choice[1], choice[2]
     chosen = np.empty(n, dtype=np.int64)
     family = np.zeros(n, dtype=np.int64)

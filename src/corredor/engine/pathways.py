@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import movement
+from corredor.engine import kernels, movement
 from corredor.engine.state import PENDING_TVR, PENDING_TVRH, State
 from corredor.parameters import MODES
 
@@ -81,7 +81,7 @@ def divert_at_departure(
     sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
     """Allocate work visas. Returns the agents who still travel, their times, and which of them travel legally."""
-    willing = idx[sim.rng.random(len(idx)) < sim.p.choice.legal_take_up]
+    willing = idx[kernels.take_up(len(idx), sim.p.choice.legal_take_up, sim.rng)]
     to_us = _allocate(sim, "us_work_visa_quota", willing)
     sim.agents.mode[to_us] = LEGAL
     sim.agents.move(to_us, State.LEGAL_US)
