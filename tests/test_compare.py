@@ -73,8 +73,7 @@ def test_compare_command(tmp_path: Path) -> None:
 
 def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path: Path) -> None:
     out = tmp_path / "interrupted"
-    # enough runs (2 x 400, a few hundredths of a second each) that the comparison is still running at Ctrl-C
-    args = ["compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "400", "--chunk-size", "1", "--out", out]
+    args = ["compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "30", "--chunk-size", "1", "--out", out]
     proc = subprocess.Popen(
         [sys.executable, "-m", "corredor.cli", *map(str, args), "--workers", "2"],
         cwd=ROOT,
@@ -95,5 +94,5 @@ def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path: Path) -> None:
     assert proc.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     kept = Catalog(out).runs()
-    assert done <= len(kept) < 800
+    assert done <= len(kept) < 60
     assert all((out / f).exists() for f in kept["chunk_file"])
