@@ -8,6 +8,9 @@
   in the same year (after being sent home and setting out anew) counts once, as COMAR counts persons.
 Only complete years of the simulated period are reported in these tables; ``yearly_events`` gives every event
 kind by calendar year, including partial years, and ``asylum_offices`` the queue figures per COMAR office.
+
+Everything is computed on the result columns (numpy), not on the pandas tables: sums per group use the same
+compensated summation as pandas' groupby (`kernels.group_sum`), so the figures are those of the tables.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+
+from corredor.engine.kernels import group_sum
 
 if TYPE_CHECKING:
     from corredor.results import Results
@@ -34,34 +40,56 @@ def complete_years(start: dt.date, end: dt.date) -> tuple[list[int], list[int]]:
     return calendar, fiscal
 
 
-def _by_year(events: pd.DataFrame, name: str, years: list[int], key: pd.Series | None = None) -> dict[str, int]:
-    rows = events[events["event"] == name]
-    year = rows["date"].dt.year if key is None else key.loc[rows.index]
-    totals = rows.groupby(year)["value"].sum()
-    return {str(y): round(float(totals.get(y, 0.0))) for y in years}
+def _years(dates: NDArray[np.datetime64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Calendar year and month (1-12) of each date."""
+    months = dates.astype("datetime64[M]").astype(np.int64)
+    return months // 12 + 1970, months % 12 + 1
+
+
+def _sums(
+    years: NDArray[np.int64], rows: NDArray[np.bool_], values: NDArray[np.float64], keys: list[int]
+) -> dict[str, int]:
+    """Rounded sum of `values` over `rows` per year, for each year in `keys` (0 where none)."""
+    years, values = years[rows], values[rows]
+    first = min(int(years.min(initial=0)), min(keys, default=0))
+    size = max(int(years.max(initial=0)), max(keys, default=0)) - first + 1
+    totals = group_sum(years - first, values, size)
+    return {str(y): round(float(totals[y - first])) for y in keys}
+
+
+def event_years(results: Results) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Calendar year and US fiscal year of each row of the event columns."""
+    day = np.arange(results.days)
+    year, month = _years(np.datetime64(results.start) + day.astype("timedelta64[D]"))
+    rows = results.event_columns["day"]
+    return year[rows], (year + (month >= 10))[rows]
 
 
 def official_statistics(results: Results) -> dict[str, Any]:
-    events = results.tables["events"]
+    ev = results.event_columns
+    names = results.event_names
     end = results.start + dt.timedelta(days=results.days - 1)
     calendar, fiscal = complete_years(results.start, end)
-    fy = fiscal_year(events["date"])
-    us = events[events["event"] == "apprehension_us"]
-    cbp: dict[str, dict[str, int]] = {}
-    for nat in results.nationalities:
-        mine = us[us["nationality"] == nat]
-        totals = mine.groupby(fy.loc[mine.index])["value"].sum()
-        cbp[nat] = {str(y): round(float(totals.get(y, 0.0))) for y in fiscal}
-    yearly = events.groupby([events["event"].astype(str), events["date"].dt.year])["value"].sum().reset_index()
+    year, fy = event_years(results)
+    event, value = ev["event"].astype(np.int64), ev["value"] * results.scale
+    us = event == names.index("apprehension_us")
+    cbp = {nat: _sums(fy, us & (ev["nat"] == k), value, fiscal) for k, nat in enumerate(results.nationalities)}
+    first = results.start.year
+    n_years = int(year.max(initial=first)) - first + 1
+    totals = group_sum(event * n_years + (year - first), value, len(names) * n_years)
+    present = np.bincount(event * n_years + (year - first), minlength=len(names) * n_years) > 0
     yearly_events: dict[str, dict[str, float]] = {}
-    for name, year, value in yearly.itertuples(index=False, name=None):
-        yearly_events.setdefault(str(name), {})[str(year)] = round(float(value), 2)
+    for e in sorted(range(len(names)), key=lambda i: names[i]):
+        for y in range(n_years):
+            if present[e * n_years + y]:
+                yearly_events.setdefault(names[e], {})[str(first + y)] = round(float(totals[e * n_years + y]), 2)
+
     return {
         "calendar_years": calendar,
         "fiscal_years": fiscal,
         "cbp_apprehensions_fy": cbp,
-        "upm_presentados": _by_year(events, "apprehension_mx", calendar),
-        "upm_devueltos": _by_year(events, "deportation_mx", calendar),
+        "upm_presentados": _sums(year, event == names.index("apprehension_mx"), value, calendar),
+        "upm_devueltos": _sums(year, event == names.index("deportation_mx"), value, calendar),
         "comar_applicants": comar_applicants(results, calendar),
         "yearly_events": yearly_events,
         "asylum_offices": asylum_offices(results),
@@ -69,32 +97,41 @@ def official_statistics(results: Results) -> dict[str, Any]:
 
 
 def comar_applicants(results: Results, years: list[int]) -> dict[str, int]:
-    """Distinct persons with an application in each calendar year."""
-    cases = results.tables["asylum_cases"]
-    per_year = cases.groupby(cases["applied_date"].dt.year)["agent"].nunique()
-    return {str(y): int(per_year.get(y, 0)) * results.scale for y in years}
+    """Distinct persons with an application in each calendar year (applications dated after the period end, if
+    any, count in their own year)."""
+    applied_year, _ = _years(results.case_waits["applied_date"])
+    agents = results.case_columns["agent"]
+    return {str(y): len(np.unique(agents[applied_year == y])) * results.scale for y in years}
+
+
+DECIDED = (1, 2)  # CaseRegister.OUTCOMES: recognised, rejected
+PENDING, RECOGNISED, ABANDONED = 0, 1, 3
 
 
 def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
     """Per COMAR office: applications, decisions, abandonments, waits, share decided within the legal deadline
     (``parameters.asylum.decision_deadline_working_days``), pending at the end."""
     deadline_working_days = results.meta.get("decision_deadline_working_days", 45)
-    cases = results.tables["asylum_cases"]
+    cs = results.case_columns
+    waits = results.case_waits
+    outcome = cs["outcome"]
+    decided_all = np.isin(outcome, DECIDED)
+    scale = results.scale
     out: dict[str, dict[str, float | None]] = {}
     for office in results.office_ids:
-        mine = cases[cases["office"] == office]
-        decided = mine[mine["outcome"].isin(["recognised", "rejected"])]
-        waits = decided["wait_days"].to_numpy()
-        working = decided["wait_working_days"].to_numpy()
+        mine = cs["office"] == results.node_ids.index(office)
+        decided = mine & decided_all
+        waits_days = waits["wait_days"][decided]
+        working = waits["wait_working_days"][decided]
         out[office] = {
-            "applications": int(mine["persons"].sum()),
-            "decisions": int(decided["persons"].sum()),
-            "recognised": int(mine.loc[mine["outcome"] == "recognised", "persons"].sum()),
-            "abandoned": int(mine.loc[mine["outcome"] == "abandoned", "persons"].sum()),
-            "pending_at_end": int(mine.loc[mine["outcome"] == "pending", "persons"].sum()),
-            "mean_wait_days": round(float(waits.mean()), 2) if len(waits) else None,
-            "median_wait_days": round(float(np.median(waits)), 2) if len(waits) else None,
-            "p90_wait_days": round(float(np.quantile(waits, 0.9)), 2) if len(waits) else None,
+            "applications": int(np.count_nonzero(mine)) * scale,
+            "decisions": int(np.count_nonzero(decided)) * scale,
+            "recognised": int(np.count_nonzero(mine & (outcome == RECOGNISED))) * scale,
+            "abandoned": int(np.count_nonzero(mine & (outcome == ABANDONED))) * scale,
+            "pending_at_end": int(np.count_nonzero(mine & (outcome == PENDING))) * scale,
+            "mean_wait_days": round(float(waits_days.mean()), 2) if len(waits_days) else None,
+            "median_wait_days": round(float(np.median(waits_days)), 2) if len(waits_days) else None,
+            "p90_wait_days": round(float(np.quantile(waits_days, 0.9)), 2) if len(waits_days) else None,
             "share_decided_within_deadline": (
                 round(float((working <= deadline_working_days).mean()), 4) if len(working) else None
             ),

@@ -137,6 +137,18 @@ class Results:
         return np.datetime64(self.start) + day.astype("timedelta64[D]")
 
     @cached_property
+    def case_waits(self) -> dict[str, NDArray[Any]]:
+        """Per asylum case: date of application, wait in days and in working days (NaN while pending)."""
+        cs = self.case_columns
+        applied_day = np.floor(cs["applied"]).astype(np.int64)
+        closed = cs["closed"]
+        closed_day = np.where(np.isnan(closed), applied_day, np.floor(np.nan_to_num(closed))).astype(np.int64)
+        applied_date = self._date_column(applied_day)
+        working = np.busday_count(applied_date, self._date_column(closed_day)).astype(float)
+        working[np.isnan(closed)] = np.nan
+        return {"applied_date": applied_date, "wait_days": closed - cs["applied"], "wait_working_days": working}
+
+    @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
         day, node, state, nat = np.nonzero(self.daily)
         counts = pd.DataFrame(
@@ -160,26 +172,20 @@ class Results:
             }
         )
         cs = self.case_columns
-        applied_day = np.floor(cs["applied"]).astype(np.int64)
-        closed = cs["closed"]
-        closed_day = np.where(np.isnan(closed), applied_day, np.floor(np.nan_to_num(closed))).astype(np.int64)
-        applied_date = self._date_column(applied_day)
-        closed_date = self._date_column(closed_day)
-        working = np.busday_count(applied_date, closed_date).astype(float)
-        working[np.isnan(closed)] = np.nan
+        waits = self.case_waits
         cases = pd.DataFrame(
             {
                 "agent": cs["agent"],
                 "office": _categorical(cs["office"], list(self.node_ids)),
                 "nationality": _categorical(cs["nat"], list(self.nationalities)),
-                "applied_date": applied_date,
+                "applied_date": waits["applied_date"],
                 "applied_day": cs["applied"],
                 "started_day": cs["started"],
-                "closed_day": closed,
+                "closed_day": cs["closed"],
                 "outcome": _categorical(cs["outcome"], list(CaseRegister.OUTCOMES)),
-                "wait_days": closed - cs["applied"],
-                "wait_working_days": working,
-                "persons": np.full(len(applied_day), self.scale, dtype=np.int64),
+                "wait_days": waits["wait_days"],
+                "wait_working_days": waits["wait_working_days"],
+                "persons": np.full(len(cs["applied"]), self.scale, dtype=np.int64),
             }
         )
         caravans = pd.DataFrame(self.caravan_rows, columns=["caravan", "day", "node", "persons", "name"]).assign(

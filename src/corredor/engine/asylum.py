@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import enforcement, movement
-from corredor.engine.state import ASYLUM_QUEUE, State
+from corredor.engine.state import ASYLUM_QUEUE
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -100,49 +99,21 @@ def maybe_apply(
     a.caravan[who] = -1
     a.move(who, ASYLUM_QUEUE)
     a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
-    for time, case, agent, office_index in zip(
-        when.tolist(), cases.tolist(), who.tolist(), office[applying].tolist(), strict=True
-    ):
-        heapq.heappush(sim.offices[office_index].waiting, (time, case, agent))
+    queue_cases(sim, cases)
     return applies
 
 
-def due(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """Applicants whose event is due: a decision if being decided, else abandonment."""
-    a = sim.agents
-    deciding = a.in_service[idx]
-    _decide(sim, idx[deciding])
-    gone = idx[~deciding]
-    t = a.t_next[gone].copy()
-    sim.cases.close(a.case[gone], t, "abandoned")
-    sim.log("asylum_abandoned", gone)
-    movement.continue_journey(sim, gone, t)
-
-
-def _decide(sim: Sim, idx: NDArray[np.int64]) -> None:
-    if len(idx) == 0:
-        return
-    a = sim.agents
-    ap = sim.p.asylum
-    t = a.t_next[idx].copy()
-    a.in_service[idx] = False
-    recognised = sim.rng.random(len(idx)) < sim.c.tables.recognition_rate[a.nat[idx]]
-    yes, no = idx[recognised], idx[~recognised]
-    sim.cases.close(a.case[yes], t[recognised], "recognised")
-    sim.cases.close(a.case[no], t[~recognised], "rejected")
-    sim.log("asylum_recognised", yes)
-    sim.log("asylum_rejected", no)
-    settle = sim.rng.random(len(yes)) < ap.settle_share
-    a.move(yes[settle], State.RECOGNISED_MX)
-    onward = yes[~settle]
-    a.mode[onward] = LEGAL
-    a.caravan[onward] = -1
-    movement.continue_journey(sim, onward, t[recognised][~settle])
-    home = sim.rng.random(len(no)) < ap.rejected_return_share
-    enforcement.send_home(sim, no[home], t[~recognised][home], 0.0)
-    a.mode[no[~home]] = ALONE
-    a.caravan[no[~home]] = -1
-    movement.continue_journey(sim, no[~home], t[~recognised][~home])
+def queue_cases(sim: Sim, cases: NDArray[np.int64]) -> None:
+    """Put newly opened cases in their office's queue (ordered by time of application, then case number)."""
+    register = sim.cases
+    for time, case, agent, office_index in zip(
+        register.applied[cases].tolist(),
+        cases.tolist(),
+        register.agent[cases].tolist(),
+        register.office[cases].tolist(),
+        strict=True,
+    ):
+        heapq.heappush(sim.offices[office_index].waiting, (time, case, agent))
 
 
 def serve(sim: Sim) -> None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import enforcement, movement, pathways
 from corredor.engine.state import PENDING_ATD_ABANDONS, PENDING_ATD_COMPLETES, State
 
 if TYPE_CHECKING:
@@ -44,20 +43,3 @@ def enrol(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     abandons = sim.rng.exponential(en.atd_abandonment_mean_days, len(idx))
     a.sub[idx] = np.where(completes <= abandons, PENDING_ATD_COMPLETES, PENDING_ATD_ABANDONS)
     a.t_next[idx] = t + np.minimum(completes, abandons)
-
-
-def due(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """The programme ends for these agents: abandonment, or completion (papers or assisted return)."""
-    a = sim.agents
-    en = sim.p.enforcement
-    t = a.t_next[idx].copy()
-    left = a.sub[idx] == PENDING_ATD_ABANDONS
-    sim.log("atd_abandoned", idx[left])
-    movement.continue_journey(sim, idx[left], t[left])
-    done, t_done = idx[~left], t[~left]
-    papers = sim.rng.random(len(done)) < en.atd_regularisation_share
-    sim.log("atd_regularised", done[papers])
-    travels = pathways.settle_or_travel(sim, done[papers], en.card_settle_share)
-    movement.continue_journey(sim, done[papers][travels], t_done[papers][travels])
-    sim.log("atd_returned", done[~papers])
-    enforcement.send_home(sim, done[~papers], t_done[~papers], en.reattempt_probability)

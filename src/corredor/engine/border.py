@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import enforcement
-from corredor.engine.state import AT_BORDER, BORDER_DECIDING, BORDER_EXPELLED, BORDER_METERING, BORDER_MPP, State
+from corredor.engine import kernels
+from corredor.engine.state import AT_BORDER, BORDER_DECIDING, BORDER_METERING, State
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -43,12 +43,6 @@ class MeteringList:
         return bool(a.state[agent] == AT_BORDER and a.sub[agent] == BORDER_METERING and a.attempts[agent] == attempt)
 
 
-def _port(sim: Sim, idx: NDArray[np.int64]) -> NDArray[np.int64]:
-    a = sim.agents
-    route = a.route[idx]
-    return sim.c.routes.nodes[route, sim.c.routes.length[route] - 1].astype(np.int64)
-
-
 def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     """Reaching the last Mexican city of the route."""
     if len(idx) == 0:
@@ -61,92 +55,34 @@ def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     a.t_next[idx] = np.maximum(t + sim.rng.exponential(sim.p.movement.border_wait_days, len(idx)), sim.day + 1.0)
 
 
-def due(sim: Sim, idx: NDArray[np.int64]) -> None:
-    a = sim.agents
-    t = a.t_next[idx].copy()
-    deciding = a.sub[idx] == BORDER_DECIDING
-    port = _port(sim, idx)
-    intake = sim.lever("us_metering_intake_per_day")[port]
-    to_port = deciding & (a.mode[idx] != SMUGGLED) & (sim.rng.random(len(idx)) < sim.p.border.port_asylum_share)
-    metered = to_port & np.isfinite(intake)
-    listed = idx[metered]
-    a.sub[listed] = BORDER_METERING
-    a.t_next[listed] = t[metered] + sim.rng.exponential(sim.p.border.metering_give_up_days, len(listed))
-    for agent, attempt, p in zip(listed.tolist(), a.attempts[listed].tolist(), port[metered].tolist(), strict=True):
-        sim.metering[int(sim.c.port_of_node[p])].waiting.append((agent, attempt))
-    direct = to_port & ~metered
-    present_at_port(sim, idx[direct], t[direct])
-    crossing = ~to_port  # includes people who gave up on a metering list, MPP returnees and expelled people
-    cross(sim, idx[crossing], t[crossing])
-
-
-def cross(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
-    """Crossing between ports: death, Border Patrol apprehension, or entry."""
-    if len(idx) == 0:
-        return
-    a = sim.agents
-    died = sim.rng.random(len(idx)) < sim.p.hazards.us_crossing_death_probability
-    sim.log("death", idx[died])
-    a.move(idx[died], State.DEAD)
-    idx, t = idx[~died], t[~died]
-    caught = sim.rng.random(len(idx)) < float(sim.lever("us_apprehension_probability"))
-    sim.log("apprehension_us", idx[caught])
-    evaded = idx[~caught]
-    sim.log("evasion_us", evaded)
-    a.move(evaded, State.IN_US, _port(sim, evaded))
-    _process(sim, idx[caught], t[caught], release_share=float(sim.lever("us_release_share")))
-
-
 def present_at_port(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
-    sim.log("port_presentation_us", idx)
-    mpp = float(sim.lever("us_mpp_share"))
-    _process(sim, idx, t, release_share=(1.0 - mpp) * float(sim.lever("us_port_release_share")))
+    """Asylum seekers present at a port and are processed by the day's policy shares (`kernels.present_at_port`)."""
+    from corredor.engine.movement import arrival_inputs
 
-
-def _process(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], release_share: float) -> None:
-    """US processing after apprehension or presentation, by the day's policy shares."""
-    if len(idx) == 0:
-        return
-    a = sim.agents
-    bp = sim.p.border
-    mpp = float(sim.lever("us_mpp_share"))
-    title42 = float(sim.lever("us_title42_share"))
-    u = sim.rng.random(len(idx))
-    released = u < release_share
-    to_mpp = ~released & (u < release_share + mpp)
-    expelled = ~released & ~to_mpp & (u < release_share + mpp + title42)
-    removed = ~(released | to_mpp | expelled)
-    sim.log("release_us", idx[released])
-    a.move(idx[released], State.IN_US, _port(sim, idx[released]))
-    if mpp > 0:
-        sim.log("mpp_return", idx[to_mpp])
-        a.move(idx[to_mpp], AT_BORDER)
-        a.sub[idx[to_mpp]] = BORDER_MPP
-        a.t_next[idx[to_mpp]] = np.maximum(t[to_mpp] + bp.mpp_wait_days, sim.day + 1.0)
-    if title42 > 0:
-        sim.log("title42_expulsion", idx[expelled])
-        a.move(idx[expelled], AT_BORDER)
-        a.sub[idx[expelled]] = BORDER_EXPELLED
-        a.t_next[idx[expelled]] = np.maximum(
-            t[expelled] + sim.rng.exponential(bp.expulsion_retry_days, int(expelled.sum())), sim.day + 1.0
-        )
-    a.move(idx[removed], State.DETAINED_US, _port(sim, idx[removed]))
-    a.t_next[idx[removed]] = t[removed] + sim.rng.exponential(bp.removal_days, int(removed.sum()))
-
-
-def remove(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """End of US detention: removal to the origin country."""
-    t = sim.agents.t_next[idx].copy()
-    sim.log("removal_us", idx)
-    enforcement.send_home(sim, idx, t, sim.p.border.us_reattempt_probability)
+    kernels.present_at_port(
+        idx,
+        t,
+        sim.agents.kernel_arrays(),
+        sim.c.kernel_arrays,
+        arrival_inputs(sim),
+        sim.events.today,
+        sim.events.kernel_shape,
+        sim.events.kernel_codes(kernels.DISPATCH_EVENTS),
+        sim.rng,
+    )
 
 
 def serve_metering(sim: Sim) -> None:
     """Each metered port takes in its daily intake from the head of its list; when metering ends (no intake limit)
     the port takes in everyone still listed."""
     intake = sim.lever("us_metering_intake_per_day")
+    finite = np.isfinite(intake)
+    if not finite.any() and not any(metering.waiting for metering in sim.metering):  # no metering today
+        for metering in sim.metering:
+            metering.credit = 0.0
+        return
     for metering in sim.metering:
-        unlimited = not np.isfinite(intake[metering.port])
+        unlimited = not finite[metering.port]
         if unlimited and not metering.waiting:
             metering.credit = 0.0
             continue

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import caravans, choice, movement, pathways
+from corredor.engine import caravans, choice, kernels, movement, pathways
 from corredor.engine.state import State
 from corredor.parameters import MODES
 
@@ -23,10 +23,11 @@ if TYPE_CHECKING:
 SMUGGLED = MODES.index("smuggled")
 
 
-def run(sim: Sim) -> NDArray[np.int64]:
-    """Create today's new agents and start their journeys; returns their indices."""
+def create(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Launch today's scheduled caravans, and create today's other new agents (at home, not yet on their way).
+    Returns the caravans' members, the other new agents and the times they set out."""
     c = sim.c
-    born = [caravans.launch_scheduled(sim)]
+    members = caravans.launch_scheduled(sim)
     counts = sim.rng.poisson(sim.departure_rate[sim.day] / c.scale)
     origin_start = np.repeat(c.origin_start, counts)
     nat = np.repeat(c.origin_nat, counts)
@@ -35,12 +36,19 @@ def run(sim: Sim) -> NDArray[np.int64]:
         start = int(np.searchsorted(c.start_nodes, c.network.index(cohort.origin)))
         origin_start = np.concatenate([origin_start, np.full(n, start)])
         nat = np.concatenate([nat, np.full(n, c.nationalities.index(cohort.nationality))])
-    if len(nat):
-        idx = sim.agents.add(len(nat), nat, origin_start, c.start_nodes[origin_start], State.WAITING_ORIGIN)
-        start_journeys(sim, idx, sim.day + sim.rng.random(len(idx)))
+    if not len(nat):
+        return members, np.zeros(0, dtype=np.int64), np.zeros(0)
+    idx = sim.agents.add(len(nat), nat, origin_start, c.start_nodes[origin_start], State.WAITING_ORIGIN)
+    return members, idx, sim.day + sim.rng.random(len(idx))
+
+
+def run(sim: Sim) -> NDArray[np.int64]:
+    """Create today's new agents and start their journeys; returns their indices."""
+    members, idx, t = create(sim)
+    if len(idx):
+        start_journeys(sim, idx, t)
         sim.log("departure", idx)  # after the journey starts, so the event carries the chosen mode
-        born.append(idx)
-    return np.concatenate(born)
+    return np.concatenate([members, idx])
 
 
 def restart(sim: Sim, idx: NDArray[np.int64]) -> None:
@@ -48,6 +56,20 @@ def restart(sim: Sim, idx: NDArray[np.int64]) -> None:
     sim.agents.attempts[idx] += 1
     start_journeys(sim, idx, sim.agents.t_next[idx].copy())
     sim.log("reattempt", idx)
+
+
+def choice_inputs(sim: Sim) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
+    """Today's inputs of the compiled mode choice: (legal take-up, exp(smuggled utility), exp(caravan constant),
+    smuggling fee), and per nationality the route-family filter and id of a forming caravan (`caravans.forming`)."""
+    choices = np.array(
+        [
+            sim.p.choice.legal_take_up,
+            np.exp(choice.smuggled_utility(sim)),
+            np.exp(sim.p.choice.caravan_constant),
+            sim.p.choice.smuggling_fee_usd,
+        ]
+    )
+    return (choices, *caravans.forming(sim))
 
 
 def start_journeys(
@@ -60,8 +82,37 @@ def start_journeys(
 ) -> None:
     """Legal pathways, then mode and route choice, fees, and the first edge, for agents at their origin.
 
-    `mode` and `family_filter` are given for people launched in a scheduled caravan (`caravan_id`).
+    `mode` and `family_filter` are given for people launched in a scheduled caravan (`caravan_id`). Compiled
+    (`kernels.start_journeys`) for people choosing their mode on days without work-visa quotas.
     """
+    a = sim.agents
+    if mode is None and not pathways.visas_today(sim):
+        kernels.start_journeys(
+            idx,
+            t,
+            a.kernel_arrays(),
+            sim.c.kernel_arrays,
+            sim.c.kernel_routes,
+            movement.arrival_inputs(sim),
+            *choice_inputs(sim),
+            sim.events.today,
+            sim.events.kernel_shape,
+            sim.events.kernel_codes(kernels.JOURNEY_EVENTS),
+            sim.rng,
+        )
+        return
+    _start_journeys(sim, idx, t, mode, family_filter, caravan_id)
+
+
+def _start_journeys(
+    sim: Sim,
+    idx: NDArray[np.int64],
+    t: NDArray[np.float64],
+    mode: NDArray[np.int64] | None = None,
+    family_filter: NDArray[np.int64] | None = None,
+    caravan_id: int = -1,
+) -> None:
+    """`start_journeys` in numpy."""
     a = sim.agents
     a.caravan[idx] = -1
     a.applied[idx] = False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import atd, movement, pathways
+from corredor.engine import atd, pathways
 from corredor.engine.state import State
 from corredor.parameters import MODES
 
@@ -52,26 +52,3 @@ def check(
     a.move(detained, State.DETAINED_MX)
     a.t_next[detained] = t_det + sim.rng.exponential(en.detention_days, len(detained))
     return caught
-
-
-def send_home(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], reattempt_probability: float) -> None:
-    """Back at the origin: wait and try again, or stay home for good."""
-    a = sim.agents
-    again = sim.rng.random(len(idx)) < reattempt_probability
-    a.origin[idx] = sim.c.home_start[a.origin[idx], a.nat[idx]]
-    home = sim.c.start_nodes[a.origin[idx]]
-    a.move(idx[again], State.WAITING_ORIGIN, home[again])
-    a.t_next[idx[again]] = t[again] + sim.rng.exponential(sim.p.enforcement.reattempt_delay_days, int(again.sum()))
-    a.move(idx[~again], State.RETURNED, home[~again])
-    sim.log("returned_home", idx[~again])
-
-
-def release(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """End of detention: deportation to the origin, or release to continue."""
-    a = sim.agents
-    t = a.t_next[idx].copy()
-    deported = sim.rng.random(len(idx)) < sim.p.enforcement.deportation_share
-    sim.log("deportation_mx", idx[deported])
-    sim.log("release_mx", idx[~deported])
-    send_home(sim, idx[deported], t[deported], sim.p.enforcement.reattempt_probability)
-    movement.continue_journey(sim, idx[~deported], t[~deported])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,6 +69,40 @@ class Compiled:
     recent_applicants_at_start: float = 0.0  # persons
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
+
+    @cached_property
+    def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
+        """The network and parameter arrays of the compiled kernels, in the order they unpack them."""
+        t = self.tables
+        return (
+            self.step_km,
+            self.step_harm_km,
+            self.next_node.astype(np.int64),
+            self.is_entry,
+            self.detection_factor,
+            t.detection_by_mode,
+            t.harm_rate_total.reshape(-1),
+            t.harm_rate,
+            t.speed_by_mode,
+            self.step_train,
+            self.last_city_step,
+            self.office_of_node,
+            t.asylum_propensity,
+            self.is_shelter,
+            np.array([self.routes.width], dtype=np.int64),
+            self.start_nodes,
+            self.home_start,
+            self.routes.nodes[np.arange(len(self.routes.length)), self.routes.length - 1].astype(np.int64),
+            t.recognition_rate,
+        )
+
+    @cached_property
+    def kernel_routes(self) -> tuple[NDArray[Any], ...]:
+        """Route choice tables of the compiled kernels: route ids and cumulative probabilities + 2 x row, both
+        flattened, and (filters, modes, width)."""
+        _, n_filters, n_modes, width = self.route_cum.shape
+        dims = np.array([n_filters, n_modes, width], dtype=np.int64)
+        return (np.ascontiguousarray(self.route_table).ravel(), self.route_cum_flat, dims)
 
     def date(self, day: int) -> dt.date:
         return self.start + dt.timedelta(days=day)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import asylum, border, caravans, climate, departures, enforcement, movement, pending
+from corredor.engine import asylum, border, caravans, climate, departures, kernels, movement, pathways
 from corredor.engine.inputs import Compiled, FloatArray
-from corredor.engine.state import ABSORBING, EN_ROUTE, N_STATES, Agents, CaseRegister, EventLog, State
+from corredor.engine.state import ABSORBING, N_STATES, Agents, CaseRegister, EventLog, State
 from corredor.parameters import MODES, Parameters
 
 EVENTS = (
@@ -89,6 +89,7 @@ class Sim:
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
     departure_rate: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # compiled rates x droughts
     droughts: list[climate.DroughtRecord] = field(default_factory=list)  # stochastic droughts drawn for this run
+    kernel_inputs: tuple[tuple[int, int], FloatArray] = ((-1, -1), np.zeros(0))  # (day, caravans): kernel inputs
 
     def lever(self, name: str) -> NDArray[np.float64]:
         """Today's value(s) of a lever: a 0-d array, or one value per node / nationality."""
@@ -121,38 +122,97 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
 
 
 def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
-    state = sim.agents.state[due]
-    handlers: tuple[tuple[State, Callable[[Sim, NDArray[np.int64]], None]], ...] = (
-        (State.WAITING_ORIGIN, departures.restart),
-        (State.EN_ROUTE, movement.arrive),
-        (State.SHELTER, movement.leave_shelter),
-        (State.DETAINED_MX, enforcement.release),
-        (State.ASYLUM_QUEUE, asylum.due),
-        (State.AT_BORDER, border.due),
-        (State.DETAINED_US, border.remove),
-        (State.PENDING_MX, pending.due),
-    )
+    """Due agents by state, in state order: re-attempts (numpy), arrivals (`movement.arrive`), then every other
+    state in one compiled call (`kernels.dispatch`)."""
+    a = sim.agents
+    state = a.state[due]
     present = np.bincount(state, minlength=N_STATES) > 0
-    groups = [(handler, due[state == s]) for s, handler in handlers if present[s]]
-    for handler, idx in groups:
-        handler(sim, idx)
+    if present[State.WAITING_ORIGIN]:
+        departures.restart(sim, due[state == State.WAITING_ORIGIN])
+    if present[State.EN_ROUTE]:
+        movement.arrive(sim, due[state == State.EN_ROUTE])
+    present[[State.WAITING_ORIGIN, State.EN_ROUTE]] = False
+    if not present.any():
+        return
+    c, cases = sim.c, sim.cases
+    listed = np.zeros((len(due) + 1, 3), dtype=np.int64)
+    kernels.dispatch(
+        due,
+        state,
+        a.kernel_arrays(),
+        (cases.agent, cases.office, cases.nat, cases.applied, np.zeros(1, dtype=np.int64), cases.closed, cases.outcome),
+        c.kernel_arrays,
+        movement.arrival_inputs(sim),
+        sim.lever("us_metering_intake_per_day"),
+        sim.events.today,
+        sim.events.kernel_shape,
+        sim.events.kernel_codes(kernels.ARRIVAL_EVENTS),
+        sim.events.kernel_codes(kernels.DISPATCH_EVENTS),
+        sim.rng,
+        listed,
+    )
+    for agent, attempt, port in listed[1 : listed[0, 0] + 1].tolist():
+        sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
+
+
+def _compiled_day(sim: Sim) -> None:
+    """New agents, then due agents by state and chained edges, in one compiled call (`kernels.day`); the same as
+    `departures.run`, `_dispatch` and `movement.arrive` on days without visa or card quotas."""
+    members, born, t_born = departures.create(sim)
+    if len(members) or len(born):
+        sim.active = np.concatenate([sim.active, members, born])
+    a, c, cases, events = sim.agents, sim.c, sim.cases, sim.events
+    cases.reserve(len(sim.active))  # each agent applies at most once a day
+    first = cases.n
+    recent = np.array([sim.recent_applicants])
+    n_cases = np.array([first], dtype=np.int64)
+    listed = np.zeros((len(sim.active) + 1, 3), dtype=np.int64)
+    kernels.day(
+        sim.active,
+        born,
+        t_born,
+        MAX_CHAIN - 1,
+        a.kernel_arrays(),
+        (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome),
+        c.kernel_arrays,
+        c.kernel_routes,
+        movement.arrival_inputs(sim),
+        *departures.choice_inputs(sim),
+        sim.lever("comar_office_open"),
+        sim.lever("shelter_capacity"),
+        sim.lever("asylum_propensity_multiplier"),
+        sim.lever("us_metering_intake_per_day"),
+        events.today,
+        events.kernel_shape,
+        events.kernel_codes(kernels.ARRIVAL_EVENTS),
+        events.kernel_codes(kernels.DISPATCH_EVENTS),
+        events.kernel_codes(kernels.JOURNEY_EVENTS),
+        sim.rng,
+        recent,
+        listed,
+    )
+    sim.recent_applicants = float(recent[0])
+    cases.n = int(n_cases[0])
+    asylum.queue_cases(sim, np.arange(first, cases.n))
+    for agent, attempt, port in listed[1 : listed[0, 0] + 1].tolist():
+        sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
 
 
 def step(sim: Sim) -> None:
     """Advance one day."""
     day_end = sim.day + 1.0
     agents = sim.agents
-    born = departures.run(sim)
-    if len(born):
-        sim.active = np.concatenate([sim.active, born])
-    due = sim.active[agents.t_next[sim.active] < day_end]
-    if len(due):
-        _dispatch(sim, due)
-    for _ in range(MAX_CHAIN - 1):  # later rounds: only travellers chaining edges, so no dispatch by state
-        due = due[(agents.t_next[due] < day_end) & (agents.state[due] == EN_ROUTE)]
-        if len(due) == 0:
-            break
-        movement.arrive(sim, due)
+    if pathways.visas_today(sim) or pathways.cards_today(sim):
+        born = departures.run(sim)
+        if len(born):
+            sim.active = np.concatenate([sim.active, born])
+        due = sim.active[agents.t_next[sim.active] < day_end]
+        if len(due):
+            _dispatch(sim, due)
+        if len(due):  # later rounds: only travellers chaining edges, so no dispatch by state
+            movement.arrive(sim, due, rounds=MAX_CHAIN - 1)
+    else:
+        _compiled_day(sim)
     asylum.serve(sim)
     sim.recent_applicants *= sim.c.memory_decay
     border.serve_metering(sim)

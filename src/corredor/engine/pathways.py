@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import movement
+from corredor.engine import kernels, movement
 from corredor.engine.state import PENDING_TVR, PENDING_TVRH, State
 from corredor.parameters import MODES
 
@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
 LEGAL, CARAVAN, ALONE = (MODES.index(m) for m in ("legal", "caravan", "alone"))
+
+
+def visas_today(sim: Sim) -> bool:
+    """Whether work visas are handed out today (at departure): then journeys start in numpy, not compiled."""
+    return bool(sim.lever("us_work_visa_quota").any() or sim.lever("mx_work_visa_quota").any())
+
+
+def cards_today(sim: Sim) -> bool:
+    """Whether Mexican cards are handed out today (at the southern border): then arrivals run in numpy."""
+    return bool(sim.lever("mx_humanitarian_card_quota").any() or sim.lever("mx_regional_card_quota").any())
 
 
 def _eligible(sim: Sim, lever: str, candidates: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -71,7 +81,7 @@ def divert_at_departure(
     sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
     """Allocate work visas. Returns the agents who still travel, their times, and which of them travel legally."""
-    willing = idx[sim.rng.random(len(idx)) < sim.p.choice.legal_take_up]
+    willing = idx[kernels.take_up(len(idx), sim.p.choice.legal_take_up, sim.rng)]
     to_us = _allocate(sim, "us_work_visa_quota", willing)
     sim.agents.mode[to_us] = LEGAL
     sim.agents.move(to_us, State.LEGAL_US)
@@ -140,18 +150,6 @@ def _regional_card(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> 
     stay = sim.rng.random(len(idx)) < sim.p.pathways.regional_card_settle_share
     a.move(idx[stay], State.LEGAL_MX)
     movement.continue_journey(sim, idx[~stay], t[~stay])
-
-
-def issue_cards(sim: Sim, idx: NDArray[np.int64]) -> None:
-    """Cards are ready for applicants waiting at the southern border (PENDING_MX, TVRH or TVR sub-state)."""
-    a = sim.agents
-    t = a.t_next[idx].copy()
-    humanitarian = a.sub[idx] == PENDING_TVRH
-    given, t_given = idx[humanitarian], t[humanitarian]
-    sim.log("humanitarian_card_mx", given)
-    travels = settle_or_travel(sim, given, sim.p.pathways.mx_card_settle_share)
-    movement.continue_journey(sim, given[travels], t_given[travels])
-    _regional_card(sim, idx[~humanitarian], t[~humanitarian])
 
 
 def regularise(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:

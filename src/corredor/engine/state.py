@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from corredor.engine import kernels
+
 IntArray = NDArray[np.int64]
 
 
@@ -110,9 +112,6 @@ class Agents:
     def capacity(self) -> int:
         return len(self.nat)
 
-    def _cells(self, idx: IntArray) -> IntArray:
-        return (self.node[idx].astype(np.int64) * N_STATES + self.state[idx]) * self.n_nats + self.nat[idx]
-
     def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
         """Create n agents in `state` at `node`; returns their indices."""
         if self.count + n > self.capacity:
@@ -123,25 +122,37 @@ class Agents:
         self.origin[idx] = origin
         self.node[idx] = node
         self.state[idx] = state
-        self.cell[idx] = self._cells(idx)
-        np.add.at(self.counts, self.cell[idx], 1)
+        kernels.place(self.cell, self.state, self.node, self.nat, self.counts, idx, self.n_nats)
         return idx
 
     def move(self, idx: IntArray, state: State | int, node: IntArray | int | None = None) -> None:
-        """Put agents `idx` into `state` (and at `node`), keeping the counts in step."""
+        """Put agents `idx` into `state` (and at `node`), keeping the counts in step (`kernels.move`)."""
         if len(idx) == 0:
             return
-        state = int(state)
-        old = self.cell[idx]
-        if node is None:
-            new = old + (state - self.state[idx].astype(np.int64)) * self.n_nats
-        else:
-            self.node[idx] = node
-            new = (np.asarray(node, dtype=np.int64) * N_STATES + state) * self.n_nats + self.nat[idx]
-        self.state[idx] = state
-        self.cell[idx] = new
-        np.subtract.at(self.counts, old, 1)
-        np.add.at(self.counts, new, 1)
+        nodes = self.node[idx] if node is None else np.broadcast_to(np.asarray(node, dtype=np.int64), idx.shape)
+        kernels.move_many(self.cell, self.state, self.node, self.nat, self.counts, idx, int(state), nodes, self.n_nats)
+
+    def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
+        """The arrays the compiled kernels read and change, in the order they unpack them."""
+        return (
+            self.nat,
+            self.node,
+            self.state,
+            self.sub,
+            self.mode,
+            self.route,
+            self.step,
+            self.t_next,
+            self.on_train,
+            self.applied,
+            self.in_service,
+            self.case,
+            self.caravan,
+            self.cell,
+            self.counts,
+            self.origin,
+            self.attempts,
+        )
 
     def count_view(self) -> NDArray[np.int64]:
         """Live counts shaped (node, state, nationality)."""
@@ -149,21 +160,21 @@ class Agents:
 
 
 class EventLog:
-    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts).
+    """Daily counters keyed by (event, node, nationality, mode), with optional weights (USD amounts, km).
 
-    `add` only stores the agents' count cells (node x state x nationality, as kept by `Agents`) and modes; the keys
-    are computed once a day in `close_day`, so logging an event costs two gathers and a few list appends."""
+    Today's counters are one dense array over the (small) key space, `today`; every event adds to it in the order
+    it happens (here, or in the compiled kernels, which add to the same array), and `close_day` keeps the non-zero
+    keys."""
 
     def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
-        self._size = int(np.prod(self.shape))
-        self._codes: list[int] = []
-        self._cells: list[IntArray] = []
-        self._modes: list[NDArray[np.integer]] = []
-        self._scalar: list[float] = []  # weight of each chunk; NaN where the chunk has one weight per agent
-        self._arrays: list[tuple[int, NDArray[np.float64]]] = []  # (chunk number, weights) of weighted chunks
+        self.today = np.zeros(int(np.prod(self.shape)))
+        self.kernel_shape = np.array(self.shape, dtype=np.int64)
+        self._keys = np.zeros(len(self.today), dtype=np.int64)  # buffers of close_day
+        self._totals = np.zeros(len(self.today))
+        self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
         self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
 
     def add(
@@ -173,47 +184,24 @@ class EventLog:
         mode: NDArray[np.integer],
         weight: float | NDArray[np.float64] = 1.0,
     ) -> None:
-        """Count `event` once (or `weight`) for each agent, given the agents' count cells and modes."""
+        """Count `event` once (or `weight`) for each agent, given the agents' count cells and modes (`kernels.log`)."""
         if len(cell) == 0:
             return
-        if isinstance(weight, (int, float)):
-            self._scalar.append(float(weight))
-        else:
-            self._arrays.append((len(self._cells), np.asarray(weight, dtype=np.float64)))
-            self._scalar.append(np.nan)
-        self._codes.append(self.code[event])
-        self._cells.append(cell)
-        self._modes.append(mode)
+        weights = np.asarray(weight, dtype=np.float64).reshape(-1)
+        kernels.log_many(self.today, self.code[event], cell, mode, weights, self.kernel_shape)
+
+    def kernel_codes(self, names: tuple[str, ...]) -> NDArray[np.int64]:
+        """The codes of `names`, as the int array a kernel takes."""
+        codes = self._kernel_codes.get(names)
+        if codes is None:
+            codes = self._kernel_codes[names] = np.array([self.code[n] for n in names], dtype=np.int64)
+        return codes
 
     def close_day(self, day: int) -> None:
-        """Sum today's counters per key (a dense bincount: the key space is small) and store the non-zero ones."""
-        if not self._cells:
-            return
-        _, n_nodes, n_nats, n_modes = self.shape
-        lengths = np.fromiter((len(c) for c in self._cells), dtype=np.int64, count=len(self._cells))
-        cells = np.concatenate(self._cells)
-        node, nat = cells // (N_STATES * n_nats), cells % n_nats
-        codes = np.repeat(np.array(self._codes, dtype=np.int64), lengths)
-        keys = ((codes * n_nodes + node) * n_nats + nat) * n_modes + np.concatenate(self._modes)
-        weights = np.repeat(np.array(self._scalar), lengths)
-        if self._arrays:
-            ends = np.cumsum(lengths)
-            for chunk, w in self._arrays:
-                weights[ends[chunk] - lengths[chunk] : ends[chunk]] = w
-        # bincount adds weights in the order logged, so both ways give the same sums: few keys are summed per
-        # distinct key (a sort of the keys), many with a dense bincount over the whole key space.
-        if len(keys) * 8 < self._size:
-            present, which = np.unique(keys, return_inverse=True)
-            totals = np.bincount(which, weights=weights)
-            nonzero = totals != 0
-            present, totals = present[nonzero], totals[nonzero]
-        else:
-            dense = np.bincount(keys, weights=weights, minlength=self._size)
-            present = np.flatnonzero(dense)
-            totals = dense[present]
-        self._day_rows.append((np.full(len(present), day, dtype=np.int32), present, totals))
-        for chunks in (self._codes, self._cells, self._modes, self._scalar, self._arrays):
-            chunks.clear()
+        """Store today's non-zero counters and start the next day from zero."""
+        n = kernels.take_day(self.today, self._keys, self._totals)
+        if n:
+            self._day_rows.append((np.full(n, day, dtype=np.int32), self._keys[:n].copy(), self._totals[:n].copy()))
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
@@ -251,6 +239,11 @@ class CaseRegister:
         self.started: NDArray[np.float64]
         self.closed: NDArray[np.float64]
         self.outcome: NDArray[np.int8]
+
+    def reserve(self, extra: int) -> None:
+        """Make room for `extra` more cases."""
+        if self.n + extra > len(self.office):
+            _allocate(self, self.FIELDS, max(2 * len(self.office), self.n + extra), self.n)
 
     def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64], agent: IntArray) -> IntArray:
         n = len(office)

@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corredor.engine.inputs import compile_scenario
 from corredor.experiments.catalog import Catalog, RunRecord, scenario_hash
 from corredor.experiments.design import Design, Factor, apply
 from corredor.results import Results
@@ -132,9 +133,10 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Simulate the replicates of one chunk and, with ``out_dir``, write its Parquet file (atomically)."""
     started = _now()
     rows: list[ReplicateOutcome] = []
+    compiled = None if task.factors else compile_scenario(task.scenario)  # replicates of one scenario: compile once
     for i, (replicate, seed) in enumerate(zip(task.replicates, task.seeds, strict=True)):
         scenario = apply(task.scenario, task.factors, task.values[i]) if task.factors else task.scenario
-        results = simulate(scenario, seed=seed)
+        results = simulate(scenario, seed=seed, compiled=compiled)
         summary = results.summary()
         outcomes = flatten_summary(summary, results.event_names)
         if task.factors:

@@ -33,9 +33,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
+from corredor.engine.kernels import group_sum
 from corredor.experiments.design import Design
 from corredor.experiments.ensemble import run_ensemble
+from corredor.parameters import MODES
 from corredor.results import Results
 from corredor.scenario import Scenario
 
@@ -83,31 +86,35 @@ def outcome_info(name: str) -> OutcomeInfo:
     )
 
 
-def _queue(cases: pd.DataFrame, deadline: float) -> dict[str, float]:
-    decided = cases[cases["outcome"].isin(["recognised", "rejected"])]
-    working = decided["wait_working_days"].to_numpy(dtype=np.float64)
-    weights = decided["persons"].to_numpy(dtype=np.float64)
+def _queue(
+    working: NDArray[np.float64], decided: NDArray[np.bool_], pending: int, scale: int, deadline: float
+) -> dict[str, float]:
+    """Queue figures of a set of files: `working` days of its decided files (`decided` the mask among them)."""
+    working = working[decided]
+    weights = np.full(len(working), float(scale))
     total = float(weights.sum())
     return {
         "asylum_wait_working_days": float(np.dot(working, weights) / total) if total else float("nan"),
         "asylum_within_deadline": float(weights[working <= deadline].sum() / total) if total else float("nan"),
-        "asylum_backlog_end": float(cases.loc[cases["outcome"] == "pending", "persons"].sum()),
+        "asylum_backlog_end": float(pending * scale),
     }
 
 
 def standard_outcomes(results: Results) -> dict[str, float]:
-    """The standard outcomes of one run (names in the module docstring)."""
-    tables = results.to_pandas()
-    events = tables["events"]
-    totals = events.groupby(events["event"].astype(str), observed=True)["value"].sum()
+    """The standard outcomes of one run (names in the module docstring), from the result columns (no pandas)."""
+    ev = results.event_columns
+    names = results.event_names
+    event = ev["event"].astype(np.int64)
+    value = ev["value"] * results.scale
+    sums = group_sum(event, value, len(names))  # pandas' groupby sum, to the last bit
 
     def total(name: str) -> float:
-        return float(totals.get(name, 0.0))
+        return float(sums[names.index(name)])
 
-    journeys = events[(events["event"] == "journey_start") & (events["mode"] != "legal")]
+    journeys = value[(event == names.index("journey_start")) & (ev["mode"] != MODES.index("legal"))]
     out = {
         "departures": total("departure"),
-        "irregular_journeys": float(journeys["value"].sum()),
+        "irregular_journeys": float(journeys.sum()),
         **{name: total(event) for name, event in _HARMS.items()},
         "apprehensions_mx": total("apprehension_mx"),
         "deportations_mx": total("deportation_mx"),
@@ -117,11 +124,17 @@ def standard_outcomes(results: Results) -> dict[str, float]:
         "smuggler_revenue_usd": total("fee_usd") + total("ransom_usd"),
     }
     out["harms"] = sum(out[name] for name in _HARMS)
-    cases = tables["asylum_cases"]
+    cases = results.case_columns
+    working = results.case_waits["wait_working_days"]
+    outcome = cases["outcome"]
+    decided = (outcome == 1) | (outcome == 2)  # CaseRegister.OUTCOMES: recognised, rejected
+    pending = outcome == 0
     deadline = float(results.meta.get("decision_deadline_working_days", 45))
-    out.update(_queue(cases, deadline))
-    for office in sorted(set(cases["office"].astype(str))):
-        figures = _queue(cases[cases["office"] == office], deadline)
+    out.update(_queue(working, decided, int(np.count_nonzero(pending)), results.scale, deadline))
+    offices = {results.node_ids[int(node)]: int(node) for node in np.unique(cases["office"])}
+    for office in sorted(offices):
+        mine = cases["office"] == offices[office]
+        figures = _queue(working[mine], decided[mine], int(np.count_nonzero(pending & mine)), results.scale, deadline)
         out.update({f"{name}.{office}": value for name, value in figures.items()})
     return out
 

@@ -1,0 +1,1118 @@
+"""Compiled kernels (numba): the engine's per-agent loops and the group sums of the outputs, in one file.
+
+numba's on-disk cache (``cache=True``) is keyed on the timestamp of the file that defines a function; kernels that
+call kernels defined in another file could load stale machine code after that file changes, so every compiled
+function lives here. The sub-model modules are thin wrappers that hand arrays to these kernels.
+
+Random numbers: the kernels take the run's `numpy.random.Generator` and draw from it in exactly the order the
+vectorised numpy code did (numba's generator methods give the same numbers as numpy's for the same bit generator
+state), so compiled runs are identical to the numpy engine's, value for value.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def group_sum(labels: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Sum of `values` per label (0 .. n_groups-1; negative labels skipped) with the compensated (Kahan) summation
+    of pandas' groupby sum, in row order, so the totals equal pandas' to the last bit."""
+    total = np.zeros(n_groups)
+    compensation = np.zeros(n_groups)
+    for i in range(len(labels)):
+        g = labels[i]
+        if g < 0:
+            continue
+        y = values[i] - compensation[g]
+        t = total[g] + y
+        compensation[g] = t - total[g] - y
+        if compensation[g] != compensation[g]:
+            compensation[g] = 0.0
+        total[g] = t
+    return total
+
+
+# --- agents, counts and events --------------------------------------------------------------------------------------
+# States, sub-states and modes (`state.State`, `parameters.MODES`), as plain ints for the compiled code.
+EN_ROUTE, SHELTER, DETAINED_MX, ASYLUM_QUEUE, LEGAL_MX, AT_BORDER, DEAD, PENDING_MX = 1, 2, 3, 4, 6, 7, 12, 13
+N_STATES = 14
+BORDER_DECIDING, PENDING_ATD_COMPLETES, PENDING_ATD_ABANDONS = 0, 2, 3
+ALONE, SMUGGLED, CARAVAN, LEGAL = 0, 1, 2, 3
+
+
+@njit(cache=True, inline="always")
+def cell_of(node, state, nat, n_nats):  # pragma: no cover - compiled
+    """Index of (node, state, nationality) in the flat count array (`Agents.counts`): the one formula of it."""
+    return (np.int64(node) * N_STATES + state) * n_nats + nat
+
+
+@njit(cache=True, inline="always")
+def move(cell, state_arr, node_arr, nat, counts, i, state, node, n_nats):  # pragma: no cover - compiled
+    """Agent i into `state` at `node`, keeping the counts in step."""
+    counts[cell[i]] -= 1
+    node_arr[i] = node
+    state_arr[i] = state
+    new = cell_of(node, state, nat[i], n_nats)
+    cell[i] = new
+    counts[new] += 1
+
+
+@njit(cache=True)
+def move_many(cell, state_arr, node_arr, nat, counts, idx, state, nodes, n_nats):  # pragma: no cover - compiled
+    """Agents `idx` into `state`, each at its node in `nodes` (`Agents.move`)."""
+    for j in range(len(idx)):
+        move(cell, state_arr, node_arr, nat, counts, idx[j], state, nodes[j], n_nats)
+
+
+@njit(cache=True)
+def place(cell, state_arr, node_arr, nat, counts, idx, n_nats):  # pragma: no cover - compiled
+    """Count new agents `idx` in their cells (`Agents.add`)."""
+    for i in idx:
+        cell[i] = cell_of(node_arr[i], state_arr[i], nat[i], n_nats)
+        counts[cell[i]] += 1
+
+
+@njit(cache=True, inline="always")
+def log(today, code, cell, mode, weight, shape):  # pragma: no cover - compiled
+    """Add `weight` to today's counter of event `code` for an agent in count cell `cell` travelling in `mode`
+    (`EventLog.add` for one agent). shape: (events, nodes, nationalities, modes)."""
+    n_nodes, n_nats, n_modes = shape[1], shape[2], shape[3]
+    node = cell // (N_STATES * n_nats)
+    nat = cell % n_nats
+    today[((code * n_nodes + node) * n_nats + nat) * n_modes + mode] += weight
+
+
+@njit(cache=True)
+def log_many(today, code, cell, mode, weights, shape):  # pragma: no cover - compiled
+    """`log` for agents in order (`EventLog.add`); `weights` holds one weight per agent, or one for all."""
+    for j in range(len(cell)):
+        log(today, code, cell[j], mode[j], weights[j % len(weights)], shape)
+
+
+# Today's scalar inputs of `arrive`, in one float array (`movement.arrival_inputs` fills it).
+(
+    P_DAY,
+    P_SCALE,
+    P_HIDDEN,  # hidden-route harm factor / 1000
+    P_RANSOM,
+    P_KIDNAP_DELAY,
+    P_CARAVANS,  # caravans launched so far (0: nobody can be a member)
+    P_DISPERSAL,
+    P_BLOCKING,
+    P_DETECTION,
+    P_INTENSITY,
+    P_TARGETING,
+    P_SMUGGLER_GAIN,
+    P_CARD_SETTLE,
+    P_ATD_SHARE,
+    P_ATD_DAYS,
+    P_ATD_ABANDON_DAYS,
+    P_DETENTION_DAYS,
+    P_WORD_OF_MOUTH,
+    P_CARAVAN_PROPENSITY,
+    P_ABANDON_DAYS,
+    P_SHELTER_DAYS,
+    P_TRAIN_USE,
+    P_SPEED_TRAIN,
+    P_BORDER_WAIT,
+    P_DEPORTATION_SHARE,
+    P_REATTEMPT,
+    P_REATTEMPT_DELAY,
+    P_ASYLUM_SETTLE,
+    P_REJECTED_RETURN,
+    P_PORT_ASYLUM,
+    P_METERING_GIVE_UP,
+    P_US_DEATH,
+    P_US_APPREHENSION,
+    P_US_RELEASE,
+    P_MPP,
+    P_PORT_RELEASE,
+    P_TITLE42,
+    P_MPP_WAIT,
+    P_EXPULSION_RETRY,
+    P_REMOVAL_DAYS,
+    P_US_REATTEMPT,
+    P_MX_CARD_SETTLE,
+    P_REGIONAL_SETTLE,
+    P_ATD_PAPERS,
+    N_P,
+) = range(45)
+# Event codes used by `arrive`, in one int array (`EventLog.kernel_codes(ARRIVAL_EVENTS)`), in this order.
+ARRIVAL_EVENTS = (
+    "km_travelled",
+    "extortion",
+    "kidnapping",
+    "assault",
+    "death",
+    "ransom_usd",
+    "caravan_dispersal",
+    "caravan_blocked",
+    "regularised_mx",
+    "apprehension_mx",
+    "atd_enrolment",
+    "asylum_application",
+    "shelter_turned_away",
+    "shelter_stay",
+    "arrival_border",
+)
+(
+    E_KM,
+    E_EXTORTION,  # the four harms follow in `parameters.HARMS` order
+    E_KIDNAPPING,
+    E_ASSAULT,
+    E_DEATH,
+    E_RANSOM,
+    E_DISPERSAL,
+    E_BLOCKED,
+    E_REGULARISED,
+    E_APPREHENSION,
+    E_ATD,
+    E_APPLICATION,
+    E_TURNED_AWAY,
+    E_SHELTER,
+    E_ARRIVAL_BORDER,
+) = range(15)
+
+
+@njit(cache=True)
+def _continue(idx, t, flat, ag, net, par, today, shape, ev, rng):  # pragma: no cover - compiled
+    """`movement.continue_journey` for agents already EN_ROUTE at the node ahead of step `flat`: border arrival at
+    the route's last city (all of them first), else the next edge (train riders drawn afterwards)."""
+    nat, node_a, state, sub, mode, t_next, on_train = ag[0], ag[1], ag[2], ag[3], ag[4], ag[7], ag[8]
+    caravan, cell, counts = ag[12], ag[13], ag[14]
+    step_km, speed_by_mode, step_train, last_city_step = net[0], net[8], net[9], net[10]
+    n_nats = shape[2]
+    day_end = par[P_DAY] + 1.0
+    for j in range(len(idx)):
+        if last_city_step[flat[j]]:
+            i = idx[j]
+            caravan[i] = -1
+            log(today, ev[E_ARRIVAL_BORDER], cell[i], mode[i], 1.0, shape)
+            move(cell, state, node_a, nat, counts, i, AT_BORDER, node_a[i], n_nats)
+            sub[i] = BORDER_DECIDING
+            t_next[i] = max(t[j] + par[P_BORDER_WAIT] * rng.standard_exponential(), day_end)
+    for j in range(len(idx)):
+        f = flat[j]
+        if last_city_step[f]:
+            continue
+        i = idx[j]
+        m = mode[i]
+        speed = speed_by_mode[m]
+        riding = step_train[f] and m == ALONE
+        if riding:
+            riding = rng.random() < par[P_TRAIN_USE]
+            if riding:
+                speed = par[P_SPEED_TRAIN]
+        on_train[i] = riding
+        t_next[i] = t[j] + step_km[f] / speed
+
+
+@njit(cache=True)
+def arrive(
+    idx, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
+):  # pragma: no cover - compiled
+    """Agents `idx` reach the end of their current edge (`movement.arrive`, on days without card quotas): hazards,
+    caravan dispersal and blocking, Mexican enforcement, asylum applications, shelters, then onward travel. Draws
+    are made in the order of the numpy engine: per stage, for the agents in order."""
+    nat, node_a, state, sub, mode, route, step, t_next = ag[0], ag[1], ag[2], ag[3], ag[4], ag[5], ag[6], ag[7]
+    on_train, applied, in_service, case, caravan, cell, counts = ag[8], ag[9], ag[10], ag[11], ag[12], ag[13], ag[14]
+    (
+        step_km,
+        step_harm_km,
+        next_node,
+        is_entry,
+        detection_factor,
+        detection_by_mode,
+        harm_rate_total,
+        harm_rate,
+        speed_by_mode,
+        _step_train,
+        last_city_step,
+        office_of_node,
+        asylum_propensity,
+        is_shelter,
+        width_arr,
+    ) = net[:15]
+    c_agent, c_office, c_nat, c_applied, c_n = cs[0], cs[1], cs[2], cs[3], cs[4]
+    n_nats = shape[2]
+    width = width_arr[0]
+    n = len(idx)
+    t = np.empty(n)
+    flat = np.empty(n, dtype=np.int64)
+    km = np.empty(n)
+    for j in range(n):
+        i = idx[j]
+        t[j] = t_next[i]
+        flat[j] = np.int64(route[i]) * width + step[i]
+        km[j] = step_km[flat[j]]
+        log(today, ev[E_KM], cell[i], mode[i], km[j], shape)
+    # hazards.on_edge
+    length = np.empty(n)
+    struck = np.zeros(n, dtype=np.bool_)
+    n_struck = 0
+    for j in range(n):
+        i = idx[j]
+        length[j] = step_harm_km[flat[j]] * par[P_HIDDEN]
+        p_any = -np.expm1(-length[j] * harm_rate_total[mode[i] * 2 + np.int64(on_train[i])])
+        if rng.random() < p_any:
+            struck[j] = True
+            n_struck += 1
+    died = np.zeros(n, dtype=np.bool_)
+    delay = np.zeros(n)
+    if n_struck:
+        hit = np.zeros((n, 4), dtype=np.bool_)
+        expected = np.empty(4)
+        for j in range(n):
+            if not struck[j]:
+                continue
+            i = idx[j]
+            m, tr = mode[i], np.int64(on_train[i])
+            for k in range(4):
+                expected[k] = length[j] * harm_rate[m, tr, k]
+            tail = 0.0
+            remaining = np.empty(4)
+            for k in range(3, -1, -1):
+                tail = tail + expected[k] if k < 3 else expected[3]
+                remaining[k] = -np.expm1(-tail)
+            earlier = False
+            for k in range(4):
+                u = rng.random()
+                p = -np.expm1(-expected[k])
+                first = u < p / max(remaining[k], 1e-300)
+                hit[j, k] = (u < p) if earlier else first
+                earlier = earlier or first
+        for k in range(4):
+            for j in range(n):
+                if struck[j] and hit[j, k]:
+                    i = idx[j]
+                    log(today, ev[E_EXTORTION + k], cell[i], mode[i], 1.0, shape)
+        for j in range(n):
+            if struck[j] and hit[j, 1]:
+                i = idx[j]
+                log(today, ev[E_RANSOM], cell[i], mode[i], par[P_RANSOM], shape)
+                delay[j] = par[P_KIDNAP_DELAY]
+            if struck[j] and hit[j, 3]:
+                died[j] = True
+    node = np.empty(n, dtype=np.int64)
+    for j in range(n):
+        i = idx[j]
+        step[i] += 1
+        node[j] = next_node[flat[j]]
+        move(cell, state, node_a, nat, counts, i, EN_ROUTE, node[j], n_nats)
+        flat[j] += 1
+    alive = np.ones(n, dtype=np.bool_)
+    if n_struck:
+        for j in range(n):
+            if died[j]:
+                move(cell, state, node_a, nat, counts, idx[j], DEAD, node_a[idx[j]], n_nats)
+                alive[j] = False
+            else:
+                t[j] = t[j] + delay[j]
+    # caravans.disperse
+    if par[P_CARAVANS] > 0:
+        for j in range(n):
+            i = idx[j]
+            if alive[j] and mode[i] == CARAVAN:
+                chance = -np.expm1(-par[P_DISPERSAL] * (km[j] / speed_by_mode[CARAVAN]))
+                if rng.random() < chance:
+                    log(today, ev[E_DISPERSAL], cell[i], mode[i], 1.0, shape)
+                    mode[i] = ALONE
+                    caravan[i] = -1
+    # caravans.block at southern crossings (card quotas are handled by the numpy engine: not here)
+    if par[P_CARAVANS] > 0 and par[P_BLOCKING] > 0:
+        for j in range(n):
+            i = idx[j]
+            if alive[j] and is_entry[node[j]] and mode[i] == CARAVAN and rng.random() < par[P_BLOCKING]:
+                log(today, ev[E_BLOCKED], cell[i], mode[i], 1.0, shape)
+                mode[i] = ALONE
+                caravan[i] = -1
+    # enforcement.check
+    caught = np.zeros(n, dtype=np.bool_)
+    n_caught = 0
+    targeting = par[P_TARGETING]
+    for j in range(n):
+        if not alive[j]:
+            continue
+        i = idx[j]
+        m = mode[i]
+        p = par[P_DETECTION] * detection_factor[node[j]] * par[P_INTENSITY] * detection_by_mode[m]
+        if targeting != 0.0:
+            p = p * ((1.0 + par[P_SMUGGLER_GAIN] * targeting) if m == SMUGGLED else (1.0 - 0.5 * targeting))
+        if rng.random() < p:
+            caught[j] = True
+            n_caught += 1
+    if n_caught:
+        offered = np.zeros(n, dtype=np.bool_)
+        for j in range(n):
+            if caught[j]:
+                u = rng.random()
+                offered[j] = mode[idx[j]] != SMUGGLED and u < targeting
+        # pathways.regularise: papers, then settle or travel on legally
+        travels = np.zeros(n, dtype=np.bool_)
+        n_travel = 0
+        for j in range(n):
+            if offered[j]:
+                i = idx[j]
+                log(today, ev[E_REGULARISED], cell[i], mode[i], 1.0, shape)
+                caravan[i] = -1
+        for j in range(n):
+            if offered[j]:
+                i = idx[j]
+                if rng.random() < par[P_CARD_SETTLE]:
+                    move(cell, state, node_a, nat, counts, i, LEGAL_MX, node_a[i], n_nats)
+                else:
+                    mode[i] = LEGAL
+                    travels[j] = True
+                    n_travel += 1
+        if n_travel:
+            sel = np.flatnonzero(travels)
+            _continue(idx[sel], t[sel], flat[sel], ag, net, par, today, shape, ev, rng)
+        detained = caught & ~offered
+        for j in range(n):
+            if detained[j]:
+                i = idx[j]
+                log(today, ev[E_APPREHENSION], cell[i], mode[i], 1.0, shape)
+                caravan[i] = -1
+                if mode[i] == CARAVAN:
+                    mode[i] = ALONE
+        if par[P_ATD_SHARE] > 0:  # atd.divert / atd.enrol
+            enrolled = np.zeros(n, dtype=np.bool_)
+            for j in range(n):
+                if detained[j] and rng.random() < par[P_ATD_SHARE]:
+                    enrolled[j] = True
+                    detained[j] = False
+            for j in range(n):
+                if enrolled[j]:
+                    i = idx[j]
+                    log(today, ev[E_ATD], cell[i], mode[i], 1.0, shape)
+                    move(cell, state, node_a, nat, counts, i, PENDING_MX, node_a[i], n_nats)
+            completes = np.empty(n)
+            for j in range(n):
+                if enrolled[j]:
+                    completes[j] = par[P_ATD_DAYS] * rng.standard_exponential()
+            for j in range(n):
+                if enrolled[j]:
+                    abandons = par[P_ATD_ABANDON_DAYS] * rng.standard_exponential()
+                    i = idx[j]
+                    sub[i] = PENDING_ATD_COMPLETES if completes[j] <= abandons else PENDING_ATD_ABANDONS
+                    t_next[i] = t[j] + min(completes[j], abandons)
+        for j in range(n):
+            if detained[j]:
+                move(cell, state, node_a, nat, counts, idx[j], DETAINED_MX, node_a[idx[j]], n_nats)
+        for j in range(n):
+            if detained[j]:
+                t_next[idx[j]] = t[j] + par[P_DETENTION_DAYS] * rng.standard_exponential()
+        for j in range(n):
+            if caught[j]:
+                alive[j] = False
+    # asylum.maybe_apply: one uniform for every agent still here, if anyone can apply
+    candidate = np.zeros(n, dtype=np.bool_)
+    n_candidates = 0
+    n_here = 0
+    for j in range(n):
+        if alive[j]:
+            n_here += 1
+            i = idx[j]
+            if office_of_node[node[j]] >= 0 and office_open[node[j]] > 0 and not applied[i] and mode[i] != LEGAL:
+                candidate[j] = True
+                n_candidates += 1
+    if n_candidates:
+        applies = np.zeros(n, dtype=np.bool_)
+        n_apply = 0
+        factor = 1.0 + par[P_WORD_OF_MOUTH] * recent[0] / 1000.0
+        for j in range(n):
+            if not alive[j]:
+                continue
+            u = rng.random()
+            if candidate[j]:
+                i = idx[j]
+                k = nat[i]
+                p = asylum_propensity[k] * propensity_mult[k]
+                p = p * factor
+                if mode[i] == CARAVAN:
+                    p = p * par[P_CARAVAN_PROPENSITY]
+                if u < p:
+                    applies[j] = True
+                    n_apply += 1
+        if n_apply:
+            first_case = c_n[0]
+            c = first_case
+            for j in range(n):
+                if applies[j]:
+                    i = idx[j]
+                    applied[i] = True
+                    in_service[i] = False
+                    c_agent[c] = i
+                    c_office[c] = office_of_node[node[j]]
+                    c_nat[c] = nat[i]
+                    c_applied[c] = t[j]
+                    case[i] = c
+                    c += 1
+            c_n[0] = c
+            for j in range(n):
+                if applies[j]:
+                    i = idx[j]
+                    log(today, ev[E_APPLICATION], cell[i], mode[i], 1.0, shape)
+            recent[0] += n_apply * par[P_SCALE]
+            for j in range(n):
+                if applies[j]:
+                    i = idx[j]
+                    if mode[i] == CARAVAN:
+                        mode[i] = ALONE
+                    caravan[i] = -1
+                    move(cell, state, node_a, nat, counts, i, ASYLUM_QUEUE, node_a[i], n_nats)
+            for j in range(n):
+                if applies[j]:
+                    t_next[idx[j]] = t[j] + par[P_ABANDON_DAYS] * rng.standard_exponential()
+                    alive[j] = False
+    # movement.shelter: beds go to people travelling alone in agent order, per hub, while free
+    if par[P_SHELTER_DAYS] > 0:
+        at_hub = np.zeros(n, dtype=np.bool_)
+        any_hub = False
+        for j in range(n):
+            if alive[j] and is_shelter[node[j]]:
+                any_hub = True
+                at_hub[j] = mode[idx[j]] == ALONE and not last_city_step[flat[j]]
+        if any_hub:
+            n_nodes = shape[1]
+            free = np.full(n_nodes, np.nan)
+            given = np.zeros(n_nodes)
+            for j in range(n):
+                if at_hub[j] and np.isnan(free[node[j]]):
+                    h = node[j]
+                    occupied = 0
+                    for k in range(n_nats):
+                        occupied += counts[(h * N_STATES + SHELTER) * n_nats + k]
+                    free[h] = np.floor(shelter_capacity[h] / par[P_SCALE]) - occupied
+            for h in range(n_nodes):  # refusals and stays are logged hub by hub (node order), agents in order
+                if np.isnan(free[h]):
+                    continue
+                for j in range(n):
+                    if at_hub[j] and node[j] == h and not given[h] < free[h]:
+                        i = idx[j]
+                        log(today, ev[E_TURNED_AWAY], cell[i], mode[i], 1.0, shape)
+                    elif at_hub[j] and node[j] == h:
+                        given[h] += 1
+            given[:] = 0
+            stays = np.zeros(n, dtype=np.bool_)
+            for h in range(n_nodes):
+                if np.isnan(free[h]):
+                    continue
+                for j in range(n):
+                    if at_hub[j] and node[j] == h and given[h] < free[h]:
+                        given[h] += 1
+                        stays[j] = True
+                        i = idx[j]
+                        log(today, ev[E_SHELTER], cell[i], mode[i], 1.0, shape)
+            for j in range(n):
+                if stays[j]:
+                    i = idx[j]
+                    move(cell, state, node_a, nat, counts, i, SHELTER, node_a[i], n_nats)
+                    t_next[i] = t[j] + par[P_SHELTER_DAYS]
+                    alive[j] = False
+    sel = np.flatnonzero(alive)
+    _continue(idx[sel], t[sel], flat[sel], ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
+def arrive_chain(
+    due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
+):  # pragma: no cover - compiled
+    """Later rounds of a day: travellers among `due` still EN_ROUTE whose next arrival falls before the day's end
+    reach it, up to `rounds` times (`model.step`)."""
+    state, t_next = ag[2], ag[7]
+    day_end = par[P_DAY] + 1.0
+    for _ in range(rounds):
+        keep = np.zeros(len(due), dtype=np.bool_)
+        for j in range(len(due)):
+            i = due[j]
+            keep[j] = t_next[i] < day_end and state[i] == EN_ROUTE
+        due = due[keep]
+        if len(due) == 0:
+            break
+        arrive(due, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
+
+
+@njit(cache=True)
+def take_day(today, keys, totals):  # pragma: no cover - compiled
+    """Move today's non-zero counters into `keys` and `totals` (as long as `today`), reset them to zero and return
+    how many there were (`EventLog.close_day`)."""
+    n = 0
+    for k in range(len(today)):
+        if today[k] != 0.0:
+            keys[n] = k
+            totals[n] = today[k]
+            today[k] = 0.0
+            n += 1
+    return n
+
+
+# Event codes of `dispatch`, in one int array (`EventLog.kernel_codes(DISPATCH_EVENTS)`), in this order.
+DISPATCH_EVENTS = (
+    "deportation_mx",
+    "release_mx",
+    "returned_home",
+    "asylum_recognised",
+    "asylum_rejected",
+    "asylum_abandoned",
+    "port_presentation_us",
+    "death",
+    "apprehension_us",
+    "evasion_us",
+    "release_us",
+    "mpp_return",
+    "title42_expulsion",
+    "removal_us",
+    "humanitarian_card_mx",
+    "regional_card_mx",
+    "atd_abandoned",
+    "atd_regularised",
+    "atd_returned",
+)
+# Event codes of `start_journeys` and `day` (js), in this order.
+JOURNEY_EVENTS = ("caravan_join", "journey_start", "fee_usd", "departure", "reattempt")
+(
+    X_DEPORTATION,
+    X_RELEASE_MX,
+    X_RETURNED,
+    X_RECOGNISED,
+    X_REJECTED,
+    X_ABANDONED,
+    X_PORT_PRESENTATION,
+    X_DEATH,
+    X_APPREHENSION_US,
+    X_EVASION,
+    X_RELEASE_US,
+    X_MPP,
+    X_TITLE42,
+    X_REMOVAL,
+    X_HUMANITARIAN_CARD,
+    X_REGIONAL_CARD,
+    X_ATD_ABANDONED,
+    X_ATD_REGULARISED,
+    X_ATD_RETURNED,
+) = range(19)
+WAITING_ORIGIN, RECOGNISED_MX, IN_US, DETAINED_US, RETURNED = 0, 5, 9, 8, 11
+BORDER_METERING, BORDER_MPP, BORDER_EXPELLED = 1, 2, 3
+PENDING_TVRH, PENDING_TVR = 0, 1
+CLOSED_RECOGNISED, CLOSED_REJECTED, CLOSED_ABANDONED = 1, 2, 3
+
+
+@njit(cache=True)
+def _journey(idx, t, ag, net, par, today, shape, ev, rng):  # pragma: no cover - compiled
+    """`movement.continue_journey`: back on the road (EN_ROUTE) from wherever they were, then onward."""
+    state, route, step = ag[2], ag[5], ag[6]
+    n_nats = shape[2]
+    width = net[14][0]
+    flat = np.empty(len(idx), dtype=np.int64)
+    for j in range(len(idx)):
+        i = idx[j]
+        if state[i] != EN_ROUTE:
+            move(ag[13], state, ag[1], ag[0], ag[14], i, EN_ROUTE, ag[1][i], n_nats)
+        flat[j] = np.int64(route[i]) * width + step[i]
+    _continue(idx, t, flat, ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
+def _send_home(idx, t, probability, ag, net, par, today, shape, ex, rng):  # pragma: no cover - compiled
+    """`enforcement.send_home`: back at the origin, to try again after a while or to stay home."""
+    nat, node_a, state, t_next, cell, counts, origin = ag[0], ag[1], ag[2], ag[7], ag[13], ag[14], ag[15]
+    start_nodes, home_start = net[15], net[16]
+    n_nats = shape[2]
+    again = np.empty(len(idx), dtype=np.bool_)
+    for j in range(len(idx)):
+        again[j] = rng.random() < probability
+    for j in range(len(idx)):
+        i = idx[j]
+        origin[i] = home_start[origin[i], nat[i]]
+    for j in range(len(idx)):
+        if again[j]:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, WAITING_ORIGIN, start_nodes[origin[i]], n_nats)
+    for j in range(len(idx)):
+        if again[j]:
+            t_next[idx[j]] = t[j] + par[P_REATTEMPT_DELAY] * rng.standard_exponential()
+    for j in range(len(idx)):
+        if not again[j]:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, RETURNED, start_nodes[origin[i]], n_nats)
+    for j in range(len(idx)):
+        if not again[j]:
+            i = idx[j]
+            log(today, ex[X_RETURNED], cell[i], ag[4][i], 1.0, shape)
+
+
+@njit(cache=True)
+def _settle(idx, share, ag, shape, rng):  # pragma: no cover - compiled
+    """`pathways.settle_or_travel`: card holders stay in Mexico or travel on legally; returns who travels."""
+    stay = np.empty(len(idx), dtype=np.bool_)
+    for j in range(len(idx)):
+        stay[j] = rng.random() < share
+    for j in range(len(idx)):
+        if stay[j]:
+            move(ag[13], ag[2], ag[1], ag[0], ag[14], idx[j], LEGAL_MX, ag[1][idx[j]], shape[2])
+        else:
+            ag[4][idx[j]] = LEGAL
+    return ~stay
+
+
+@njit(cache=True)
+def _process(idx, t, release_share, ag, net, par, today, shape, ex, rng):  # pragma: no cover - compiled
+    """`border._process`: US processing after apprehension or presentation, by the day's policy shares."""
+    if len(idx) == 0:
+        return
+    nat, node_a, state, sub, mode, route, t_next, cell, counts = (
+        ag[0],
+        ag[1],
+        ag[2],
+        ag[3],
+        ag[4],
+        ag[5],
+        ag[7],
+        ag[13],
+        ag[14],
+    )
+    route_port = net[17]
+    n_nats = shape[2]
+    mpp, title42 = par[P_MPP], par[P_TITLE42]
+    day_end = par[P_DAY] + 1.0
+    n = len(idx)
+    what = np.empty(n, dtype=np.int64)  # 0 released, 1 MPP, 2 expelled, 3 removed
+    for j in range(n):
+        u = rng.random()
+        if u < release_share:
+            what[j] = 0
+        elif u < release_share + mpp:
+            what[j] = 1
+        elif u < release_share + mpp + title42:
+            what[j] = 2
+        else:
+            what[j] = 3
+    for j in range(n):
+        if what[j] == 0:
+            log(today, ex[X_RELEASE_US], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(n):
+        if what[j] == 0:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, IN_US, route_port[route[i]], n_nats)
+    if mpp > 0:
+        for j in range(n):
+            if what[j] == 1:
+                log(today, ex[X_MPP], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        for j in range(n):
+            if what[j] == 1:
+                i = idx[j]
+                move(cell, state, node_a, nat, counts, i, AT_BORDER, node_a[i], n_nats)
+                sub[i] = BORDER_MPP
+                t_next[i] = max(t[j] + par[P_MPP_WAIT], day_end)
+    if title42 > 0:
+        for j in range(n):
+            if what[j] == 2:
+                log(today, ex[X_TITLE42], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        for j in range(n):
+            if what[j] == 2:
+                i = idx[j]
+                move(cell, state, node_a, nat, counts, i, AT_BORDER, node_a[i], n_nats)
+                sub[i] = BORDER_EXPELLED
+        for j in range(n):
+            if what[j] == 2:
+                t_next[idx[j]] = max(t[j] + par[P_EXPULSION_RETRY] * rng.standard_exponential(), day_end)
+    for j in range(n):
+        if what[j] == 3:
+            i = idx[j]
+            move(cell, state, node_a, nat, counts, i, DETAINED_US, route_port[route[i]], n_nats)
+    for j in range(n):
+        if what[j] == 3:
+            t_next[idx[j]] = t[j] + par[P_REMOVAL_DAYS] * rng.standard_exponential()
+
+
+@njit(cache=True)
+def present_at_port(idx, t, ag, net, par, today, shape, ex, rng):  # pragma: no cover - compiled
+    """`border.present_at_port`: asylum seekers presenting at a port of entry, processed by the day's shares."""
+    mode, cell = ag[4], ag[13]
+    for j in range(len(idx)):
+        log(today, ex[X_PORT_PRESENTATION], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    _process(idx, t, (1.0 - par[P_MPP]) * par[P_PORT_RELEASE], ag, net, par, today, shape, ex, rng)
+
+
+@njit(cache=True)
+def _regional_card(idx, t, ag, net, par, today, shape, ev, ex, rng):  # pragma: no cover - compiled
+    """`pathways._regional_card`: TVR holders stay in the border states or travel on in their own mode."""
+    mode, caravan, cell = ag[4], ag[12], ag[13]
+    for j in range(len(idx)):
+        log(today, ex[X_REGIONAL_CARD], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(len(idx)):
+        i = idx[j]
+        caravan[i] = -1
+        if mode[i] == CARAVAN:
+            mode[i] = ALONE
+    stay = np.empty(len(idx), dtype=np.bool_)
+    for j in range(len(idx)):
+        stay[j] = rng.random() < par[P_REGIONAL_SETTLE]
+    for j in range(len(idx)):
+        if stay[j]:
+            move(cell, ag[2], ag[1], ag[0], ag[14], idx[j], LEGAL_MX, ag[1][idx[j]], shape[2])
+    go = np.flatnonzero(~stay)
+    _journey(idx[go], t[go], ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
+def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed):  # pragma: no cover - compiled
+    """Due agents of every state but waiting at home and travelling (`model._dispatch`), group by group in state
+    order, `states` being their states when the day's dispatch began: leaving shelters, end of detention in Mexico,
+    asylum decisions and abandonment, the northern border, US removal, cards ready and ATD ends. Agents who join a
+    port's metering list are written to `listed` (agent, attempt, port node; first row: how many), for the lists
+    kept in Python."""
+    nat, node_a, state, sub, mode, route, t_next = ag[0], ag[1], ag[2], ag[3], ag[4], ag[5], ag[7]
+    in_service, case, caravan, cell, counts, attempts = ag[10], ag[11], ag[12], ag[13], ag[14], ag[16]
+    c_closed, c_outcome = cs[5], cs[6]
+    recognition_rate, route_port = net[18], net[17]
+    n_nats = shape[2]
+    # SHELTER: leave
+    idx = due[states == SHELTER]
+    if len(idx):
+        _journey(idx, t_next[idx].copy(), ag, net, par, today, shape, ev, rng)
+    # DETAINED_MX: deportation or release
+    idx = due[states == DETAINED_MX]
+    if len(idx):
+        t = t_next[idx].copy()
+        deported = np.empty(len(idx), dtype=np.bool_)
+        for j in range(len(idx)):
+            deported[j] = rng.random() < par[P_DEPORTATION_SHARE]
+        for j in range(len(idx)):
+            if deported[j]:
+                log(today, ex[X_DEPORTATION], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        for j in range(len(idx)):
+            if not deported[j]:
+                log(today, ex[X_RELEASE_MX], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        sel = np.flatnonzero(deported)
+        _send_home(idx[sel], t[sel], par[P_REATTEMPT], ag, net, par, today, shape, ex, rng)
+        sel = np.flatnonzero(~deported)
+        _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+    # ASYLUM_QUEUE: decisions first, then abandonment
+    group = due[states == ASYLUM_QUEUE]
+    if len(group):
+        deciding = np.empty(len(group), dtype=np.bool_)
+        for j in range(len(group)):
+            deciding[j] = in_service[group[j]]
+        idx = group[deciding]
+        if len(idx):
+            t = t_next[idx].copy()
+            recognised = np.empty(len(idx), dtype=np.bool_)
+            for j in range(len(idx)):
+                i = idx[j]
+                in_service[i] = False
+            for j in range(len(idx)):
+                recognised[j] = rng.random() < recognition_rate[nat[idx[j]]]
+            for j in range(len(idx)):
+                c = case[idx[j]]
+                c_closed[c] = t[j]
+                c_outcome[c] = CLOSED_RECOGNISED if recognised[j] else CLOSED_REJECTED
+            for j in range(len(idx)):
+                if recognised[j]:
+                    log(today, ex[X_RECOGNISED], cell[idx[j]], mode[idx[j]], 1.0, shape)
+            for j in range(len(idx)):
+                if not recognised[j]:
+                    log(today, ex[X_REJECTED], cell[idx[j]], mode[idx[j]], 1.0, shape)
+            yes = np.flatnonzero(recognised)
+            settle = np.empty(len(yes), dtype=np.bool_)
+            for j in range(len(yes)):
+                settle[j] = rng.random() < par[P_ASYLUM_SETTLE]
+            for j in range(len(yes)):
+                i = idx[yes[j]]
+                if settle[j]:
+                    move(cell, state, node_a, nat, counts, i, RECOGNISED_MX, node_a[i], n_nats)
+                else:
+                    mode[i] = LEGAL
+                    caravan[i] = -1
+            onward = yes[~settle]
+            _journey(idx[onward], t[onward], ag, net, par, today, shape, ev, rng)
+            no = np.flatnonzero(~recognised)
+            home = np.empty(len(no), dtype=np.bool_)
+            for j in range(len(no)):
+                home[j] = rng.random() < par[P_REJECTED_RETURN]
+            sel = no[home]
+            _send_home(idx[sel], t[sel], 0.0, ag, net, par, today, shape, ex, rng)
+            sel = no[~home]
+            for j in range(len(sel)):
+                i = idx[sel[j]]
+                mode[i] = ALONE
+                caravan[i] = -1
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+        gone = group[~deciding]
+        if len(gone):
+            t = t_next[gone].copy()
+            for j in range(len(gone)):
+                c = case[gone[j]]
+                c_closed[c] = t[j]
+                c_outcome[c] = CLOSED_ABANDONED
+            for j in range(len(gone)):
+                log(today, ex[X_ABANDONED], cell[gone[j]], mode[gone[j]], 1.0, shape)
+            _journey(gone, t, ag, net, par, today, shape, ev, rng)
+    # AT_BORDER: to the port (metering list or presentation) or across between ports
+    idx = due[states == AT_BORDER]
+    if len(idx):
+        n = len(idx)
+        t = t_next[idx].copy()
+        port = np.empty(n, dtype=np.int64)
+        to_port = np.empty(n, dtype=np.bool_)
+        for j in range(n):
+            i = idx[j]
+            port[j] = route_port[route[i]]
+            u = rng.random()
+            to_port[j] = sub[i] == BORDER_DECIDING and mode[i] != SMUGGLED and u < par[P_PORT_ASYLUM]
+        metered = np.zeros(n, dtype=np.bool_)
+        for j in range(n):
+            metered[j] = to_port[j] and np.isfinite(intake[port[j]])
+        k = listed[0, 0]
+        for j in range(n):
+            if metered[j]:
+                sub[idx[j]] = BORDER_METERING
+        for j in range(n):
+            if metered[j]:
+                i = idx[j]
+                t_next[i] = t[j] + par[P_METERING_GIVE_UP] * rng.standard_exponential()
+                k += 1
+                listed[k, 0] = i
+                listed[k, 1] = attempts[i]
+                listed[k, 2] = port[j]
+        listed[0, 0] = k
+        direct = np.flatnonzero(to_port & ~metered)
+        present_at_port(idx[direct], t[direct], ag, net, par, today, shape, ex, rng)
+        crossing = np.flatnonzero(~to_port)
+        if len(crossing):
+            who, when = idx[crossing], t[crossing]
+            died = np.empty(len(who), dtype=np.bool_)
+            for j in range(len(who)):
+                died[j] = rng.random() < par[P_US_DEATH]
+            for j in range(len(who)):
+                if died[j]:
+                    log(today, ex[X_DEATH], cell[who[j]], mode[who[j]], 1.0, shape)
+            for j in range(len(who)):
+                if died[j]:
+                    move(cell, state, node_a, nat, counts, who[j], DEAD, node_a[who[j]], n_nats)
+            alive = np.flatnonzero(~died)
+            who, when = who[alive], when[alive]
+            caught = np.empty(len(who), dtype=np.bool_)
+            for j in range(len(who)):
+                caught[j] = rng.random() < par[P_US_APPREHENSION]
+            for j in range(len(who)):
+                if caught[j]:
+                    log(today, ex[X_APPREHENSION_US], cell[who[j]], mode[who[j]], 1.0, shape)
+            for j in range(len(who)):
+                if not caught[j]:
+                    log(today, ex[X_EVASION], cell[who[j]], mode[who[j]], 1.0, shape)
+            for j in range(len(who)):
+                if not caught[j]:
+                    i = who[j]
+                    move(cell, state, node_a, nat, counts, i, IN_US, route_port[route[i]], n_nats)
+            sel = np.flatnonzero(caught)
+            _process(who[sel], when[sel], par[P_US_RELEASE], ag, net, par, today, shape, ex, rng)
+    # DETAINED_US: removal
+    idx = due[states == DETAINED_US]
+    if len(idx):
+        t = t_next[idx].copy()
+        for j in range(len(idx)):
+            log(today, ex[X_REMOVAL], cell[idx[j]], mode[idx[j]], 1.0, shape)
+        _send_home(idx, t, par[P_US_REATTEMPT], ag, net, par, today, shape, ex, rng)
+    # PENDING_MX: cards ready, then the end of ATD programmes
+    group = due[states == PENDING_MX]
+    if len(group):
+        cards = np.empty(len(group), dtype=np.bool_)
+        for j in range(len(group)):
+            cards[j] = sub[group[j]] == PENDING_TVRH or sub[group[j]] == PENDING_TVR
+        idx = group[cards]
+        if len(idx):
+            t = t_next[idx].copy()
+            humanitarian = np.empty(len(idx), dtype=np.bool_)
+            for j in range(len(idx)):
+                humanitarian[j] = sub[idx[j]] == PENDING_TVRH
+            given = np.flatnonzero(humanitarian)
+            for j in range(len(given)):
+                i = idx[given[j]]
+                log(today, ex[X_HUMANITARIAN_CARD], cell[i], mode[i], 1.0, shape)
+            travels = _settle(idx[given], par[P_MX_CARD_SETTLE], ag, shape, rng)
+            sel = given[travels]
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+            sel = np.flatnonzero(~humanitarian)
+            _regional_card(idx[sel], t[sel], ag, net, par, today, shape, ev, ex, rng)
+        idx = group[~cards]
+        if len(idx):
+            t = t_next[idx].copy()
+            left = np.empty(len(idx), dtype=np.bool_)
+            for j in range(len(idx)):
+                left[j] = sub[idx[j]] == PENDING_ATD_ABANDONS
+            for j in range(len(idx)):
+                if left[j]:
+                    log(today, ex[X_ATD_ABANDONED], cell[idx[j]], mode[idx[j]], 1.0, shape)
+            sel = np.flatnonzero(left)
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+            done = np.flatnonzero(~left)
+            papers = np.empty(len(done), dtype=np.bool_)
+            for j in range(len(done)):
+                papers[j] = rng.random() < par[P_ATD_PAPERS]
+            with_papers = done[papers]
+            for j in range(len(with_papers)):
+                i = idx[with_papers[j]]
+                log(today, ex[X_ATD_REGULARISED], cell[i], mode[i], 1.0, shape)
+            travels = _settle(idx[with_papers], par[P_CARD_SETTLE], ag, shape, rng)
+            sel = with_papers[travels]
+            _journey(idx[sel], t[sel], ag, net, par, today, shape, ev, rng)
+            sel = done[~papers]
+            for j in range(len(sel)):
+                i = idx[sel[j]]
+                log(today, ex[X_ATD_RETURNED], cell[i], mode[i], 1.0, shape)
+            _send_home(idx[sel], t[sel], par[P_REATTEMPT], ag, net, par, today, shape, ex, rng)
+
+
+@njit(cache=True)
+def take_up(n, share, rng):  # pragma: no cover - compiled
+    """Which of n people setting out would take a work visa (probability `share` each): the one place these
+    uniforms are drawn, for the compiled journeys and `pathways.divert_at_departure` alike."""
+    willing = np.empty(n, dtype=np.bool_)
+    for j in range(n):
+        willing[j] = rng.random() < share
+    return willing
+
+
+@njit(cache=True)
+def start_journeys(
+    idx, t, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
+):  # pragma: no cover - compiled
+    """`departures.start_journeys` for people choosing their own mode, on days without work-visa quotas: the
+    legal take-up draw (no places to give), mode choice (alone, smuggled, or a forming caravan of their
+    nationality), route choice from the logit table, fees and the first edge.
+
+    choice: (legal take-up, exp(smuggled utility), exp(caravan constant), smuggling fee); routes: (route table
+    rows, cumulative probabilities + 2 x row, flattened; filters, modes, width); js: event codes of caravan_join,
+    journey_start, fee_usd."""
+    nat, node_a, state, mode, route, step, on_train, t_next = ag[0], ag[1], ag[2], ag[4], ag[5], ag[6], ag[8], ag[7]
+    applied, caravan, cell, counts, origin = ag[9], ag[12], ag[13], ag[14], ag[15]
+    step_km, speed_by_mode, step_train, start_nodes = net[0], net[8], net[9], net[15]
+    table, cum_flat, dims = routes
+    n_filters, n_modes, width = dims[0], dims[1], dims[2]
+    step_width = net[14][0]
+    n_nats = shape[2]
+    n = len(idx)
+    for j in range(n):
+        caravan[idx[j]] = -1
+        applied[idx[j]] = False
+    take_up(n, choice[0], rng)  # no visa places today: who would take one does not matter
+    e_smuggled, e_caravan = choice[1], choice[2]
+    chosen = np.empty(n, dtype=np.int64)
+    family = np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        i = idx[j]
+        k = nat[i]
+        has = window_id[k] >= 0
+        total = 1.0 + e_smuggled + (e_caravan if has else 0.0)
+        u = rng.random() * total
+        m = ALONE if u < 1.0 else (SMUGGLED if u < 1.0 + e_smuggled else CARAVAN)
+        chosen[j] = m
+        if m == CARAVAN:
+            family[j] = window_family[k]
+            caravan[i] = window_id[k]
+    for j in range(n):
+        mode[idx[j]] = chosen[j]
+    for j in range(n):
+        if chosen[j] == CARAVAN:
+            log(today, js[0], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(n):
+        i = idx[j]
+        row = (np.int64(origin[i]) * n_filters + family[j]) * n_modes + chosen[j]
+        v = rng.random() + 2.0 * row
+        k = 0
+        while k < width and cum_flat[row * width + k] <= v:
+            k += 1
+        route[i] = table[row * width + min(k, width - 1)]
+    for j in range(n):
+        i = idx[j]
+        step[i] = 0
+        move(cell, state, node_a, nat, counts, i, EN_ROUTE, start_nodes[origin[i]], n_nats)
+    for j in range(n):
+        log(today, js[1], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    for j in range(n):
+        if chosen[j] == SMUGGLED:
+            log(today, js[2], cell[idx[j]], mode[idx[j]], choice[3], shape)
+    for j in range(n):  # movement.schedule: the first edge
+        i = idx[j]
+        f = np.int64(route[i]) * step_width
+        m = mode[i]
+        speed = speed_by_mode[m]
+        riding = step_train[f] and m == ALONE
+        if riding:
+            riding = rng.random() < par[P_TRAIN_USE]
+            if riding:
+                speed = par[P_SPEED_TRAIN]
+        on_train[i] = riding
+        t_next[i] = t[j] + step_km[f] / speed
+
+
+@njit(cache=True)
+def day(
+    active,
+    born,
+    t_born,
+    rounds,
+    ag,
+    cs,
+    net,
+    routes,
+    par,
+    choice,
+    window_family,
+    window_id,
+    office_open,
+    shelter_capacity,
+    propensity_mult,
+    intake,
+    today,
+    shape,
+    ev,
+    ex,
+    js,
+    rng,
+    recent,
+    listed,
+):  # pragma: no cover - compiled
+    """A day's journeys in one call (`model.step` on days without visa or card quotas): journeys of today's new
+    agents `born` (set out at `t_born`), then every agent of `active` due before the day's end, by state:
+    re-attempts, arrivals, the other states (`dispatch`), then edges chained within the day (`arrive_chain`).
+    js: event codes of caravan_join, journey_start, fee_usd, departure, reattempt."""
+    state, t_next, cell, mode, attempts = ag[2], ag[7], ag[13], ag[4], ag[16]
+    if len(born):
+        start_journeys(born, t_born, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng)
+        for j in range(len(born)):
+            log(today, js[3], cell[born[j]], mode[born[j]], 1.0, shape)
+    day_end = par[P_DAY] + 1.0
+    is_due = np.empty(len(active), dtype=np.bool_)
+    for j in range(len(active)):
+        is_due[j] = t_next[active[j]] < day_end
+    due = active[is_due]
+    if len(due) == 0:
+        return
+    states = np.empty(len(due), dtype=np.int64)
+    for j in range(len(due)):
+        states[j] = state[due[j]]
+    idx = due[states == WAITING_ORIGIN]
+    if len(idx):
+        for j in range(len(idx)):
+            attempts[idx[j]] += 1
+        start_journeys(
+            idx, t_next[idx].copy(), ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
+        )
+        for j in range(len(idx)):
+            log(today, js[4], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    idx = due[states == EN_ROUTE]
+    if len(idx):
+        arrive(idx, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
+    others = False
+    for j in range(len(due)):
+        others = others or (states[j] != WAITING_ORIGIN and states[j] != EN_ROUTE)
+    if others:
+        dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed)
+    arrive_chain(
+        due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
+    )
