@@ -17,8 +17,8 @@ Workloads:
                  wall_s, evaluations, loss_at_start and loss (starting from the shipped fit).
   ensemble-1000  1,000 replicates of the baseline at 1 agent = 10 persons on a local process pool of --workers (2)
                  processes, with the standard outcomes (target: <= 600 s on 2 cores). --replicates N runs N instead
-                 and reports the projected time of 1,000 (wall x 1000 / N); only run when named (about 50 min at
-                 ~6 s per replicate and core)
+                 and reports the projected time of 1,000 (wall x 1000 / N); only run when named (about 9 min at
+                 ~1 s per replicate and core). Each worker first loads the compiled kernels (untimed warm-up run)
   dask-speedup   the same small ensemble (--replicates, default 8, of the baseline at 1 agent = 100 persons) on a
                  Dask LocalCluster with 1 and then 2 worker processes; speed-up = wall(1) / wall(2) (target >= 1.6);
                  cluster start-up and the workers' first imports are not timed
