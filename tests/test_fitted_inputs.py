@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from corredor.calibration import space
-from corredor.calibration.fit import FitResult, write_calibrated
+from corredor.calibration.fit import FitResult, read_fitted, write_calibrated
 from corredor.calibration.validate import without_later_events
 from corredor.engine.inputs import compile_scenario
 from corredor.scenario import CalibrationRecord, ScenarioError, parse_scenario, read_scenario_dict
@@ -148,8 +148,12 @@ def test_fitting_a_subset_merges_into_the_fitted_set(tmp_path):
         last_observed_year=2018,
         free_parameters=[free[0].path],
     )
-    write_calibrated(FitResult({free[0].path: 123456.0}, record, free), out, merge=True)
+    previous = read_fitted(out)
+    for _ in range(2):  # a checkpoint, then the final write: merged into the same earlier fit, not twice
+        write_calibrated(FitResult({free[0].path: 123456.0}, record, free), out, merge=True, previous=previous)
     after = read_scenario_dict(out)
+    assert after["calibration"]["evaluations"] == before["calibration"]["evaluations"]  # + 0 in this record
+    assert after["calibration"]["method"].count("; then") == before["calibration"]["method"].count("; then") + 1
     assert after["nationalities"]["GTM"]["base_departures_per_year"] == 123456.0
     assert after["nationalities"]["HND"] == before["nationalities"]["HND"]  # kept, not dropped
     assert after["parameters"] == before["parameters"]

@@ -49,7 +49,7 @@ def calibrate_command(
 ) -> None:
     """Fit the free parameters to the observed series up to --up-to-year and write them as TOML."""
     from corredor.calibration import space
-    from corredor.calibration.fit import calibrate, write_calibrated
+    from corredor.calibration.fit import calibrate, read_fitted, write_calibrated
     from corredor.cli import _fail
 
     try:
@@ -65,6 +65,7 @@ def calibrate_command(
             raise ValueError(f"--data: {data} -> no such folder")
         # A subset (--only) is merged into the fitted set already in --out, so the other fitted values stay.
         merge = free != space.FREE_PARAMETERS
+        previous = read_fitted(out) if merge else None  # before the fit: its checkpoints rewrite --out
         started = time.perf_counter()
 
         def progress(n: int, value: float, best: float) -> None:
@@ -87,11 +88,13 @@ def calibrate_command(
                 executor=executor,
                 folder=data,
                 progress=progress,
-                checkpoint=lambda best: write_calibrated(best, out, scenario, merge=merge),  # keeps its best
+                checkpoint=lambda best: write_calibrated(
+                    best, out, scenario, merge=merge, previous=previous
+                ),  # keeps its best
             )
     except (ScenarioError, ValueError, OSError) as error:
         raise _fail(error) from None
-    write_calibrated(fit, out, scenario, merge=merge)
+    write_calibrated(fit, out, scenario, merge=merge, previous=previous)
     console.print(
         f"loss {fit.record.loss_at_start:.4f} -> {fit.record.loss:.4f} in {fit.record.evaluations} evaluations"
     )

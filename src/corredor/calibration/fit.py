@@ -236,19 +236,34 @@ def _toml_value(value: Any) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def read_fitted(path: str | Path) -> dict[str, Any] | None:
+    """The fitted set already written at ``path`` (parsed TOML), None when there is none."""
+    if not Path(path).is_file():
+        return None
+    with Path(path).open("rb") as f:
+        return tomllib.load(f)
+
+
 def write_calibrated(
-    fit: FitResult, path: str | Path, scenario_path: str | Path | None = None, *, merge: bool = False
+    fit: FitResult,
+    path: str | Path,
+    scenario_path: str | Path | None = None,
+    *,
+    merge: bool = False,
+    previous: dict[str, Any] | None = None,
 ) -> Path:
     """Write the fitted values as a scenario fragment that other scenarios extend (``extends = ...``).
 
-    With ``merge``, the values already in ``path`` (an earlier fit) are kept and the new ones written over them, so a
-    fit of a subset (``--only``) does not drop the rest; the record lists every fitted path."""
+    With ``merge``, the values of an earlier fit (``previous``, read with `read_fitted` before the fit starts so
+    that checkpoints written during the fit do not count twice; default: what ``path`` holds now) are kept and the
+    new ones written over them, so a fit of a subset (``--only``) does not drop the rest; the record lists every
+    fitted path and adds this fit's evaluations and wall time to the earlier ones."""
     raw: dict[str, Any] = {}
     sources: dict[str, str | None] = {}
     record = fit.record
-    if merge and Path(path).is_file():
-        with Path(path).open("rb") as f:
-            previous = tomllib.load(f)
+    if merge and previous is None:
+        previous = read_fitted(path)
+    if merge and previous is not None:
         raw = {k: copy.deepcopy(previous[k]) for k in ("nationalities", "parameters") if k in previous}
         sources = {nat: table.pop("source", None) for nat, table in raw.get("nationalities", {}).items()}
         before = previous.get("calibration", {})
