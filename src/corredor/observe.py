@@ -46,17 +46,6 @@ def _years(dates: NDArray[np.datetime64]) -> tuple[NDArray[np.int64], NDArray[np
     return months // 12 + 1970, months % 12 + 1
 
 
-def _sums(
-    years: NDArray[np.int64], rows: NDArray[np.bool_], values: NDArray[np.float64], keys: list[int]
-) -> dict[str, int]:
-    """Rounded sum of `values` over `rows` per year, for each year in `keys` (0 where none)."""
-    years, values = years[rows], values[rows]
-    first = min(int(years.min(initial=0)), min(keys, default=0))
-    size = max(int(years.max(initial=0)), max(keys, default=0)) - first + 1
-    totals = group_sum(years - first, values, size)
-    return {str(y): round(float(totals[y - first])) for y in keys}
-
-
 def event_years(results: Results) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Calendar year and US fiscal year of each row of the event columns."""
     day = np.arange(results.days)
@@ -72,24 +61,35 @@ def official_statistics(results: Results) -> dict[str, Any]:
     calendar, fiscal = complete_years(results.start, end)
     year, fy = event_years(results)
     event, value = ev["event"].astype(np.int64), ev["value"] * results.scale
-    us = event == names.index("apprehension_us")
-    cbp = {nat: _sums(fy, us & (ev["nat"] == k), value, fiscal) for k, nat in enumerate(results.nationalities)}
     first = results.start.year
-    n_years = int(year.max(initial=first)) - first + 1
-    totals = group_sum(event * n_years + (year - first), value, len(names) * n_years)
-    present = np.bincount(event * n_years + (year - first), minlength=len(names) * n_years) > 0
+    n_years = end.year - first + 1  # calendar years first .. end.year; fiscal years first .. end.year + 1
+    by_event_year = event * n_years + (year - first)
+    totals = group_sum(by_event_year, value, len(names) * n_years)
+    present = np.bincount(by_event_year, minlength=len(names) * n_years) > 0
     yearly_events: dict[str, dict[str, float]] = {}
     for e in sorted(range(len(names)), key=lambda i: names[i]):
         for y in range(n_years):
             if present[e * n_years + y]:
                 yearly_events.setdefault(names[e], {})[str(first + y)] = round(float(totals[e * n_years + y]), 2)
 
+    def per_year(name: str) -> dict[str, int]:
+        e = names.index(name)
+        return {str(y): round(float(totals[e * n_years + y - first])) for y in calendar}
+
+    us = np.flatnonzero(event == names.index("apprehension_us"))
+    n_fiscal = n_years + 1
+    by_nat_fy = ev["nat"][us].astype(np.int64) * n_fiscal + (fy[us] - first)
+    us_totals = group_sum(by_nat_fy, value[us], len(results.nationalities) * n_fiscal)
+    cbp = {
+        nat: {str(y): round(float(us_totals[k * n_fiscal + y - first])) for y in fiscal}
+        for k, nat in enumerate(results.nationalities)
+    }
     return {
         "calendar_years": calendar,
         "fiscal_years": fiscal,
         "cbp_apprehensions_fy": cbp,
-        "upm_presentados": _sums(year, event == names.index("apprehension_mx"), value, calendar),
-        "upm_devueltos": _sums(year, event == names.index("deportation_mx"), value, calendar),
+        "upm_presentados": per_year("apprehension_mx"),
+        "upm_devueltos": per_year("deportation_mx"),
         "comar_applicants": comar_applicants(results, calendar),
         "yearly_events": yearly_events,
         "asylum_offices": asylum_offices(results),

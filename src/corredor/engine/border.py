@@ -75,12 +75,12 @@ def present_at_port(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) ->
 def serve_metering(sim: Sim) -> None:
     """Each metered port takes in its daily intake from the head of its list; when metering ends (no intake limit)
     the port takes in everyone still listed."""
-    intake = sim.lever("us_metering_intake_per_day")
-    finite = np.isfinite(intake)
-    if not finite.any() and not any(metering.waiting for metering in sim.metering):  # no metering today
-        for metering in sim.metering:
+    if not sim.c.metering_days[sim.day] and not any(metering.waiting for metering in sim.metering):
+        for metering in sim.metering:  # no metering today
             metering.credit = 0.0
         return
+    intake = sim.lever("us_metering_intake_per_day")
+    finite = np.isfinite(intake)
     for metering in sim.metering:
         unlimited = not finite[metering.port]
         if unlimited and not metering.waiting:

@@ -54,7 +54,9 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
 
     c = sim.c
     born = [np.zeros(0, dtype=np.int64)]
-    for _, caravan in c.caravans_by_day.get(sim.day, []):
+    if sim.day not in c.caravans_by_day:
+        return born[0]
+    for _, caravan in c.caravans_by_day[sim.day]:
         number = sim.n_caravans  # one numbering for scheduled and emergent caravans
         sim.n_caravans += 1
         n = int(np.floor(caravan.size / c.scale + sim.rng.random()))  # persons -> agents, rounded at random

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from corredor.engine import kernels
 from corredor.engine.tables import ParameterTables
 from corredor.network import NODE_KINDS, ROUTE_FAMILIES, Network, RouteTable, compile_routes
 from corredor.parameters import HARMS, MODES, DepartureParameters
@@ -69,6 +70,82 @@ class Compiled:
     recent_applicants_at_start: float = 0.0  # persons
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
+
+    def _any_day(self, *names: str) -> NDArray[np.bool_]:
+        """Per day: whether any of these levers is non-zero anywhere."""
+        days = np.zeros(self.days, dtype=bool)
+        for name in names:
+            days |= self.levers[name].reshape(self.days, -1).any(axis=1)
+        return days
+
+    @cached_property
+    def visa_days(self) -> NDArray[np.bool_]:
+        """Per day: whether US or Mexican work visas are handed out (`pathways.visas_today`)."""
+        return self._any_day("us_work_visa_quota", "mx_work_visa_quota")
+
+    @cached_property
+    def card_days(self) -> NDArray[np.bool_]:
+        """Per day: whether Mexican humanitarian or regional cards are handed out (`pathways.cards_today`)."""
+        return self._any_day("mx_humanitarian_card_quota", "mx_regional_card_quota")
+
+    @cached_property
+    def metering_days(self) -> NDArray[np.bool_]:
+        """Per day: whether any US port meters its intake (a finite daily intake; `border.serve_metering`)."""
+        finite = np.isfinite(self.levers["us_metering_intake_per_day"]).reshape(self.days, -1)
+        return np.asarray(finite.any(axis=1), dtype=bool)
+
+    @cached_property
+    def kernel_parameters(self) -> FloatArray:
+        """The scalar inputs of the compiled kernels for every day, shape (days, `kernels.N_P`) (indices
+        `kernels.P_*`): parameters and scalar levers. The caravans launched so far (`P_CARAVANS`) depend on the run
+        and are left at 0 (`movement.arrival_inputs` fills them in)."""
+        p, lever, k = self.scenario.parameters, self.levers, kernels
+        values = np.zeros((self.days, k.N_P))
+        intensity = lever["mx_enforcement_intensity"]
+        values[:, k.P_DAY] = np.arange(self.days)
+        values[:, k.P_SCALE] = self.scale
+        values[:, k.P_HIDDEN] = (1.0 + p.hazards.hidden_route_harm * np.maximum(0.0, intensity - 1.0)) / 1000
+        values[:, k.P_RANSOM] = p.hazards.ransom_usd
+        values[:, k.P_KIDNAP_DELAY] = p.hazards.kidnapping_delay_days
+        values[:, k.P_DISPERSAL] = p.caravans.dispersal_per_day
+        values[:, k.P_BLOCKING] = lever["caravan_blocking"]
+        values[:, k.P_DETECTION] = p.enforcement.detection_per_node
+        values[:, k.P_INTENSITY] = intensity
+        values[:, k.P_TARGETING] = lever["mx_risk_targeting"]
+        values[:, k.P_SMUGGLER_GAIN] = p.enforcement.smuggler_targeting_gain
+        values[:, k.P_CARD_SETTLE] = p.enforcement.card_settle_share
+        values[:, k.P_ATD_SHARE] = lever["mx_atd_share"]
+        values[:, k.P_ATD_DAYS] = p.enforcement.atd_programme_days
+        values[:, k.P_ATD_ABANDON_DAYS] = p.enforcement.atd_abandonment_mean_days
+        values[:, k.P_DETENTION_DAYS] = p.enforcement.detention_days
+        values[:, k.P_WORD_OF_MOUTH] = p.asylum.word_of_mouth_per_1000
+        values[:, k.P_CARAVAN_PROPENSITY] = p.asylum.caravan_propensity_multiplier
+        values[:, k.P_ABANDON_DAYS] = p.asylum.abandonment_mean_days
+        values[:, k.P_SHELTER_DAYS] = p.movement.shelter_stay_days
+        values[:, k.P_TRAIN_USE] = lever["train_use"]
+        values[:, k.P_SPEED_TRAIN] = p.movement.speed_train_km_per_day
+        values[:, k.P_BORDER_WAIT] = p.movement.border_wait_days
+        values[:, k.P_DEPORTATION_SHARE] = p.enforcement.deportation_share
+        values[:, k.P_REATTEMPT] = p.enforcement.reattempt_probability
+        values[:, k.P_REATTEMPT_DELAY] = p.enforcement.reattempt_delay_days
+        values[:, k.P_ASYLUM_SETTLE] = p.asylum.settle_share
+        values[:, k.P_REJECTED_RETURN] = p.asylum.rejected_return_share
+        values[:, k.P_PORT_ASYLUM] = p.border.port_asylum_share
+        values[:, k.P_METERING_GIVE_UP] = p.border.metering_give_up_days
+        values[:, k.P_US_DEATH] = p.hazards.us_crossing_death_probability
+        values[:, k.P_US_APPREHENSION] = lever["us_apprehension_probability"]
+        values[:, k.P_US_RELEASE] = lever["us_release_share"]
+        values[:, k.P_MPP] = lever["us_mpp_share"]
+        values[:, k.P_PORT_RELEASE] = lever["us_port_release_share"]
+        values[:, k.P_TITLE42] = lever["us_title42_share"]
+        values[:, k.P_MPP_WAIT] = p.border.mpp_wait_days
+        values[:, k.P_EXPULSION_RETRY] = p.border.expulsion_retry_days
+        values[:, k.P_REMOVAL_DAYS] = p.border.removal_days
+        values[:, k.P_US_REATTEMPT] = p.border.us_reattempt_probability
+        values[:, k.P_MX_CARD_SETTLE] = p.pathways.mx_card_settle_share
+        values[:, k.P_REGIONAL_SETTLE] = p.pathways.regional_card_settle_share
+        values[:, k.P_ATD_PAPERS] = p.enforcement.atd_regularisation_share
+        return values
 
     @cached_property
     def kernel_arrays(self) -> tuple[NDArray[Any], ...]:

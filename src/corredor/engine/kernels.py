@@ -77,11 +77,14 @@ def place(cell, state_arr, node_arr, nat, counts, idx, n_nats):  # pragma: no co
 @njit(cache=True, inline="always")
 def log(today, code, cell, mode, weight, shape):  # pragma: no cover - compiled
     """Add `weight` to today's counter of event `code` for an agent in count cell `cell` travelling in `mode`
-    (`EventLog.add` for one agent). shape: (events, nodes, nationalities, modes)."""
+    (`EventLog.add` for one agent), and flag the counter's block of 64 as touched. shape: (events, nodes,
+    nationalities, modes, counters); `today` holds the counters, then one flag per block (`EventLog`)."""
     n_nodes, n_nats, n_modes = shape[1], shape[2], shape[3]
     node = cell // (N_STATES * n_nats)
     nat = cell % n_nats
-    today[((code * n_nodes + node) * n_nats + nat) * n_modes + mode] += weight
+    key = ((code * n_nodes + node) * n_nats + nat) * n_modes + mode
+    today[key] += weight
+    today[shape[4] + (key >> 6)] = 1.0
 
 
 @njit(cache=True)
@@ -486,26 +489,17 @@ def arrive(
                     for k in range(n_nats):
                         occupied += counts[(h * N_STATES + SHELTER) * n_nats + k]
                     free[h] = np.floor(shelter_capacity[h] / par[P_SCALE]) - occupied
-            for h in range(n_nodes):  # refusals and stays are logged hub by hub (node order), agents in order
-                if np.isnan(free[h]):
-                    continue
-                for j in range(n):
-                    if at_hub[j] and node[j] == h and not given[h] < free[h]:
-                        i = idx[j]
-                        log(today, ev[E_TURNED_AWAY], cell[i], mode[i], 1.0, shape)
-                    elif at_hub[j] and node[j] == h:
-                        given[h] += 1
-            given[:] = 0
             stays = np.zeros(n, dtype=np.bool_)
-            for h in range(n_nodes):
-                if np.isnan(free[h]):
-                    continue
-                for j in range(n):
-                    if at_hub[j] and node[j] == h and given[h] < free[h]:
+            for j in range(n):  # beds go to arrivals in agent order until the hub is full (counts are exact sums)
+                if at_hub[j]:
+                    h = node[j]
+                    i = idx[j]
+                    if given[h] < free[h]:
                         given[h] += 1
                         stays[j] = True
-                        i = idx[j]
                         log(today, ev[E_SHELTER], cell[i], mode[i], 1.0, shape)
+                    else:
+                        log(today, ev[E_TURNED_AWAY], cell[i], mode[i], 1.0, shape)
             for j in range(n):
                 if stays[j]:
                     i = idx[j]
@@ -536,16 +530,21 @@ def arrive_chain(
 
 
 @njit(cache=True)
-def take_day(today, keys, totals):  # pragma: no cover - compiled
-    """Move today's non-zero counters into `keys` and `totals` (as long as `today`), reset them to zero and return
-    how many there were (`EventLog.close_day`)."""
+def take_day(today, size, keys, totals):  # pragma: no cover - compiled
+    """Move today's non-zero counters (the first `size` values of `today`) into `keys` and `totals`, in key order,
+    reset them and their blocks' flags (`log`) to zero and return how many there were (`EventLog.close_day`). Only
+    the blocks of 64 counters flagged as touched are read."""
     n = 0
-    for k in range(len(today)):
-        if today[k] != 0.0:
-            keys[n] = k
-            totals[n] = today[k]
-            today[k] = 0.0
-            n += 1
+    for block in range(len(today) - size):
+        if today[size + block] == 0.0:
+            continue
+        today[size + block] = 0.0
+        for k in range(block * 64, min(block * 64 + 64, size)):
+            if today[k] != 0.0:
+                keys[n] = k
+                totals[n] = today[k]
+                today[k] = 0.0
+                n += 1
     return n
 
 

@@ -73,58 +73,13 @@ def _onward(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64], flat: NDAr
 
 
 def arrival_inputs(sim: Sim) -> NDArray[np.float64]:
-    """Today's scalar inputs of `kernels.arrive` and `kernels.dispatch` (indices `kernels.P_*`), built once a day
-    (again if a caravan sets out)."""
+    """Today's scalar inputs of `kernels.arrive` and `kernels.dispatch` (indices `kernels.P_*`): today's row of
+    `kernel_parameters`, with the number of caravans launched so far (kept until a caravan sets out)."""
     key = (sim.day, sim.n_caravans)
     if sim.kernel_inputs[0] == key:
         return sim.kernel_inputs[1]
-    p = sim.p
-    intensity = float(sim.lever("mx_enforcement_intensity"))
-    values = np.empty(kernels.N_P)
-    values[kernels.P_DAY] = sim.day
-    values[kernels.P_SCALE] = sim.c.scale
-    values[kernels.P_HIDDEN] = (1.0 + p.hazards.hidden_route_harm * max(0.0, intensity - 1.0)) / 1000
-    values[kernels.P_RANSOM] = p.hazards.ransom_usd
-    values[kernels.P_KIDNAP_DELAY] = p.hazards.kidnapping_delay_days
+    values = sim.c.kernel_parameters[sim.day].copy()
     values[kernels.P_CARAVANS] = sim.n_caravans
-    values[kernels.P_DISPERSAL] = p.caravans.dispersal_per_day
-    values[kernels.P_BLOCKING] = float(sim.lever("caravan_blocking"))
-    values[kernels.P_DETECTION] = p.enforcement.detection_per_node
-    values[kernels.P_INTENSITY] = intensity
-    values[kernels.P_TARGETING] = float(sim.lever("mx_risk_targeting"))
-    values[kernels.P_SMUGGLER_GAIN] = p.enforcement.smuggler_targeting_gain
-    values[kernels.P_CARD_SETTLE] = p.enforcement.card_settle_share
-    values[kernels.P_ATD_SHARE] = float(sim.lever("mx_atd_share"))
-    values[kernels.P_ATD_DAYS] = p.enforcement.atd_programme_days
-    values[kernels.P_ATD_ABANDON_DAYS] = p.enforcement.atd_abandonment_mean_days
-    values[kernels.P_DETENTION_DAYS] = p.enforcement.detention_days
-    values[kernels.P_WORD_OF_MOUTH] = p.asylum.word_of_mouth_per_1000
-    values[kernels.P_CARAVAN_PROPENSITY] = p.asylum.caravan_propensity_multiplier
-    values[kernels.P_ABANDON_DAYS] = p.asylum.abandonment_mean_days
-    values[kernels.P_SHELTER_DAYS] = p.movement.shelter_stay_days
-    values[kernels.P_TRAIN_USE] = float(sim.lever("train_use"))
-    values[kernels.P_SPEED_TRAIN] = p.movement.speed_train_km_per_day
-    values[kernels.P_BORDER_WAIT] = p.movement.border_wait_days
-    values[kernels.P_DEPORTATION_SHARE] = p.enforcement.deportation_share
-    values[kernels.P_REATTEMPT] = p.enforcement.reattempt_probability
-    values[kernels.P_REATTEMPT_DELAY] = p.enforcement.reattempt_delay_days
-    values[kernels.P_ASYLUM_SETTLE] = p.asylum.settle_share
-    values[kernels.P_REJECTED_RETURN] = p.asylum.rejected_return_share
-    values[kernels.P_PORT_ASYLUM] = p.border.port_asylum_share
-    values[kernels.P_METERING_GIVE_UP] = p.border.metering_give_up_days
-    values[kernels.P_US_DEATH] = p.hazards.us_crossing_death_probability
-    values[kernels.P_US_APPREHENSION] = float(sim.lever("us_apprehension_probability"))
-    values[kernels.P_US_RELEASE] = float(sim.lever("us_release_share"))
-    values[kernels.P_MPP] = float(sim.lever("us_mpp_share"))
-    values[kernels.P_PORT_RELEASE] = float(sim.lever("us_port_release_share"))
-    values[kernels.P_TITLE42] = float(sim.lever("us_title42_share"))
-    values[kernels.P_MPP_WAIT] = p.border.mpp_wait_days
-    values[kernels.P_EXPULSION_RETRY] = p.border.expulsion_retry_days
-    values[kernels.P_REMOVAL_DAYS] = p.border.removal_days
-    values[kernels.P_US_REATTEMPT] = p.border.us_reattempt_probability
-    values[kernels.P_MX_CARD_SETTLE] = p.pathways.mx_card_settle_share
-    values[kernels.P_REGIONAL_SETTLE] = p.pathways.regional_card_settle_share
-    values[kernels.P_ATD_PAPERS] = p.enforcement.atd_regularisation_share
     sim.kernel_inputs = (key, values)
     return values
 

@@ -28,12 +28,12 @@ LEGAL, CARAVAN, ALONE = (MODES.index(m) for m in ("legal", "caravan", "alone"))
 
 def visas_today(sim: Sim) -> bool:
     """Whether work visas are handed out today (at departure): then journeys start in numpy, not compiled."""
-    return bool(sim.lever("us_work_visa_quota").any() or sim.lever("mx_work_visa_quota").any())
+    return bool(sim.c.visa_days[sim.day])
 
 
 def cards_today(sim: Sim) -> bool:
     """Whether Mexican cards are handed out today (at the southern border): then arrivals run in numpy."""
-    return bool(sim.lever("mx_humanitarian_card_quota").any() or sim.lever("mx_regional_card_quota").any())
+    return bool(sim.c.card_days[sim.day])
 
 
 def _eligible(sim: Sim, lever: str, candidates: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -116,12 +116,13 @@ class Agents:
         """Create n agents in `state` at `node`; returns their indices."""
         if self.count + n > self.capacity:
             _allocate(self, self.FIELDS, max(2 * self.capacity, self.count + n), self.count)
-        idx = np.arange(self.count, self.count + n, dtype=np.int64)
+        first = self.count
+        idx = np.arange(first, first + n, dtype=np.int64)
         self.count += n
-        self.nat[idx] = nat
-        self.origin[idx] = origin
-        self.node[idx] = node
-        self.state[idx] = state
+        self.nat[first : first + n] = nat
+        self.origin[first : first + n] = origin
+        self.node[first : first + n] = node
+        self.state[first : first + n] = state
         kernels.place(self.cell, self.state, self.node, self.nat, self.counts, idx, self.n_nats)
         return idx
 
@@ -164,18 +165,20 @@ class EventLog:
 
     Today's counters are one dense array over the (small) key space, `today`; every event adds to it in the order
     it happens (here, or in the compiled kernels, which add to the same array), and `close_day` keeps the non-zero
-    keys."""
+    keys. After the counters, `today` holds one flag per block of 64 counters, set when an event touches the block
+    (`kernels.log`), so that `close_day` reads only the blocks touched that day."""
 
     def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
         self.shape = (len(events), n_nodes, n_nats, n_modes)
-        self.today = np.zeros(int(np.prod(self.shape)))
-        self.kernel_shape = np.array(self.shape, dtype=np.int64)
-        self._keys = np.zeros(len(self.today), dtype=np.int64)  # buffers of close_day
-        self._totals = np.zeros(len(self.today))
+        self.size = int(np.prod(self.shape))  # counters
+        self.today = np.zeros(self.size + -(-self.size // 64))  # counters, then one flag per block of 64
+        self.kernel_shape = np.array((*self.shape, self.size), dtype=np.int64)
+        self._keys = np.zeros(self.size, dtype=np.int64)  # buffers of close_day
+        self._totals = np.zeros(self.size)
         self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
-        self._day_rows: list[tuple[NDArray[Any], NDArray[Any], NDArray[Any]]] = []
+        self._day_rows: list[tuple[int, NDArray[np.int64], NDArray[np.float64]]] = []  # day, keys, totals
 
     def add(
         self,
@@ -199,16 +202,16 @@ class EventLog:
 
     def close_day(self, day: int) -> None:
         """Store today's non-zero counters and start the next day from zero."""
-        n = kernels.take_day(self.today, self._keys, self._totals)
+        n = kernels.take_day(self.today, self.size, self._keys, self._totals)
         if n:
-            self._day_rows.append((np.full(n, day, dtype=np.int32), self._keys[:n].copy(), self._totals[:n].copy()))
+            self._day_rows.append((day, self._keys[:n].copy(), self._totals[:n].copy()))
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
         if not self._day_rows:
             empty = np.zeros(0, dtype=np.int64)
             return {k: empty for k in ("day", "event", "node", "nat", "mode")} | {"value": np.zeros(0)}
-        day = np.concatenate([r[0] for r in self._day_rows])
+        day = np.repeat(np.array([r[0] for r in self._day_rows], dtype=np.int32), [len(r[1]) for r in self._day_rows])
         key = np.concatenate([r[1] for r in self._day_rows])
         value = np.concatenate([r[2] for r in self._day_rows])
         event, node, nat, mode = np.unravel_index(key, self.shape)
