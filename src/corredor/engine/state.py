@@ -174,7 +174,10 @@ class EventLog:
         self.shape = (len(events), n_nodes, n_nats, n_modes)
         self.size = int(np.prod(self.shape))  # counters
         self.today = np.zeros(self.size + -(-self.size // 64))  # counters, then one flag per block of 64
-        self.kernel_shape = np.array((*self.shape, self.size), dtype=np.int64)
+        cell = np.arange(n_nodes * N_STATES * n_nats)  # count cells (`kernels.cell_of`) -> node x nats + nat
+        place = cell // (N_STATES * n_nats) * n_nats + cell % n_nats
+        # the layout the kernels read (`kernels.log`): shape, counters, then the place of each count cell
+        self.kernel_shape = np.concatenate([np.array((*self.shape, self.size)), place]).astype(np.int64)
         self._keys = np.zeros(self.size, dtype=np.int64)  # buffers of close_day
         self._totals = np.zeros(self.size)
         self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
