@@ -105,6 +105,8 @@ def maybe_apply(
 
 def queue_cases(sim: Sim, cases: NDArray[np.int64]) -> None:
     """Put newly opened cases in their office's queue (ordered by time of application, then case number)."""
+    if len(cases) == 0:
+        return
     register = sim.cases
     for time, case, agent, office_index in zip(
         register.applied[cases].tolist(),

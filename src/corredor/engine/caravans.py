@@ -112,9 +112,11 @@ def block(sim: Sim, idx: NDArray[np.int64]) -> None:
 def emergent(sim: Sim) -> None:
     """A crowd of waiting applicants above the threshold sets out together as a new caravan."""
     params = sim.p.caravans
-    queued = sim.agents.count_view()[:, State.ASYLUM_QUEUE, :].sum(axis=1) * sim.c.scale
-    for office in sim.offices:
-        if queued[office.node] < params.emergent_threshold_persons:
+    queued = sim.agents.counts[sim.c.office_queue_cells].sum(axis=1) * sim.c.scale  # persons, per office
+    if not len(queued) or queued.max() < params.emergent_threshold_persons:
+        return
+    for office, persons in zip(sim.offices, queued.tolist(), strict=True):
+        if persons < params.emergent_threshold_persons:
             continue
         if sim.day - sim.emergent_last.get(office.node, -(10**9)) < params.emergent_cooldown_days:
             continue

@@ -95,6 +95,14 @@ class Compiled:
         return np.asarray(finite.any(axis=1), dtype=bool)
 
     @cached_property
+    def office_queue_cells(self) -> NDArray[np.int64]:
+        """Per COMAR office (in `office_nodes` order), the count cells of its waiting applicants, one per
+        nationality (`kernels.cell_of`), shape (offices, nationalities)."""
+        k = len(self.nationalities)
+        cells = (self.office_nodes[:, None] * kernels.N_STATES + kernels.ASYLUM_QUEUE) * k + np.arange(k)
+        return cells.astype(np.int64)
+
+    @cached_property
     def kernel_parameters(self) -> FloatArray:
         """The scalar inputs of the compiled kernels for every day, shape (days, `kernels.N_P`) (indices
         `kernels.P_*`): parameters and scalar levers. The caravans launched so far (`P_CARAVANS`) depend on the run
