@@ -6,7 +6,8 @@ function lives here. The sub-model modules are thin wrappers that hand arrays to
 
 Random numbers: the kernels take the run's `numpy.random.Generator` and draw from it in exactly the order the
 vectorised numpy code did (numba's generator methods give the same numbers as numpy's for the same bit generator
-state), so compiled runs are identical to the numpy engine's, value for value.
+state), so compiled runs are identical to the numpy engine's, value for value. Not `poisson`: for means of 10 and
+more numba's sometimes differs from numpy's, so the daily number of departures is drawn in numpy.
 """
 
 from __future__ import annotations
