@@ -183,6 +183,23 @@ ARRIVAL_EVENTS = (
 ) = range(15)
 
 
+@njit(cache=True, inline="always")
+def start_edge(
+    i, f, t0, mode, on_train, t_next, step_km, step_train, speed_by_mode, par, rng
+):  # pragma: no cover - compiled
+    """Agent `i` sets out at time `t0` along route step `f` (`movement.schedule` for one agent): at its mode's
+    speed, or by train (drawn with the day's train use) for people travelling alone on a train edge."""
+    m = mode[i]
+    speed = speed_by_mode[m]
+    riding = step_train[f] and m == ALONE
+    if riding:
+        riding = rng.random() < par[P_TRAIN_USE]
+        if riding:
+            speed = par[P_SPEED_TRAIN]
+    on_train[i] = riding
+    t_next[i] = t0 + step_km[f] / speed
+
+
 @njit(cache=True)
 def _continue(idx, t, flat, ag, net, par, today, shape, ev, rng):  # pragma: no cover - compiled
     """`movement.continue_journey` for agents already EN_ROUTE at the node ahead of step `flat`: border arrival at
@@ -204,16 +221,7 @@ def _continue(idx, t, flat, ag, net, par, today, shape, ev, rng):  # pragma: no 
         f = flat[j]
         if last_city_step[f]:
             continue
-        i = idx[j]
-        m = mode[i]
-        speed = speed_by_mode[m]
-        riding = step_train[f] and m == ALONE
-        if riding:
-            riding = rng.random() < par[P_TRAIN_USE]
-            if riding:
-                speed = par[P_SPEED_TRAIN]
-        on_train[i] = riding
-        t_next[i] = t[j] + step_km[f] / speed
+        start_edge(idx[j], f, t[j], mode, on_train, t_next, step_km, step_train, speed_by_mode, par, rng)
 
 
 @njit(cache=True)
@@ -1041,16 +1049,19 @@ def start_journeys(
             log(today, js[2], cell[idx[j]], mode[idx[j]], choice[3], shape)
     for j in range(n):  # movement.schedule: the first edge
         i = idx[j]
-        f = np.int64(route[i]) * step_width
-        m = mode[i]
-        speed = speed_by_mode[m]
-        riding = step_train[f] and m == ALONE
-        if riding:
-            riding = rng.random() < par[P_TRAIN_USE]
-            if riding:
-                speed = par[P_SPEED_TRAIN]
-        on_train[i] = riding
-        t_next[i] = t[j] + step_km[f] / speed
+        start_edge(
+            i,
+            np.int64(route[i]) * step_width,
+            t[j],
+            mode,
+            on_train,
+            t_next,
+            step_km,
+            step_train,
+            speed_by_mode,
+            par,
+            rng,
+        )
 
 
 @njit(cache=True)
