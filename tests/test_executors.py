@@ -3,6 +3,8 @@ process pool and on a Dask LocalCluster of 2 worker processes."""
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +12,7 @@ import pytest
 
 from corredor.experiments import run_ensemble
 from corredor.experiments.design import Design, Factor, sample
-from corredor.experiments.executors import ExecutorChoice, open_executor
+from corredor.experiments.executors import ExecutorChoice, open_executor, worker_context
 from corredor.experiments.outcomes import standard_outcomes
 
 from .conftest import make_scenario
@@ -60,3 +62,17 @@ def test_bad_executor_choices() -> None:
         ExecutorChoice("threads")
     with pytest.raises(ValueError, match="--workers"):
         ExecutorChoice("process", workers=0)
+
+
+def _exit_with_sigint_disposition() -> None:
+    sys.exit(0 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN else 3)
+
+
+def test_pool_workers_ignore_ctrl_c_from_their_first_instant() -> None:
+    # no initializer here: the worker must be born with SIGINT ignored, or a Ctrl-C that arrives while it is still
+    # importing kills it with a traceback (the pool starts workers on demand, at any point of a run)
+    worker = worker_context().Process(target=_exit_with_sigint_disposition)
+    worker.start()
+    worker.join(timeout=60)
+    assert worker.exitcode == 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the main process still takes Ctrl-C

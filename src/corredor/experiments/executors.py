@@ -5,19 +5,23 @@
 Results do not depend on the executor: every chunk is a pure function of the scenario and its seeds, and
 `run_ensemble` puts rows back in replicate order, so serial, process-pool and Dask runs give byte-identical files.
 
-Worker processes of the local pool ignore SIGINT, so Ctrl-C reaches only the main process, which stops submitting,
-cancels what is queued and keeps every completed chunk in the catalog.
+Worker processes of the local pool ignore SIGINT from birth, so Ctrl-C reaches only the main process, which stops
+submitting, cancels what is queued and keeps every completed chunk in the catalog. "From birth" matters: the pool
+starts workers on demand, and a worker still importing corredor when Ctrl-C arrives would otherwise die with a
+traceback before any initializer could run. So the main process ignores SIGINT for the instant it takes to start a
+worker; an ignored SIGINT survives exec, and Python keeps it ignored instead of installing KeyboardInterrupt.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import SpawnContext, SpawnProcess
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,30 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class _SigintImmuneProcess(SpawnProcess):
+    """A spawned worker that inherits an ignored SIGINT (signals can only be set from the main thread; from any
+    other thread the pool's initializer still sets it, a moment later)."""
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            super().start()
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            super().start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+class _SigintImmuneSpawnContext(SpawnContext):
+    Process = _SigintImmuneProcess
+
+
+def worker_context() -> SpawnContext:
+    """The multiprocessing context of the local pool: spawned workers that ignore SIGINT from their first instant."""
+    return _SigintImmuneSpawnContext()
+
+
 @contextmanager
 def open_executor(choice: ExecutorChoice) -> Iterator[Executor | None]:
     """The executor for ``choice`` (None for serial), shut down on exit; queued chunks are cancelled on errors."""
@@ -58,7 +86,7 @@ def open_executor(choice: ExecutorChoice) -> Iterator[Executor | None]:
         yield None
         return
     if choice.kind == "process":
-        context = multiprocessing.get_context("spawn")
+        context = worker_context()
         pool = ProcessPoolExecutor(max_workers=choice.workers, mp_context=context, initializer=_ignore_sigint)
         try:
             yield pool
