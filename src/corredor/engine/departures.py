@@ -23,14 +23,21 @@ if TYPE_CHECKING:
 SMUGGLED = MODES.index("smuggled")
 
 
+def counts(sim: Sim) -> NDArray[np.int64]:
+    """Today's number of new agents per origin (Poisson). In numpy, not in the compiled kernels: numba's poisson
+    differs from numpy's for means of 10 and more."""
+    return sim.rng.poisson(sim.departure_rate[sim.day] / sim.c.scale)
+
+
 def create(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """Launch today's scheduled caravans, and create today's other new agents (at home, not yet on their way).
-    Returns the caravans' members, the other new agents and the times they set out."""
+    Returns the caravans' members, the other new agents and the times they set out. (The compiled day does the
+    same with `kernels.new_agents` after `counts`, on days without cohorts.)"""
     c = sim.c
     members = caravans.launch_scheduled(sim)
-    counts = sim.rng.poisson(sim.departure_rate[sim.day] / c.scale)
-    origin_start = np.repeat(c.origin_start, counts)
-    nat = np.repeat(c.origin_nat, counts)
+    per_origin = counts(sim)
+    origin_start = np.repeat(c.origin_start, per_origin)
+    nat = np.repeat(c.origin_nat, per_origin)
     for cohort in c.cohorts_by_day.get(sim.day, []):
         n = int(np.floor(cohort.persons / c.scale + sim.rng.random()))  # persons -> agents, rounded at random
         start = int(np.searchsorted(c.start_nodes, c.network.index(cohort.origin)))

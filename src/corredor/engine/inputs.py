@@ -184,10 +184,12 @@ class Compiled:
     @cached_property
     def kernel_routes(self) -> tuple[NDArray[Any], ...]:
         """Route choice tables of the compiled kernels: route ids and cumulative probabilities + 2 x row, both
-        flattened, and (filters, modes, width)."""
+        flattened, (filters, modes, width), and per [[origins]] entry its start (index into start_nodes) and
+        nationality (new agents, `kernels.new_agents`)."""
         _, n_filters, n_modes, width = self.route_cum.shape
         dims = np.array([n_filters, n_modes, width], dtype=np.int64)
-        return (np.ascontiguousarray(self.route_table).ravel(), self.route_cum_flat, dims)
+        table = np.ascontiguousarray(self.route_table).ravel()
+        return (table, self.route_cum_flat, dims, self.origin_start.astype(np.int64), self.origin_nat.astype(np.int64))
 
     def date(self, day: int) -> dt.date:
         return self.start + dt.timedelta(days=day)

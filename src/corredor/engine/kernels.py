@@ -979,6 +979,47 @@ def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, l
 
 
 @njit(cache=True)
+def new_agents(new, first, ag, net, routes, shape, day, rng):  # pragma: no cover - compiled
+    """`departures.create` after the daily Poisson counts: `new[o]` people at home at origin o (agents `first`,
+    `first` + 1, ...; `Agents.reserve` made room), each setting out at a uniform time of `day`. Returns their
+    indices and those times."""
+    nat, node, state, cell, counts, origin = ag[0], ag[1], ag[2], ag[13], ag[14], ag[15]
+    start_nodes, origin_start, origin_nat = net[15], routes[3], routes[4]
+    n_nats = shape[2]
+    born = np.arange(first, first + new.sum())
+    i = first
+    for o in range(len(new)):
+        for _ in range(new[o]):
+            nat[i] = origin_nat[o]
+            origin[i] = origin_start[o]
+            node[i] = start_nodes[origin_start[o]]
+            state[i] = WAITING_ORIGIN
+            cell[i] = cell_of(node[i], WAITING_ORIGIN, nat[i], n_nats)
+            counts[cell[i]] += 1
+            i += 1
+    t_born = np.empty(len(born))
+    for j in range(len(born)):
+        t_born[j] = day + rng.random()
+    return born, t_born
+
+
+@njit(cache=True)
+def live(kept, since, end, state, absorbing):  # pragma: no cover - compiled
+    """The agents of `kept`, then agents `since` .. `end` - 1, that are not in a final state, in order."""
+    out = np.empty(len(kept) + end - since, dtype=np.int64)
+    n = 0
+    for j in range(len(kept)):
+        if not absorbing[state[kept[j]]]:
+            out[n] = kept[j]
+            n += 1
+    for i in range(since, end):
+        if not absorbing[state[i]]:
+            out[n] = i
+            n += 1
+    return out[:n].copy()
+
+
+@njit(cache=True)
 def take_up(n, share, rng):  # pragma: no cover - compiled
     """Which of n people setting out would take a work visa (probability `share` each): the one place these
     uniforms are drawn, for the compiled journeys and `pathways.divert_at_departure` alike."""
@@ -1002,7 +1043,7 @@ def start_journeys(
     nat, node_a, state, mode, route, step, on_train, t_next = ag[0], ag[1], ag[2], ag[4], ag[5], ag[6], ag[8], ag[7]
     applied, caravan, cell, counts, origin = ag[9], ag[12], ag[13], ag[14], ag[15]
     step_km, speed_by_mode, step_train, start_nodes = net[0], net[8], net[9], net[15]
-    table, cum_flat, dims = routes
+    table, cum_flat, dims = routes[0], routes[1], routes[2]
     n_filters, n_modes, width = dims[0], dims[1], dims[2]
     step_width = net[14][0]
     n_nats = shape[2]
@@ -1066,7 +1107,10 @@ def start_journeys(
 
 @njit(cache=True)
 def day(
-    active,
+    kept,
+    since,
+    new,
+    first,
     born,
     t_born,
     rounds,
@@ -1091,20 +1135,34 @@ def day(
     recent,
     listed,
 ):  # pragma: no cover - compiled
-    """A day's journeys in one call (`model.step` on days without visa or card quotas): journeys of today's new
-    agents `born` (set out at `t_born`), then every agent of `active` due before the day's end, by state:
-    re-attempts, arrivals, the other states (`dispatch`), then edges chained within the day (`arrive_chain`).
-    js: event codes of caravan_join, journey_start, fee_usd, departure, reattempt."""
+    """A day's journeys in one call (`model.step` on days without visa or card quotas): today's new agents, created
+    here from the Poisson counts `new` per origin (agents `first`, `first` + 1, ...; `new_agents`) or given as
+    `born` (set out at `t_born`, agents created before `first`), set out; then every active agent (`Sim.active`:
+    those of `kept`, then every agent from `since` on) due before the day's end, by state: re-attempts, arrivals,
+    the other states (`dispatch`), then edges chained within the day (`arrive_chain`). js: event codes of
+    caravan_join, journey_start, fee_usd, departure, reattempt."""
     state, t_next, cell, mode, attempts = ag[2], ag[7], ag[13], ag[4], ag[16]
+    fresh = born[:0]
+    if len(new):
+        fresh, t_born = new_agents(new, first, ag, net, routes, shape, par[P_DAY], rng)
+        born = fresh
     if len(born):
         start_journeys(born, t_born, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng)
         for j in range(len(born)):
             log(today, js[3], cell[born[j]], mode[born[j]], 1.0, shape)
     day_end = par[P_DAY] + 1.0
-    is_due = np.empty(len(active), dtype=np.bool_)
-    for j in range(len(active)):
-        is_due[j] = t_next[active[j]] < day_end
-    due = active[is_due]
+    end = first + len(fresh)
+    due = np.empty(len(kept) + end - since, dtype=np.int64)
+    n_due = 0
+    for j in range(len(kept)):
+        if t_next[kept[j]] < day_end:
+            due[n_due] = kept[j]
+            n_due += 1
+    for i in range(since, end):
+        if t_next[i] < day_end:
+            due[n_due] = i
+            n_due += 1
+    due = due[:n_due]
     if len(due) == 0:
         return
     states = np.empty(len(due), dtype=np.int64)

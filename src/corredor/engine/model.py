@@ -77,7 +77,8 @@ class Sim:
     events: EventLog
     cases: CaseRegister
     day: int = 0
-    active: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    kept: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # see `active`
+    kept_until: int = 0
     offices: list[asylum.Office] = field(default_factory=list)
     metering: list[border.MeteringList] = field(default_factory=list)
     caravan_windows: list[caravans.Window] = field(default_factory=list)
@@ -90,6 +91,16 @@ class Sim:
     departure_rate: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # compiled rates x droughts
     droughts: list[climate.DroughtRecord] = field(default_factory=list)  # stochastic droughts drawn for this run
     kernel_inputs: tuple[tuple[int, int], FloatArray] = ((-1, -1), np.zeros(0))  # (day, caravans): kernel inputs
+
+    def active(self) -> NDArray[np.int64]:
+        """Agents that may still act, in order of creation: those `kept` at the last `forget_final` and every agent
+        created since (agent `kept_until` on). Kept in two parts so that no day copies the whole list."""
+        return np.concatenate([self.kept, np.arange(self.kept_until, self.agents.count, dtype=np.int64)])
+
+    def forget_final(self) -> None:
+        """Drop agents in a final state from the active agents."""
+        self.kept = kernels.live(self.kept, self.kept_until, self.agents.count, self.agents.state, ABSORBING)
+        self.kept_until = self.agents.count
 
     def lever(self, name: str) -> NDArray[np.float64]:
         """Today's value(s) of a lever: a 0-d array, or one value per node / nationality."""
@@ -158,17 +169,31 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
 def _compiled_day(sim: Sim) -> None:
     """New agents, then due agents by state and chained edges, in one compiled call (`kernels.day`); the same as
     `departures.run`, `_dispatch` and `movement.arrive` on days without visa or card quotas."""
-    members, born, t_born = departures.create(sim)
-    if len(members) or len(born):
-        sim.active = np.concatenate([sim.active, members, born])
     a, c, cases, events = sim.agents, sim.c, sim.cases, sim.events
-    cases.reserve(len(sim.active))  # each agent applies at most once a day
+    # new agents are active by their numbers (`Sim.active`): caravan members and cohorts are created here, the others
+    # in `kernels.day` from the counts per origin
+    if sim.day in c.cohorts_by_day:  # cohorts draw their sizes between the counts and the times: all in numpy
+        _, born, t_born = departures.create(sim)
+        new = np.zeros(0, dtype=np.int64)
+    else:
+        caravans.launch_scheduled(sim)
+        new = departures.counts(sim)  # per origin; the compiled day creates them (`kernels.new_agents`)
+        born, t_born = np.zeros(0, dtype=np.int64), np.zeros(0)
+    n_new = int(new.sum())
+    a.reserve(n_new)
+    first_new = a.count  # members and born (if any) are already agents; the new ones come after them
+    n_active = len(sim.kept) + first_new + n_new - sim.kept_until
+    cases.reserve(n_active)  # each agent applies at most once a day
     first = cases.n
     recent = np.array([sim.recent_applicants])
     n_cases = np.array([first], dtype=np.int64)
-    listed = np.zeros((len(sim.active) + 1, 3), dtype=np.int64)
+    listed = np.empty((n_active + 1, 3), dtype=np.int64)  # agents listed for metering: row 0 says how many
+    listed[0, 0] = 0
     kernels.day(
-        sim.active,
+        sim.kept,
+        sim.kept_until,
+        new,
+        first_new,
         born,
         t_born,
         MAX_CHAIN - 1,
@@ -191,6 +216,7 @@ def _compiled_day(sim: Sim) -> None:
         recent,
         listed,
     )
+    a.count += n_new
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])
     asylum.queue_cases(sim, np.arange(first, cases.n))
@@ -203,10 +229,9 @@ def step(sim: Sim) -> None:
     day_end = sim.day + 1.0
     agents = sim.agents
     if pathways.visas_today(sim) or pathways.cards_today(sim):
-        born = departures.run(sim)
-        if len(born):
-            sim.active = np.concatenate([sim.active, born])
-        due = sim.active[agents.t_next[sim.active] < day_end]
+        departures.run(sim)
+        active = sim.active()
+        due = active[agents.t_next[active] < day_end]
         if len(due):
             _dispatch(sim, due)
         if len(due):  # later rounds: only travellers chaining edges, so no dispatch by state
@@ -219,7 +244,7 @@ def step(sim: Sim) -> None:
     caravans.emergent(sim)
     sim.events.close_day(sim.day)
     if sim.day % 4 == 3:
-        sim.active = sim.active[~ABSORBING[agents.state[sim.active]]]
+        sim.forget_final()
 
 
 def run(

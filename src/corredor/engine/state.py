@@ -112,10 +112,14 @@ class Agents:
     def capacity(self) -> int:
         return len(self.nat)
 
-    def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
-        """Create n agents in `state` at `node`; returns their indices."""
+    def reserve(self, n: int) -> None:
+        """Make room for n more agents."""
         if self.count + n > self.capacity:
             _allocate(self, self.FIELDS, max(2 * self.capacity, self.count + n), self.count)
+
+    def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
+        """Create n agents in `state` at `node`; returns their indices."""
+        self.reserve(n)
         first = self.count
         idx = np.arange(first, first + n, dtype=np.int64)
         self.count += n
