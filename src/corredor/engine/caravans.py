@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import movement
+from corredor.engine import kernels, movement
 from corredor.engine.inputs import FAMILY_FILTERS
 from corredor.engine.state import State
 from corredor.parameters import MODES
@@ -53,9 +53,9 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
     from corredor.engine.departures import start_journeys
 
     c = sim.c
-    born = [np.zeros(0, dtype=np.int64)]
     if sim.day not in c.caravans_by_day:
-        return born[0]
+        return np.zeros(0, dtype=np.int64)
+    born = [np.zeros(0, dtype=np.int64)]
     for _, caravan in c.caravans_by_day[sim.day]:
         number = sim.n_caravans  # one numbering for scheduled and emergent caravans
         sim.n_caravans += 1
@@ -112,9 +112,11 @@ def block(sim: Sim, idx: NDArray[np.int64]) -> None:
 def emergent(sim: Sim) -> None:
     """A crowd of waiting applicants above the threshold sets out together as a new caravan."""
     params = sim.p.caravans
-    queued = sim.agents.counts[sim.c.office_queue_cells].sum(axis=1) * sim.c.scale  # persons, per office
-    if not len(queued) or queued.max() < params.emergent_threshold_persons:
+    cells = sim.c.office_queue_cells
+    threshold = params.emergent_threshold_persons
+    if not len(cells) or kernels.most_queued(sim.agents.counts, cells) * sim.c.scale < threshold:
         return
+    queued = sim.agents.counts[cells].sum(axis=1) * sim.c.scale  # persons, per office
     for office, persons in zip(sim.offices, queued.tolist(), strict=True):
         if persons < params.emergent_threshold_persons:
             continue

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corredor.engine import caravans
-from corredor.parameters import MODES
+from corredor.parameters import MODES, Parameters
 
 if TYPE_CHECKING:
     from corredor.engine.model import Sim
@@ -24,10 +24,15 @@ ALONE, SMUGGLED, CARAVAN = (MODES.index(m) for m in ("alone", "smuggled", "carav
 
 
 def smuggled_utility(sim: Sim) -> float:
-    ch = sim.p.choice
-    intensity = float(sim.lever("mx_enforcement_intensity"))
-    targeting = float(sim.lever("mx_risk_targeting"))
-    gain = sim.p.enforcement.smuggler_targeting_gain
+    """Today's utility of travelling with a smuggler."""
+    intensity, targeting = float(sim.lever("mx_enforcement_intensity")), float(sim.lever("mx_risk_targeting"))
+    return smuggled_utility_of(sim.p, intensity, targeting)
+
+
+def smuggled_utility_of(p: Parameters, intensity: float, targeting: float) -> float:
+    """The utility of travelling with a smuggler under Mexican enforcement `intensity` and `targeting`."""
+    ch = p.choice
+    gain = p.enforcement.smuggler_targeting_gain
     alone_detection = intensity * (1.0 - 0.5 * targeting)
     return (
         ch.smuggled_constant

@@ -68,15 +68,7 @@ def restart(sim: Sim, idx: NDArray[np.int64]) -> None:
 def choice_inputs(sim: Sim) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
     """Today's inputs of the compiled mode choice: (legal take-up, exp(smuggled utility), exp(caravan constant),
     smuggling fee), and per nationality the route-family filter and id of a forming caravan (`caravans.forming`)."""
-    choices = np.array(
-        [
-            sim.p.choice.legal_take_up,
-            np.exp(choice.smuggled_utility(sim)),
-            np.exp(sim.p.choice.caravan_constant),
-            sim.p.choice.smuggling_fee_usd,
-        ]
-    )
-    return (choices, *caravans.forming(sim))
+    return (sim.c.choice_parameters[sim.day], *caravans.forming(sim))
 
 
 def start_journeys(

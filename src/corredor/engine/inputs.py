@@ -182,6 +182,22 @@ class Compiled:
         )
 
     @cached_property
+    def choice_parameters(self) -> FloatArray:
+        """The compiled mode choice's inputs for every day, shape (days, 4): legal take-up, exp(smuggled utility),
+        exp(caravan constant), smuggling fee (`departures.choice_inputs`)."""
+        from corredor.engine.choice import smuggled_utility_of  # choice -> caravans -> inputs
+
+        p = self.scenario.parameters
+        intensity, targeting = self.levers["mx_enforcement_intensity"], self.levers["mx_risk_targeting"]
+        values = np.empty((self.days, 4))
+        values[:, 0] = p.choice.legal_take_up
+        values[:, 2] = np.exp(p.choice.caravan_constant)
+        values[:, 3] = p.choice.smuggling_fee_usd
+        for day in range(self.days):  # np.exp of each day's float, as the numpy sub-models take it
+            values[day, 1] = np.exp(smuggled_utility_of(p, float(intensity[day]), float(targeting[day])))
+        return values
+
+    @cached_property
     def kernel_routes(self) -> tuple[NDArray[Any], ...]:
         """Route choice tables of the compiled kernels: route ids and cumulative probabilities + 2 x row, both
         flattened, (filters, modes, width), and per [[origins]] entry its start (index into start_nodes) and

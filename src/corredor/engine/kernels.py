@@ -542,17 +542,17 @@ def arrive_chain(
 
 
 @njit(cache=True)
-def take_day(today, size, keys, totals):  # pragma: no cover - compiled
-    """Move today's non-zero counters (the first `size` values of `today`) into `keys` and `totals`, in key order,
-    reset them and their blocks' flags (`log`) to zero and return how many there were (`EventLog.close_day`). Only
-    the blocks of 64 counters flagged as touched are read."""
-    n = 0
+def take_day(today, size, day, days, keys, totals, n):  # pragma: no cover - compiled
+    """Append today's non-zero counters (the first `size` values of `today`) to `days`, `keys` and `totals` from row
+    `n` on, in key order, reset them and their blocks' flags (`log`) to zero and return the new number of rows
+    (`EventLog.close_day`). Only the blocks of 64 counters flagged as touched are read."""
     for block in range(len(today) - size):
         if today[size + block] == 0.0:
             continue
         today[size + block] = 0.0
         for k in range(block * 64, min(block * 64 + 64, size)):
             if today[k] != 0.0:
+                days[n] = day
                 keys[n] = k
                 totals[n] = today[k]
                 today[k] = 0.0
@@ -1001,6 +1001,18 @@ def new_agents(new, first, ag, net, routes, shape, day, rng):  # pragma: no cove
     for j in range(len(born)):
         t_born[j] = day + rng.random()
     return born, t_born
+
+
+@njit(cache=True)
+def most_queued(counts, office_cells):  # pragma: no cover - compiled
+    """The most agents in the asylum queue at any one office (cells shaped (offices, nationalities))."""
+    most = 0
+    for o in range(office_cells.shape[0]):
+        queued = 0
+        for k in range(office_cells.shape[1]):
+            queued += counts[office_cells[o, k]]
+        most = max(most, queued)
+    return most
 
 
 @njit(cache=True)

@@ -172,6 +172,12 @@ class EventLog:
     keys. After the counters, `today` holds one flag per block of 64 counters, set when an event touches the block
     (`kernels.log`), so that `close_day` reads only the blocks touched that day."""
 
+    ROW_FIELDS: ClassVar[dict[str, tuple[type, float]]] = {
+        "_row_day": (np.int32, 0),
+        "_row_key": (np.int64, 0),  # index into the counters, shaped `shape`
+        "_row_total": (np.float64, 0.0),
+    }
+
     def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
@@ -182,10 +188,12 @@ class EventLog:
         place = cell // (N_STATES * n_nats) * n_nats + cell % n_nats
         # the layout the kernels read (`kernels.log`): shape, counters, then the place of each count cell
         self.kernel_shape = np.concatenate([np.array((*self.shape, self.size)), place]).astype(np.int64)
-        self._keys = np.zeros(self.size, dtype=np.int64)  # buffers of close_day
-        self._totals = np.zeros(self.size)
         self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
-        self._day_rows: list[tuple[int, NDArray[np.int64], NDArray[np.float64]]] = []  # day, keys, totals
+        self._n_rows = 0  # rows stored by close_day (ROW_FIELDS), grown by doubling
+        _allocate(self, self.ROW_FIELDS, 4 * self.size)
+        self._row_day: NDArray[np.int32]
+        self._row_key: NDArray[np.int64]
+        self._row_total: NDArray[np.float64]
 
     def add(
         self,
@@ -209,18 +217,19 @@ class EventLog:
 
     def close_day(self, day: int) -> None:
         """Store today's non-zero counters and start the next day from zero."""
-        n = kernels.take_day(self.today, self.size, self._keys, self._totals)
-        if n:
-            self._day_rows.append((day, self._keys[:n].copy(), self._totals[:n].copy()))
+        if self._n_rows + self.size > len(self._row_key):  # room for every counter
+            _allocate(self, self.ROW_FIELDS, 2 * len(self._row_key), self._n_rows)
+        self._n_rows = kernels.take_day(
+            self.today, self.size, day, self._row_day, self._row_key, self._row_total, self._n_rows
+        )
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
-        if not self._day_rows:
+        if not self._n_rows:
             empty = np.zeros(0, dtype=np.int64)
             return {k: empty for k in ("day", "event", "node", "nat", "mode")} | {"value": np.zeros(0)}
-        day = np.repeat(np.array([r[0] for r in self._day_rows], dtype=np.int32), [len(r[1]) for r in self._day_rows])
-        key = np.concatenate([r[1] for r in self._day_rows])
-        value = np.concatenate([r[2] for r in self._day_rows])
+        n = self._n_rows
+        day, key, value = self._row_day[:n].copy(), self._row_key[:n], self._row_total[:n].copy()
         event, node, nat, mode = np.unravel_index(key, self.shape)
         return {"day": day, "event": event, "node": node, "nat": nat, "mode": mode, "value": value}
 
