@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corredor import simulate
-from corredor.engine import pathways
+from corredor.engine import departures, kernels, model, pathways
 from corredor.engine.inputs import compile_scenario
 from tests.conftest import make_scenario
 
@@ -96,3 +97,49 @@ def state_harms() -> tuple[str, ...]:
     from corredor.parameters import HARMS
 
     return tuple(HARMS)
+
+
+def test_compiled_poisson_gives_numpys_numbers():
+    # the daily departures are drawn by numpy's algorithm in a kernel; it must give numpy's numbers and leave the
+    # generator where numpy leaves it, for small means (multiplication), around the switch at 10 (where a
+    # truncating cast or another log-gamma would differ) and for large means (transformed rejection)
+    means = np.concatenate(
+        [
+            [0.0, 1e-9, 0.5, 9.999999, 10.0, 10.000001, 1e3, 1e6, 1e12],
+            np.random.default_rng(1).uniform(0, 30, 100_000),
+            np.random.default_rng(2).uniform(10, 11, 100_000),
+            np.random.default_rng(3).lognormal(5, 3, 20_000),
+        ]
+    )
+    numpy_rng, kernel_rng = np.random.default_rng(5), np.random.default_rng(5)
+    expected = numpy_rng.poisson(means)
+    drawn = kernels.departures_today(means[None, :] * 4.0, 0, 4.0, kernel_rng)
+    np.testing.assert_array_equal(drawn, expected)
+    assert numpy_rng.random() == kernel_rng.random()
+
+
+def test_departure_rates_that_no_poisson_takes_are_refused():
+    rates = np.full((3, 2), 5.0)
+    rates[2, 1] = -1.0
+    with pytest.raises(ValueError, match=r"origin 1 on day 2 .* must be finite and >= 0"):
+        departures.check_rates(rates, 10.0)
+    rates[2, 1] = np.nan
+    with pytest.raises(ValueError, match="origin 1 on day 2"):
+        departures.check_rates(rates, 10.0)
+    departures.check_rates(np.full((3, 2), 5.0), 10.0)
+
+
+def test_days_with_more_new_agents_than_the_room_made_give_the_same_run():
+    # the compiled day draws its new agents' number after room was made for them; with no room made at all, every
+    # day draws, finds too little room, and runs again with the counts drawn: the run must not change
+    compiled = compile_scenario(make_scenario(start="2018-10-01", end="2018-11-30", scale=50))
+    _, expected = model.run(compiled, seed=4)
+    sim = model.new_sim(compiled, seed=4)
+    daily = np.zeros_like(expected)
+    for day in range(compiled.days):
+        sim.day = day
+        sim.new_agents_headroom = 0
+        model.step(sim)
+        daily[day] = sim.agents.count_view()
+    np.testing.assert_array_equal(daily, expected)
+    assert expected.sum() > 0

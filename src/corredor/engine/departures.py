@@ -21,12 +21,25 @@ if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
 SMUGGLED = MODES.index("smuggled")
+POISSON_MEAN_MAX = 9.223372006484771e18  # numpy's largest Poisson mean (POISSON_LAM_MAX)
 
 
 def counts(sim: Sim) -> NDArray[np.int64]:
-    """Today's number of new agents per origin (Poisson). In numpy, not in the compiled kernels: numba's poisson
-    differs from numpy's for means of 10 and more."""
-    return sim.rng.poisson(sim.departure_rate[sim.day] / sim.c.scale)
+    """Today's number of new agents per origin: Poisson, the numbers `sim.rng.poisson(rate / scale)` gives, drawn
+    by numpy's algorithm in a compiled kernel (`kernels.departures_today`)."""
+    return kernels.departures_today(sim.departure_rate, sim.day, float(sim.c.scale), sim.rng)
+
+
+def check_rates(rates: NDArray[np.float64], scale: float) -> None:
+    """Refuse departure rates no Poisson draw can take (what `Generator.poisson` would refuse mid-run)."""
+    means = rates / scale
+    bad = ~((means >= 0) & (means < POISSON_MEAN_MAX))  # NaN fails both
+    if bad.any():
+        day, origin = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"departure rate of origin {origin} on day {day} is {rates[day, origin]!r} persons per day:"
+            " must be finite and >= 0 (check the scenario's base rates, drivers and levers)"
+        )
 
 
 def create(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:

@@ -7,7 +7,9 @@ function lives here. The sub-model modules are thin wrappers that hand arrays to
 Random numbers: the kernels take the run's `numpy.random.Generator` and draw from it in exactly the order the
 vectorised numpy code did (numba's generator methods give the same numbers as numpy's for the same bit generator
 state), so compiled runs are identical to the numpy engine's, value for value. Not `poisson`: for means of 10 and
-more numba's sometimes differs from numpy's, so the daily number of departures is drawn in numpy.
+more numba's differs from numpy's (it truncates where numpy floors, and computes log-gamma differently), so
+`poisson` here is numpy's algorithm (numpy/random/src/distributions/distributions.c) step for step, checked against
+`Generator.poisson` by the test suite.
 """
 
 from __future__ import annotations
@@ -978,6 +980,94 @@ def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, l
             _send_home(idx[sel], t[sel], par[P_REATTEMPT], ag, net, par, today, shape, ex, rng)
 
 
+# --- numpy's Poisson sampler -------------------------------------------------------------------------------------
+LOGGAM_COEFFICIENTS = np.array(
+    [
+        8.333333333333333e-02,
+        -2.777777777777778e-03,
+        7.936507936507937e-04,
+        -5.952380952380952e-04,
+        8.417508417508418e-04,
+        -1.917526917526918e-03,
+        6.410256410256410e-03,
+        -2.955065359477124e-02,
+        1.796443723688307e-01,
+        -1.39243221690590e00,
+    ]
+)
+
+
+@njit(cache=True)
+def _loggam(x):  # pragma: no cover - compiled
+    """numpy's `random_loggam`: log-gamma of x > 0 (SPECFUN's series), operation for operation."""
+    a = LOGGAM_COEFFICIENTS
+    x0 = x
+    n = 0
+    if x == 1.0 or x == 2.0:
+        return 0.0
+    elif x <= 7.0:
+        n = int(7 - x)
+        x0 = x + n
+    x2 = 1.0 / (x0 * x0)
+    xp = 2 * np.pi
+    gl0 = a[9]
+    for k in range(8, -1, -1):
+        gl0 *= x2
+        gl0 += a[k]
+    gl = gl0 / x0 + 0.5 * np.log(xp) + (x0 - 0.5) * np.log(x0) - x0
+    if x <= 7.0:
+        for _ in range(n):
+            gl -= np.log(x0 - 1.0)
+            x0 -= 1.0
+    return gl
+
+
+@njit(cache=True)
+def poisson(lam, rng):  # pragma: no cover - compiled
+    """One Poisson draw of mean `lam` (finite, >= 0), the same number `rng.poisson(lam)` gives: numpy's
+    `random_poisson` (multiplication below 10, Hoermann's transformed rejection from 10 on)."""
+    if lam == 0:
+        return 0
+    if lam < 10:
+        enlam = np.exp(-lam)
+        x = 0
+        prod = 1.0
+        while True:
+            prod *= rng.random()
+            if prod > enlam:
+                x += 1
+            else:
+                return x
+    slam = np.sqrt(lam)
+    loglam = np.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2)
+    while True:
+        u = rng.random() - 0.5
+        v = rng.random()
+        us = 0.5 - np.abs(u)
+        k = np.int64(np.floor((2 * a / us + b) * u + lam + 0.43))
+        if us >= 0.07 and v <= vr:
+            return k
+        if k < 0 or (us < 0.013 and v > us):
+            continue
+        if (np.log(v) + np.log(invalpha) - np.log(a / (us * us) + b)) <= (
+            -lam + k * loglam - _loggam(np.float64(k + 1))
+        ):
+            return k
+
+
+@njit(cache=True)
+def departures_today(rates, day, scale, rng):  # pragma: no cover - compiled
+    """`rng.poisson(rates[day] / scale)`: today's new agents per origin (`departures.counts`)."""
+    counts = np.empty(rates.shape[1], dtype=np.int64)
+    for o in range(rates.shape[1]):
+        counts[o] = poisson(rates[day, o] / scale, rng)
+    return counts
+
+
 @njit(cache=True)
 def new_agents(new, first, ag, net, routes, shape, day, rng):  # pragma: no cover - compiled
     """`departures.create` after the daily Poisson counts: `new[o]` people at home at origin o (agents `first`,
@@ -1121,7 +1211,9 @@ def start_journeys(
 def day(
     kept,
     since,
+    rates,
     new,
+    draw,
     first,
     born,
     t_born,
@@ -1147,15 +1239,27 @@ def day(
     recent,
     listed,
 ):  # pragma: no cover - compiled
-    """A day's journeys in one call (`model.step` on days without visa or card quotas): today's new agents, created
-    here from the Poisson counts `new` per origin (agents `first`, `first` + 1, ...; `new_agents`) or given as
-    `born` (set out at `t_born`, agents created before `first`), set out; then every active agent (`Sim.active`:
-    those of `kept`, then every agent from `since` on) due before the day's end, by state: re-attempts, arrivals,
-    the other states (`dispatch`), then edges chained within the day (`arrive_chain`). js: event codes of
-    caravan_join, journey_start, fee_usd, departure, reattempt."""
+    """A day's journeys in one call (`model.step` on days without visa or card quotas). Today's new agents: with
+    `draw`, the number per origin is drawn into `new` (Poisson of mean `rates[day] / scale`, `departures.counts`),
+    else `new` holds it; they are created here as agents `first`, `first` + 1, ... (`new_agents`). People given as
+    `born` (created before `first`) set out at `t_born`. Then every active agent (`Sim.active`: those of `kept`,
+    then every agent from `since` on) due before the day's end, by state: re-attempts, arrivals, the other states
+    (`dispatch`), then edges chained within the day (`arrive_chain`). js: event codes of caravan_join,
+    journey_start, fee_usd, departure, reattempt.
+
+    Returns the number of new agents; or -1, having only drawn `new`, when the agent, case or `listed` arrays are
+    too short for them (the caller makes room and calls again without `draw`)."""
     state, t_next, cell, mode, attempts = ag[2], ag[7], ag[13], ag[4], ag[16]
+    if draw:
+        d = np.int64(par[P_DAY])
+        for o in range(len(new)):
+            new[o] = poisson(rates[d, o] / par[P_SCALE], rng)
+    n_new = new.sum()
+    n_active = len(kept) + first + n_new - since
+    if first + n_new > len(state) or cs[4][0] + n_active > len(cs[0]) or n_active + 1 > len(listed):
+        return -1
     fresh = born[:0]
-    if len(new):
+    if n_new:
         fresh, t_born = new_agents(new, first, ag, net, routes, shape, par[P_DAY], rng)
         born = fresh
     if len(born):
@@ -1176,7 +1280,7 @@ def day(
             n_due += 1
     due = due[:n_due]
     if len(due) == 0:
-        return
+        return n_new
     states = np.empty(len(due), dtype=np.int64)
     for j in range(len(due)):
         states[j] = state[due[j]]
@@ -1200,3 +1304,4 @@ def day(
     arrive_chain(
         due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
     )
+    return n_new

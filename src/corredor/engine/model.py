@@ -79,6 +79,7 @@ class Sim:
     day: int = 0
     kept: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # see `active`
     kept_until: int = 0
+    new_agents_headroom: int = 0  # room made for a day's new agents before drawing how many (`_compiled_day`)
     offices: list[asylum.Office] = field(default_factory=list)
     metering: list[border.MeteringList] = field(default_factory=list)
     caravan_windows: list[caravans.Window] = field(default_factory=list)
@@ -126,6 +127,9 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
         cases=CaseRegister(),
     )
     sim.departure_rate, sim.droughts = climate.departure_rates(compiled, sim.rng)
+    departures.check_rates(sim.departure_rate, compiled.scale)
+    most = float(sim.departure_rate.sum(axis=1).max(initial=0.0)) / compiled.scale  # mean new agents, busiest day
+    sim.new_agents_headroom = int(most + 10 * np.sqrt(most) + 10)
     sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
     sim.recent_applicants = compiled.recent_applicants_at_start
     sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
@@ -170,52 +174,57 @@ def _compiled_day(sim: Sim) -> None:
     """New agents, then due agents by state and chained edges, in one compiled call (`kernels.day`); the same as
     `departures.run`, `_dispatch` and `movement.arrive` on days without visa or card quotas."""
     a, c, cases, events = sim.agents, sim.c, sim.cases, sim.events
-    # new agents are active by their numbers (`Sim.active`): caravan members and cohorts are created here, the others
-    # in `kernels.day` from the counts per origin
-    if sim.day in c.cohorts_by_day:  # cohorts draw their sizes between the counts and the times: all in numpy
-        _, born, t_born = departures.create(sim)
-        new = np.zeros(0, dtype=np.int64)
-    else:
+    # New agents are active by their numbers (`Sim.active`): caravan members and cohorts are created here, the
+    # others by `kernels.day`, which draws how many (`departures.counts`).
+    draw = sim.day not in c.cohorts_by_day
+    if draw:
         caravans.launch_scheduled(sim)
-        new = departures.counts(sim)  # per origin; the compiled day creates them (`kernels.new_agents`)
         born, t_born = np.zeros(0, dtype=np.int64), np.zeros(0)
-    n_new = int(new.sum())
-    a.reserve(n_new)
+    else:  # cohorts draw their sizes between the counts and the times: all in numpy
+        _, born, t_born = departures.create(sim)
+    new = np.zeros(len(c.origin_nat), dtype=np.int64)
     first_new = a.count  # members and born (if any) are already agents; the new ones come after them
-    n_active = len(sim.kept) + first_new + n_new - sim.kept_until
-    cases.reserve(n_active)  # each agent applies at most once a day
-    first = cases.n
-    recent = np.array([sim.recent_applicants])
-    n_cases = np.array([first], dtype=np.int64)
-    listed = np.empty((n_active + 1, 3), dtype=np.int64)  # agents listed for metering: row 0 says how many
-    listed[0, 0] = 0
-    kernels.day(
-        sim.kept,
-        sim.kept_until,
-        new,
-        first_new,
-        born,
-        t_born,
-        MAX_CHAIN - 1,
-        a.kernel_arrays(),
-        (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome),
-        c.kernel_arrays,
-        c.kernel_routes,
-        movement.arrival_inputs(sim),
-        *departures.choice_inputs(sim),
-        sim.lever("comar_office_open"),
-        sim.lever("shelter_capacity"),
-        sim.lever("asylum_propensity_multiplier"),
-        sim.lever("us_metering_intake_per_day"),
-        events.today,
-        events.kernel_shape,
-        events.kernel_codes(kernels.ARRIVAL_EVENTS),
-        events.kernel_codes(kernels.DISPATCH_EVENTS),
-        events.kernel_codes(kernels.JOURNEY_EVENTS),
-        sim.rng,
-        recent,
-        listed,
-    )
+    n_new = -1
+    while n_new < 0:  # at most twice: a day with more new agents than the headroom makes room and runs again
+        extra = sim.new_agents_headroom if draw else int(new.sum())
+        n_active = len(sim.kept) + first_new + extra - sim.kept_until
+        a.reserve(extra)
+        cases.reserve(n_active)  # each agent applies at most once a day
+        first = cases.n
+        recent = np.array([sim.recent_applicants])
+        n_cases = np.array([first], dtype=np.int64)
+        listed = np.empty((n_active + 1, 3), dtype=np.int64)  # agents listed for metering: row 0 says how many
+        listed[0, 0] = 0
+        n_new = kernels.day(
+            sim.kept,
+            sim.kept_until,
+            sim.departure_rate,
+            new,
+            draw,
+            first_new,
+            born,
+            t_born,
+            MAX_CHAIN - 1,
+            a.kernel_arrays(),
+            (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome),
+            c.kernel_arrays,
+            c.kernel_routes,
+            movement.arrival_inputs(sim),
+            *departures.choice_inputs(sim),
+            sim.lever("comar_office_open"),
+            sim.lever("shelter_capacity"),
+            sim.lever("asylum_propensity_multiplier"),
+            sim.lever("us_metering_intake_per_day"),
+            events.today,
+            events.kernel_shape,
+            events.kernel_codes(kernels.ARRIVAL_EVENTS),
+            events.kernel_codes(kernels.DISPATCH_EVENTS),
+            events.kernel_codes(kernels.JOURNEY_EVENTS),
+            sim.rng,
+            recent,
+            listed,
+        )
+        draw = False  # drawn: a second call takes the same counts
     a.count += n_new
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])

@@ -172,12 +172,6 @@ class EventLog:
     keys. After the counters, `today` holds one flag per block of 64 counters, set when an event touches the block
     (`kernels.log`), so that `close_day` reads only the blocks touched that day."""
 
-    ROW_FIELDS: ClassVar[dict[str, tuple[type, float]]] = {
-        "_row_day": (np.int32, 0),
-        "_row_key": (np.int64, 0),  # index into the counters, shaped `shape`
-        "_row_total": (np.float64, 0.0),
-    }
-
     def __init__(self, events: tuple[str, ...], n_nodes: int, n_nats: int, n_modes: int):
         self.events = events
         self.code = {name: i for i, name in enumerate(events)}
@@ -189,11 +183,11 @@ class EventLog:
         # the layout the kernels read (`kernels.log`): shape, counters, then the place of each count cell
         self.kernel_shape = np.concatenate([np.array((*self.shape, self.size)), place]).astype(np.int64)
         self._kernel_codes: dict[tuple[str, ...], NDArray[np.int64]] = {}
-        self._n_rows = 0  # rows stored by close_day (ROW_FIELDS), grown by doubling
-        _allocate(self, self.ROW_FIELDS, 4 * self.size)
-        self._row_day: NDArray[np.int32]
-        self._row_key: NDArray[np.int64]
-        self._row_total: NDArray[np.float64]
+        # rows stored by close_day (day, key, total) in chunks of room for 8 days of every counter: full chunks,
+        # then the chunk being filled, whose first `_n_rows` rows are in use
+        self._full: list[tuple[NDArray[np.int32], NDArray[np.int64], NDArray[np.float64]]] = []
+        self._chunk = self._new_chunk()
+        self._n_rows = 0
 
     def add(
         self,
@@ -217,19 +211,26 @@ class EventLog:
 
     def close_day(self, day: int) -> None:
         """Store today's non-zero counters and start the next day from zero."""
-        if self._n_rows + self.size > len(self._row_key):  # room for every counter
-            _allocate(self, self.ROW_FIELDS, 2 * len(self._row_key), self._n_rows)
-        self._n_rows = kernels.take_day(
-            self.today, self.size, day, self._row_day, self._row_key, self._row_total, self._n_rows
-        )
+        if self._n_rows + self.size > len(self._chunk[0]):  # not room for every counter: start a new chunk
+            self._full.append(self._filled())
+            self._chunk, self._n_rows = self._new_chunk(), 0
+        self._n_rows = kernels.take_day(self.today, self.size, day, *self._chunk, self._n_rows)
+
+    def _filled(self) -> tuple[NDArray[np.int32], NDArray[np.int64], NDArray[np.float64]]:
+        day, key, total = self._chunk
+        return day[: self._n_rows], key[: self._n_rows], total[: self._n_rows]
+
+    def _new_chunk(self) -> tuple[NDArray[np.int32], NDArray[np.int64], NDArray[np.float64]]:
+        rows = 8 * self.size
+        return np.empty(rows, dtype=np.int32), np.empty(rows, dtype=np.int64), np.empty(rows)
 
     def table(self) -> dict[str, NDArray[np.generic]]:
         """All recorded counters as columns: day, event, node, nationality, mode, value."""
-        if not self._n_rows:
+        chunks = [*self._full, self._filled()]
+        day, key, value = (np.concatenate([chunk[i] for chunk in chunks]) for i in range(3))
+        if not len(key):
             empty = np.zeros(0, dtype=np.int64)
             return {k: empty for k in ("day", "event", "node", "nat", "mode")} | {"value": np.zeros(0)}
-        n = self._n_rows
-        day, key, value = self._row_day[:n].copy(), self._row_key[:n], self._row_total[:n].copy()
         event, node, nat, mode = np.unravel_index(key, self.shape)
         return {"day": day, "event": event, "node": node, "nat": nat, "mode": mode, "value": value}
 
