@@ -12,15 +12,13 @@ Apprehended people are released into the US, removed after detention, returned t
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from corredor.engine import kernels
-from corredor.engine.state import AT_BORDER, BORDER_DECIDING, BORDER_METERING, State
+from corredor.engine.state import BORDER_DECIDING, State, allocate_fields
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -29,18 +27,51 @@ if TYPE_CHECKING:
 SMUGGLED = MODES.index("smuggled")
 
 
-@dataclass
-class MeteringList:
-    """A port's waiting list and its unused intake (fractional agents carried to the next day)."""
+class MeteringLists:
+    """The ports' waiting lists, first come first served: entries (agent, attempt number when listed) linked per
+    port in arrays, each port's first and last entry, and its unused intake (fractional agents carried to the next
+    day). Entries are read in `kernels.serve_metering`; an entry is live while its agent is still on that list in
+    that attempt (`kernels.metering_live`)."""
 
-    port: int
-    waiting: deque[tuple[int, int]] = field(default_factory=deque)  # (agent, attempt number when listed)
-    credit: float = 0.0
+    FIELDS: ClassVar[dict[str, tuple[type, float]]] = {
+        "agent": (np.int64, 0),
+        "attempt": (np.int64, 0),
+        "next": (np.int64, -1),  # the port's next entry (-1: last)
+    }
 
-    @staticmethod
-    def live(sim: Sim, agent: int, attempt: int) -> bool:
-        a = sim.agents
-        return bool(a.state[agent] == AT_BORDER and a.sub[agent] == BORDER_METERING and a.attempts[agent] == attempt)
+    def __init__(self, port_nodes: NDArray[np.int64]):
+        self.port_nodes = port_nodes.astype(np.int64)
+        self.head = np.full(len(port_nodes), -1, dtype=np.int64)  # first entry per port (-1: empty)
+        self.tail = np.full(len(port_nodes), -1, dtype=np.int64)
+        self.credit = np.zeros(len(port_nodes))
+        self.used = np.zeros(1, dtype=np.int64)  # entries written
+        self.open = 0  # entries not yet taken off a list (live or not)
+        allocate_fields(self, self.FIELDS, 1024)
+        self.agent: NDArray[np.int64]
+        self.attempt: NDArray[np.int64]
+        self.next: NDArray[np.int64]
+
+    def kernel_arrays(self) -> tuple[NDArray[np.int64], ...]:
+        return (self.head, self.tail, self.next, self.agent, self.attempt, self.used)
+
+    def add(self, listed: NDArray[np.int64], port_of_node: NDArray[np.int64]) -> None:
+        """Append the agents `kernels.dispatch` listed (rows 1 .. listed[0, 0]: agent, attempt, port node)."""
+        n = int(listed[0, 0])
+        if n == 0:
+            return
+        used = int(self.used[0])
+        if used + n > len(self.agent):
+            allocate_fields(self, self.FIELDS, max(2 * len(self.agent), used + n), used)
+        kernels.metering_append(listed, port_of_node, *self.kernel_arrays())
+        self.open += n
+
+    def waiting(self, port: int) -> list[tuple[int, int]]:
+        """Port `port`'s entries (agent, attempt), first to last, live or not."""
+        entries, e = [], int(self.head[port])
+        while e >= 0:
+            entries.append((int(self.agent[e]), int(self.attempt[e])))
+            e = int(self.next[e])
+        return entries
 
 
 def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
@@ -74,27 +105,24 @@ def present_at_port(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) ->
 
 def serve_metering(sim: Sim) -> None:
     """Each metered port takes in its daily intake from the head of its list; when metering ends (no intake limit)
-    the port takes in everyone still listed."""
-    if not sim.c.metering_days[sim.day] and not any(metering.waiting for metering in sim.metering):
-        for metering in sim.metering:  # no metering today
-            metering.credit = 0.0
+    the port takes in everyone still listed. Those taken in present at the port at the end of the day, port by
+    port (`kernels.serve_metering`)."""
+    lists = sim.metering
+    if not sim.c.metering_days[sim.day] and not lists.open:  # no metering today, nobody listed
+        lists.credit[:] = 0.0
         return
-    intake = sim.lever("us_metering_intake_per_day")
-    finite = np.isfinite(intake)
-    for metering in sim.metering:
-        unlimited = not finite[metering.port]
-        if unlimited and not metering.waiting:
-            metering.credit = 0.0
-            continue
-        metering.credit = np.inf if unlimited else metering.credit + float(intake[metering.port]) / sim.c.scale
-        taken = []
-        while metering.waiting and metering.credit >= 1.0:
-            agent, attempt = metering.waiting.popleft()
-            if metering.live(sim, agent, attempt):
-                taken.append(agent)
-                metering.credit -= 1.0
-        if not metering.waiting:
-            metering.credit = min(metering.credit, 1.0)
-        if taken:
-            idx = np.array(taken, dtype=np.int64)
-            present_at_port(sim, idx, np.full(len(idx), sim.day + 0.999))  # taken in at the end of the day
+    from corredor.engine.movement import arrival_inputs
+
+    lists.open -= kernels.serve_metering(
+        lists.port_nodes,
+        lists.credit,
+        lists.kernel_arrays(),
+        sim.lever("us_metering_intake_per_day"),
+        sim.agents.kernel_arrays(),
+        sim.c.kernel_arrays,
+        arrival_inputs(sim),
+        sim.events.today,
+        sim.events.kernel_shape,
+        sim.events.kernel_codes(kernels.DISPATCH_EVENTS),
+        sim.rng,
+    )

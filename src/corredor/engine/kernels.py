@@ -751,6 +751,62 @@ def present_at_port(idx, t, ag, net, par, today, shape, ex, rng):  # pragma: no 
 
 
 @njit(cache=True)
+def metering_append(listed, port_of_node, head, tail, nxt, agent, attempt, used):  # pragma: no cover - compiled
+    """Append the agents `dispatch` listed (rows 1 .. listed[0, 0]: agent, attempt, port node) to their ports'
+    waiting lists (`border.MeteringLists`; the arrays have room)."""
+    for r in range(1, listed[0, 0] + 1):
+        e = used[0]
+        used[0] += 1
+        port = port_of_node[listed[r, 2]]
+        agent[e] = listed[r, 0]
+        attempt[e] = listed[r, 1]
+        nxt[e] = -1
+        if tail[port] >= 0:
+            nxt[tail[port]] = e
+        else:
+            head[port] = e
+        tail[port] = e
+
+
+@njit(cache=True)
+def serve_metering(
+    port_nodes, credit, lists, intake, ag, net, par, today, shape, ex, rng
+):  # pragma: no cover - compiled
+    """`border.serve_metering`, port by port: add the day's intake to the port's credit (all of its list when it no
+    longer meters), take live entries off the head of its list while a whole agent's credit is left, and have
+    those taken in present at the port at the end of the day. Returns how many entries were taken off the lists."""
+    head, tail, nxt, agent, attempt = lists[0], lists[1], lists[2], lists[3], lists[4]
+    state, sub, attempts = ag[2], ag[3], ag[16]
+    popped = 0
+    for p in range(len(port_nodes)):
+        limit = intake[port_nodes[p]]
+        unlimited = not np.isfinite(limit)
+        if unlimited and head[p] < 0:
+            credit[p] = 0.0
+            continue
+        credit[p] = np.inf if unlimited else credit[p] + limit / par[P_SCALE]
+        taken = np.empty(0, dtype=np.int64)
+        k = 0
+        while head[p] >= 0 and credit[p] >= 1.0:
+            e = head[p]
+            head[p] = nxt[e]
+            popped += 1
+            i = agent[e]
+            if state[i] == AT_BORDER and sub[i] == BORDER_METERING and attempts[i] == attempt[e]:
+                if k == len(taken):
+                    taken = np.concatenate((taken, np.empty(max(16, k), dtype=np.int64)))
+                taken[k] = i
+                k += 1
+                credit[p] -= 1.0
+        if head[p] < 0:
+            tail[p] = -1
+            credit[p] = min(credit[p], 1.0)
+        if k:
+            present_at_port(taken[:k].copy(), np.full(k, par[P_DAY] + 0.999), ag, net, par, today, shape, ex, rng)
+    return popped
+
+
+@njit(cache=True)
 def _regional_card(idx, t, ag, net, par, today, shape, ev, ex, rng):  # pragma: no cover - compiled
     """`pathways._regional_card`: TVR holders stay in the border states or travel on in their own mode."""
     mode, caravan, cell = ag[4], ag[12], ag[13]

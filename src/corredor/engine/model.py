@@ -81,7 +81,7 @@ class Sim:
     kept_until: int = 0
     new_agents_headroom: int = 0  # room made for a day's new agents before drawing how many (`_compiled_day`)
     offices: list[asylum.Office] = field(default_factory=list)
-    metering: list[border.MeteringList] = field(default_factory=list)
+    metering: border.MeteringLists = field(default_factory=lambda: border.MeteringLists(np.zeros(0, dtype=np.int64)))
     caravan_windows: list[caravans.Window] = field(default_factory=list)
     quota_used: dict[tuple[str, int, int], float] = field(default_factory=dict)
     quota_rounding: dict[tuple[str, int, int], float] = field(default_factory=dict)
@@ -132,7 +132,7 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
     sim.new_agents_headroom = int(most + 10 * np.sqrt(most) + 10)
     sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
     sim.recent_applicants = compiled.recent_applicants_at_start
-    sim.metering = [border.MeteringList(int(p)) for p in compiled.network.nodes_of_kind("us_port_of_entry")]
+    sim.metering = border.MeteringLists(compiled.network.nodes_of_kind("us_port_of_entry"))
     return sim
 
 
@@ -166,8 +166,7 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
         sim.rng,
         listed,
     )
-    for agent, attempt, port in listed[1 : listed[0, 0] + 1].tolist():
-        sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
+    sim.metering.add(listed, c.port_of_node)
 
 
 def _compiled_day(sim: Sim) -> None:
@@ -229,8 +228,7 @@ def _compiled_day(sim: Sim) -> None:
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])
     asylum.queue_cases(sim, np.arange(first, cases.n))
-    for agent, attempt, port in listed[1 : listed[0, 0] + 1].tolist():
-        sim.metering[int(c.port_of_node[port])].waiting.append((agent, attempt))
+    sim.metering.add(listed, c.port_of_node)
 
 
 def step(sim: Sim) -> None:

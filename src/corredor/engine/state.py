@@ -53,7 +53,7 @@ PENDING_TVRH, PENDING_TVR, PENDING_ATD_COMPLETES, PENDING_ATD_ABANDONS = 0, 1, 2
 NEVER = np.inf
 
 
-def _allocate(owner: object, fields: dict[str, tuple[type, float]], capacity: int, used: int = 0) -> None:
+def allocate_fields(owner: object, fields: dict[str, tuple[type, float]], capacity: int, used: int = 0) -> None:
     """Give `owner` one array per field of length `capacity`, keeping the first `used` entries it already had."""
     for name, (dtype, fill) in fields.items():
         grown: NDArray[Any] = np.full(capacity, fill, dtype=dtype)
@@ -89,7 +89,7 @@ class Agents:
         self.n_nodes = n_nodes
         self.n_nats = n_nats
         self.counts = np.zeros(n_nodes * N_STATES * n_nats, dtype=np.int64)
-        _allocate(self, self.FIELDS, capacity)
+        allocate_fields(self, self.FIELDS, capacity)
         # Declared for type checkers; set by the loop above.
         self.nat: NDArray[np.int16]
         self.origin: NDArray[np.int32]
@@ -115,7 +115,7 @@ class Agents:
     def reserve(self, n: int) -> None:
         """Make room for n more agents."""
         if self.count + n > self.capacity:
-            _allocate(self, self.FIELDS, max(2 * self.capacity, self.count + n), self.count)
+            allocate_fields(self, self.FIELDS, max(2 * self.capacity, self.count + n), self.count)
 
     def add(self, n: int, nat: IntArray, origin: IntArray, node: IntArray, state: State) -> IntArray:
         """Create n agents in `state` at `node`; returns their indices."""
@@ -251,7 +251,7 @@ class CaseRegister:
 
     def __init__(self) -> None:
         self.n = 0
-        _allocate(self, self.FIELDS, 1024)
+        allocate_fields(self, self.FIELDS, 1024)
         self.agent: NDArray[np.int64]
         self.office: NDArray[np.int32]
         self.nat: NDArray[np.int16]
@@ -263,12 +263,12 @@ class CaseRegister:
     def reserve(self, extra: int) -> None:
         """Make room for `extra` more cases."""
         if self.n + extra > len(self.office):
-            _allocate(self, self.FIELDS, max(2 * len(self.office), self.n + extra), self.n)
+            allocate_fields(self, self.FIELDS, max(2 * len(self.office), self.n + extra), self.n)
 
     def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64], agent: IntArray) -> IntArray:
         n = len(office)
         if self.n + n > len(self.office):
-            _allocate(self, self.FIELDS, max(2 * len(self.office), self.n + n), self.n)
+            allocate_fields(self, self.FIELDS, max(2 * len(self.office), self.n + n), self.n)
         idx = np.arange(self.n, self.n + n, dtype=np.int64)
         self.n += n
         self.agent[idx] = agent
