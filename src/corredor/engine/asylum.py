@@ -10,13 +10,12 @@ those being decided do not. The 45-working-day clock is measured on the recorded
 
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from corredor.engine import kernels
 from corredor.engine.state import ASYLUM_QUEUE
 from corredor.parameters import MODES
 
@@ -26,40 +25,61 @@ if TYPE_CHECKING:
 CARAVAN, ALONE, LEGAL = (MODES.index(m) for m in ("caravan", "alone", "legal"))
 
 
-@dataclass
-class Office:
-    """One COMAR office: waiting applications ordered by time of application (first come, first served) and the
-    times its caseworkers become free. Entries of people who left are skipped lazily: an entry is live while its
-    agent is still waiting on that very case."""
+class Offices:
+    """The COMAR offices' queues (offices in `Compiled.office_nodes` order). Per office: a heap of the waiting
+    applications keyed by (time of application, case number), so first come, first served; the times its
+    caseworkers become free; and when caseworkers taken off while deciding a case become free. Entries of people who
+    left are skipped lazily: an entry is live while its agent is still waiting on that very case. Cases are queued
+    when the day's service begins (`kernels.serve_asylum`): the heap order does not depend on when they are pushed."""
 
-    node: int
-    waiting: list[tuple[float, int, int]] = field(default_factory=list)  # heap of (applied time, case, agent)
-    free_at: list[float] = field(default_factory=list)  # heap, one entry per caseworker
-    retired: list[float] = field(default_factory=list)  # heap: when caseworkers taken off while busy become free
+    def __init__(self, nodes: NDArray[np.int64], max_staff: int):
+        n = len(nodes)
+        self.nodes = nodes.astype(np.int64)
+        self.size = np.zeros(n, dtype=np.int64)  # waiting entries per office
+        self.time = np.zeros((n, 1024))
+        self.case = np.zeros((n, 1024), dtype=np.int64)
+        self.agent = np.zeros((n, 1024), dtype=np.int64)
+        room = 2 * max_staff + 1  # caseworkers, and those taken off while busy (at most the largest staff)
+        self.free_at = np.zeros((n, room))  # first `n_free` entries per office
+        self.n_free = np.zeros(n, dtype=np.int64)
+        self.retired = np.zeros((n, room))
+        self.n_retired = np.zeros(n, dtype=np.int64)
+        self.queued = np.zeros(1, dtype=np.int64)  # cases 0 .. queued - 1 are in the queues (or were)
 
-    def staff(self, servers: int, day: float) -> None:
-        """Set the number of caseworkers. One taken off while deciding a case finishes it; brought back, she is
-        free only when that case is done."""
-        while len(self.free_at) > servers:
-            busiest = max(self.free_at)
-            self.free_at.remove(busiest)
-            heapq.heapify(self.free_at)
-            if busiest > day:
-                heapq.heappush(self.retired, busiest)
-        while len(self.free_at) < servers:
-            while self.retired and self.retired[0] <= day:
-                heapq.heappop(self.retired)
-            heapq.heappush(self.free_at, heapq.heappop(self.retired) if self.retired else day)
+    def reserve(self, extra: int) -> None:
+        """Make room for `extra` more waiting entries at any office."""
+        needed = int(self.size.max(initial=0)) + extra
+        if needed <= self.time.shape[1]:
+            return
+        capacity = max(2 * self.time.shape[1], needed)
+        for name in ("time", "case", "agent"):
+            old = getattr(self, name)
+            grown = np.zeros((old.shape[0], capacity), dtype=old.dtype)
+            grown[:, : old.shape[1]] = old
+            setattr(self, name, grown)
 
-    @staticmethod
-    def live(sim: Sim, case: int, agent: int) -> bool:
+    def kernel_arrays(self) -> tuple[NDArray[Any], ...]:
+        return (
+            self.size,
+            self.time,
+            self.case,
+            self.agent,
+            self.free_at,
+            self.n_free,
+            self.retired,
+            self.n_retired,
+            self.queued,
+        )
+
+    def waiting_agents(self, office: int, sim: Sim) -> NDArray[np.int64]:
+        """Agents still waiting at office `office` (not yet being decided), in order of application."""
+        n = int(self.size[office])
+        time, case, agent = self.time[office, :n], self.case[office, :n], self.agent[office, :n]
+        order = np.lexsort((case, time))
+        case, agent = case[order], agent[order]
         a = sim.agents
-        return bool(a.case[agent] == case and a.state[agent] == ASYLUM_QUEUE and not a.in_service[agent])
-
-    def waiting_agents(self, sim: Sim) -> NDArray[np.int64]:
-        """Agents still waiting (not yet being decided), in order of application."""
-        live = [agent for _, case, agent in sorted(self.waiting) if self.live(sim, case, agent)]
-        return np.array(live, dtype=np.int64)
+        live = (a.case[agent] == case) & (a.state[agent] == ASYLUM_QUEUE) & ~a.in_service[agent]
+        return agent[live]
 
 
 def maybe_apply(
@@ -99,47 +119,23 @@ def maybe_apply(
     a.caravan[who] = -1
     a.move(who, ASYLUM_QUEUE)
     a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
-    queue_cases(sim, cases)
     return applies
 
 
-def queue_cases(sim: Sim, cases: NDArray[np.int64]) -> None:
-    """Put newly opened cases in their office's queue (ordered by time of application, then case number)."""
-    if len(cases) == 0:
-        return
-    register = sim.cases
-    for time, case, agent, office_index in zip(
-        register.applied[cases].tolist(),
-        cases.tolist(),
-        register.agent[cases].tolist(),
-        register.office[cases].tolist(),
-        strict=True,
-    ):
-        heapq.heappush(sim.offices[office_index].waiting, (time, case, agent))
-
-
 def serve(sim: Sim) -> None:
-    """Caseworkers take the next waiting applicants until the end of the day."""
-    a = sim.agents
+    """Queue the day's new applications, then caseworkers take the next waiting applicants until the end of the
+    day (`kernels.serve_asylum`)."""
+    offices, cases = sim.offices, sim.cases
+    if not len(offices.nodes):
+        return
     ap = sim.p.asylum
-    day_end = sim.day + 1.0
-    mean_service = sim.c.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12)
-    staff = sim.lever("comar_caseworkers")
-    for office in sim.offices:
-        office.staff(int(np.floor(float(staff[office.node]) + 0.5)), float(sim.day))
-        while office.waiting and office.free_at and office.free_at[0] < day_end:
-            arrival, case, agent = office.waiting[0]
-            if not office.live(sim, case, agent):
-                heapq.heappop(office.waiting)  # abandoned, left in a caravan, or already decided
-                continue
-            start = max(office.free_at[0], arrival)
-            if start >= day_end:
-                break
-            heapq.heappop(office.waiting)
-            if a.t_next[agent] <= start:
-                continue  # abandons before a caseworker is free; `due` closes the file at that time
-            finish = start + sim.rng.exponential(mean_service)
-            heapq.heapreplace(office.free_at, finish)
-            a.in_service[agent] = True
-            a.t_next[agent] = finish
-            sim.cases.started[a.case[agent]] = start
+    offices.reserve(cases.n - int(offices.queued[0]))
+    kernels.serve_asylum(
+        offices.kernel_arrays(),
+        (cases.agent, cases.office, cases.applied, cases.started, np.array([cases.n], dtype=np.int64)),
+        sim.lever("comar_caseworkers")[offices.nodes],
+        sim.c.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12),
+        float(sim.day),
+        sim.agents.kernel_arrays(),
+        sim.rng,
+    )

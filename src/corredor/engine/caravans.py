@@ -117,15 +117,15 @@ def emergent(sim: Sim) -> None:
     if not len(cells) or kernels.most_queued(sim.agents.counts, cells) * sim.c.scale < threshold:
         return
     queued = sim.agents.counts[cells].sum(axis=1) * sim.c.scale  # persons, per office
-    for office, persons in zip(sim.offices, queued.tolist(), strict=True):
+    for office, (node, persons) in enumerate(zip(sim.offices.nodes.tolist(), queued.tolist(), strict=True)):
         if persons < params.emergent_threshold_persons:
             continue
-        if sim.day - sim.emergent_last.get(office.node, -(10**9)) < params.emergent_cooldown_days:
+        if sim.day - sim.emergent_last.get(node, -(10**9)) < params.emergent_cooldown_days:
             continue
-        waiting = office.waiting_agents(sim)
+        waiting = sim.offices.waiting_agents(office, sim)
         if len(waiting) * sim.c.scale < params.emergent_threshold_persons:
             continue
-        sim.emergent_last[office.node] = sim.day
+        sim.emergent_last[node] = sim.day
         leaving = waiting[sim.rng.random(len(waiting)) < params.emergent_join_share]
         if len(leaving) == 0:
             continue
@@ -136,7 +136,7 @@ def emergent(sim: Sim) -> None:
         sim.log("asylum_abandoned", leaving)
         sim.agents.mode[leaving] = CARAVAN
         sim.agents.caravan[leaving] = number
-        sim.caravan_records.append((number, sim.day, office.node, len(leaving) * sim.c.scale, "emergent"))
+        sim.caravan_records.append((number, sim.day, node, len(leaving) * sim.c.scale, "emergent"))
         sim.log("caravan_join", leaving)
         sim.agents.move(leaving, State.EN_ROUTE)
         movement.continue_journey(sim, leaving, t)

@@ -750,6 +750,125 @@ def present_at_port(idx, t, ag, net, par, today, shape, ex, rng):  # pragma: no 
     _process(idx, t, (1.0 - par[P_MPP]) * par[P_PORT_RELEASE], ag, net, par, today, shape, ex, rng)
 
 
+# --- COMAR queues (`asylum.Offices`) ------------------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _first(t1, c1, t2, c2):  # pragma: no cover - compiled
+    """Whether application (time t1, case c1) comes before (t2, c2): first come, first served."""
+    return t1 < t2 or (t1 == t2 and c1 < c2)
+
+
+@njit(cache=True)
+def _queue_push(size, time, case, agent, o, t, c, a):  # pragma: no cover - compiled
+    """Push application (t, c, agent a) onto office o's heap."""
+    i = size[o]
+    size[o] += 1
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not _first(t, c, time[o, parent], case[o, parent]):
+            break
+        time[o, i], case[o, i], agent[o, i] = time[o, parent], case[o, parent], agent[o, parent]
+        i = parent
+    time[o, i], case[o, i], agent[o, i] = t, c, a
+
+
+@njit(cache=True)
+def _queue_pop(size, time, case, agent, o):  # pragma: no cover - compiled
+    """Remove the first application from office o's heap."""
+    n = size[o] - 1
+    size[o] = n
+    t, c, a = time[o, n], case[o, n], agent[o, n]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and _first(time[o, child + 1], case[o, child + 1], time[o, child], case[o, child]):
+            child += 1
+        if not _first(time[o, child], case[o, child], t, c):
+            break
+        time[o, i], case[o, i], agent[o, i] = time[o, child], case[o, child], agent[o, child]
+        i = child
+    if n:
+        time[o, i], case[o, i], agent[o, i] = t, c, a
+
+
+@njit(cache=True)
+def _staff(o, servers, day, free_at, n_free, retired, n_retired):  # pragma: no cover - compiled
+    """Set office o's caseworkers to `servers`. One taken off while deciding a case finishes it (kept in `retired`
+    until then); brought back, she is free only when that case is done. Free times are kept as a multiset."""
+    while n_free[o] > servers:
+        k = 0
+        for j in range(1, n_free[o]):
+            if free_at[o, j] > free_at[o, k]:
+                k = j
+        busiest = free_at[o, k]
+        n_free[o] -= 1
+        free_at[o, k] = free_at[o, n_free[o]]
+        if busiest > day:
+            if n_retired[o] == retired.shape[1]:
+                raise ValueError("COMAR office: more caseworkers finishing a case than the room made for them")
+            retired[o, n_retired[o]] = busiest
+            n_retired[o] += 1
+    while n_free[o] < servers:
+        j = 0
+        while j < n_retired[o]:  # those whose case is done by now are gone
+            if retired[o, j] <= day:
+                n_retired[o] -= 1
+                retired[o, j] = retired[o, n_retired[o]]
+            else:
+                j += 1
+        free = day
+        if n_retired[o]:
+            k = 0
+            for j in range(1, n_retired[o]):
+                if retired[o, j] < retired[o, k]:
+                    k = j
+            free = retired[o, k]
+            n_retired[o] -= 1
+            retired[o, k] = retired[o, n_retired[o]]
+        free_at[o, n_free[o]] = free
+        n_free[o] += 1
+
+
+@njit(cache=True)
+def serve_asylum(offices, cs, staff, mean_service, day, ag, rng):  # pragma: no cover - compiled
+    """`asylum.serve`: queue the applications opened since the last call (cases `queued` .. n - 1), then, office by
+    office, set the day's caseworkers and let each free caseworker take the first live waiting applicant, until
+    nobody is free before the day's end. An applicant who would abandon before a caseworker is free is passed over
+    (her file is closed when she is due). Service times are exponential of mean `mean_service` days."""
+    size, time, case, agent, free_at, n_free, retired, n_retired, queued = offices
+    c_agent, c_office, c_applied, c_started, n_cases = cs
+    state, t_next, in_service, case_of = ag[2], ag[7], ag[10], ag[11]
+    for c in range(queued[0], n_cases[0]):
+        _queue_push(size, time, case, agent, c_office[c], c_applied[c], c, c_agent[c])
+    queued[0] = n_cases[0]
+    day_end = day + 1.0
+    for o in range(len(size)):
+        _staff(o, np.int64(np.floor(staff[o] + 0.5)), day, free_at, n_free, retired, n_retired)
+        while size[o] > 0 and n_free[o] > 0:
+            k = 0
+            for j in range(1, n_free[o]):
+                if free_at[o, j] < free_at[o, k]:
+                    k = j
+            if not free_at[o, k] < day_end:
+                break
+            arrival, c, a = time[o, 0], case[o, 0], agent[o, 0]
+            if not (case_of[a] == c and state[a] == ASYLUM_QUEUE and not in_service[a]):
+                _queue_pop(size, time, case, agent, o)  # abandoned, left in a caravan, or already decided
+                continue
+            start = max(free_at[o, k], arrival)
+            if start >= day_end:
+                break
+            _queue_pop(size, time, case, agent, o)
+            if t_next[a] <= start:
+                continue  # abandons before a caseworker is free; `dispatch` closes the file at that time
+            finish = start + mean_service * rng.standard_exponential()
+            free_at[o, k] = finish
+            in_service[a] = True
+            t_next[a] = finish
+            c_started[c] = start
+
+
 @njit(cache=True)
 def metering_append(listed, port_of_node, head, tail, nxt, agent, attempt, used):  # pragma: no cover - compiled
     """Append the agents `dispatch` listed (rows 1 .. listed[0, 0]: agent, attempt, port node) to their ports'

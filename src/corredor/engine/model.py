@@ -80,7 +80,7 @@ class Sim:
     kept: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # see `active`
     kept_until: int = 0
     new_agents_headroom: int = 0  # room made for a day's new agents before drawing how many (`_compiled_day`)
-    offices: list[asylum.Office] = field(default_factory=list)
+    offices: asylum.Offices = field(default_factory=lambda: asylum.Offices(np.zeros(0, dtype=np.int64), 0))
     metering: border.MeteringLists = field(default_factory=lambda: border.MeteringLists(np.zeros(0, dtype=np.int64)))
     caravan_windows: list[caravans.Window] = field(default_factory=list)
     quota_used: dict[tuple[str, int, int], float] = field(default_factory=dict)
@@ -130,7 +130,8 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
     departures.check_rates(sim.departure_rate, compiled.scale)
     most = float(sim.departure_rate.sum(axis=1).max(initial=0.0)) / compiled.scale  # mean new agents, busiest day
     sim.new_agents_headroom = int(most + 10 * np.sqrt(most) + 10)
-    sim.offices = [asylum.Office(int(node)) for node in compiled.office_nodes]
+    staff = np.floor(compiled.levers["comar_caseworkers"][:, compiled.office_nodes] + 0.5)
+    sim.offices = asylum.Offices(compiled.office_nodes, int(staff.max(initial=0)))
     sim.recent_applicants = compiled.recent_applicants_at_start
     sim.metering = border.MeteringLists(compiled.network.nodes_of_kind("us_port_of_entry"))
     return sim
@@ -227,7 +228,6 @@ def _compiled_day(sim: Sim) -> None:
     a.count += n_new
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])
-    asylum.queue_cases(sim, np.arange(first, cases.n))
     sim.metering.add(listed, c.port_of_node)
 
 

@@ -124,7 +124,6 @@ def arrive(sim: Sim, idx: NDArray[np.int64], rounds: int = 0) -> None:
         kernels.arrive(idx, *inputs)
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])
-    asylum.queue_cases(sim, np.arange(first, cases.n))
 
 
 def _arrive(sim: Sim, idx: NDArray[np.int64]) -> None:
