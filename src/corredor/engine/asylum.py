@@ -46,9 +46,11 @@ class Offices:
         self.n_retired = np.zeros(n, dtype=np.int64)
         self.queued = np.zeros(1, dtype=np.int64)  # cases 0 .. queued - 1 are in the queues (or were)
 
-    def reserve(self, extra: int) -> None:
-        """Make room for `extra` more waiting entries at any office."""
-        needed = int(self.size.max(initial=0)) + extra
+    def reserve(self, cases: int) -> None:
+        """Make room for the queues once cases up to number `cases` - 1 are queued."""
+        if cases <= self.time.shape[1]:  # no office holds more entries than there were cases
+            return
+        needed = int(self.size.max(initial=0)) + cases - int(self.queued[0])
         if needed <= self.time.shape[1]:
             return
         capacity = max(2 * self.time.shape[1], needed)
@@ -128,13 +130,12 @@ def serve(sim: Sim) -> None:
     offices, cases = sim.offices, sim.cases
     if not len(offices.nodes):
         return
-    ap = sim.p.asylum
-    offices.reserve(cases.n - int(offices.queued[0]))
+    offices.reserve(cases.n)
     kernels.serve_asylum(
         offices.kernel_arrays(),
         (cases.agent, cases.office, cases.applied, cases.started, np.array([cases.n], dtype=np.int64)),
         sim.lever("comar_caseworkers")[offices.nodes],
-        sim.c.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12),
+        sim.c.mean_service_days,
         float(sim.day),
         sim.agents.kernel_arrays(),
         sim.rng,

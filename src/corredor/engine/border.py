@@ -45,25 +45,26 @@ class MeteringLists:
         self.tail = np.full(len(port_nodes), -1, dtype=np.int64)
         self.credit = np.zeros(len(port_nodes))
         self.used = np.zeros(1, dtype=np.int64)  # entries written
-        self.open = 0  # entries not yet taken off a list (live or not)
+        self.open = np.zeros(1, dtype=np.int64)  # entries not yet taken off a list (live or not)
         allocate_fields(self, self.FIELDS, 1024)
         self.agent: NDArray[np.int64]
         self.attempt: NDArray[np.int64]
         self.next: NDArray[np.int64]
 
     def kernel_arrays(self) -> tuple[NDArray[np.int64], ...]:
-        return (self.head, self.tail, self.next, self.agent, self.attempt, self.used)
+        return (self.head, self.tail, self.next, self.agent, self.attempt, self.used, self.open)
+
+    def reserve(self, extra: int) -> None:
+        """Make room for `extra` more entries."""
+        used = int(self.used[0])
+        if used + extra > len(self.agent):
+            allocate_fields(self, self.FIELDS, max(2 * len(self.agent), used + extra), used)
 
     def add(self, listed: NDArray[np.int64], port_of_node: NDArray[np.int64]) -> None:
         """Append the agents `kernels.dispatch` listed (rows 1 .. listed[0, 0]: agent, attempt, port node)."""
-        n = int(listed[0, 0])
-        if n == 0:
-            return
-        used = int(self.used[0])
-        if used + n > len(self.agent):
-            allocate_fields(self, self.FIELDS, max(2 * len(self.agent), used + n), used)
-        kernels.metering_append(listed, port_of_node, *self.kernel_arrays())
-        self.open += n
+        if listed[0, 0]:
+            self.reserve(int(listed[0, 0]))
+            kernels.metering_append(listed, port_of_node, self.kernel_arrays())
 
     def waiting(self, port: int) -> list[tuple[int, int]]:
         """Port `port`'s entries (agent, attempt), first to last, live or not."""
@@ -108,15 +109,16 @@ def serve_metering(sim: Sim) -> None:
     the port takes in everyone still listed. Those taken in present at the port at the end of the day, port by
     port (`kernels.serve_metering`)."""
     lists = sim.metering
-    if not sim.c.metering_days[sim.day] and not lists.open:  # no metering today, nobody listed
+    if not sim.c.metering_days[sim.day] and not lists.open[0]:  # no metering today, nobody listed
         lists.credit[:] = 0.0
         return
     from corredor.engine.movement import arrival_inputs
 
-    lists.open -= kernels.serve_metering(
+    kernels.serve_metering(
         lists.port_nodes,
         lists.credit,
         lists.kernel_arrays(),
+        True,
         sim.lever("us_metering_intake_per_day"),
         sim.agents.kernel_arrays(),
         sim.c.kernel_arrays,

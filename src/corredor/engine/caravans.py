@@ -37,7 +37,13 @@ class Window:
 
 
 def forming(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Per nationality: the route-family filter and id of a caravan forming today (-1 where none)."""
+    """Per nationality: the route-family filter and id of a caravan forming today (-1 where none). Windows that
+    have closed are dropped; on days with none open the arrays are shared (`Compiled.no_caravan_forming`), not to
+    be written to."""
+    if sim.caravan_windows:
+        sim.caravan_windows = [window for window in sim.caravan_windows if window.last_day >= sim.day]
+    if not sim.caravan_windows:
+        return sim.c.no_caravan_forming
     k = len(sim.c.nationalities)
     family = np.zeros(k, dtype=np.int64)
     ident = np.full(k, -1, dtype=np.int64)

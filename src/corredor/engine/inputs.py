@@ -182,6 +182,18 @@ class Compiled:
         )
 
     @cached_property
+    def no_caravan_forming(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """`caravans.forming` on a day without caravans forming: family filter 0 and caravan id -1 everywhere."""
+        k = len(self.nationalities)
+        return np.zeros(k, dtype=np.int64), np.full(k, -1, dtype=np.int64)
+
+    @cached_property
+    def mean_service_days(self) -> float:
+        """Mean time a COMAR caseworker takes to decide one agent's file (days; `asylum.serve`)."""
+        ap = self.scenario.parameters.asylum
+        return self.scale * 365.25 / max(ap.productivity_cases_per_year * ap.persons_per_case, 1e-12)
+
+    @cached_property
     def choice_parameters(self) -> FloatArray:
         """The compiled mode choice's inputs for every day, shape (days, 4): legal take-up, exp(smuggled utility),
         exp(caravan constant), smuggling fee (`departures.choice_inputs`)."""

@@ -870,9 +870,11 @@ def serve_asylum(offices, cs, staff, mean_service, day, ag, rng):  # pragma: no 
 
 
 @njit(cache=True)
-def metering_append(listed, port_of_node, head, tail, nxt, agent, attempt, used):  # pragma: no cover - compiled
+def metering_append(listed, port_of_node, lists):  # pragma: no cover - compiled
     """Append the agents `dispatch` listed (rows 1 .. listed[0, 0]: agent, attempt, port node) to their ports'
     waiting lists (`border.MeteringLists`; the arrays have room)."""
+    head, tail, nxt, agent, attempt, used, n_open = lists
+    n_open[0] += listed[0, 0]
     for r in range(1, listed[0, 0] + 1):
         e = used[0]
         used[0] += 1
@@ -889,14 +891,17 @@ def metering_append(listed, port_of_node, head, tail, nxt, agent, attempt, used)
 
 @njit(cache=True)
 def serve_metering(
-    port_nodes, credit, lists, intake, ag, net, par, today, shape, ex, rng
+    port_nodes, credit, lists, metering_today, intake, ag, net, par, today, shape, ex, rng
 ):  # pragma: no cover - compiled
     """`border.serve_metering`, port by port: add the day's intake to the port's credit (all of its list when it no
     longer meters), take live entries off the head of its list while a whole agent's credit is left, and have
-    those taken in present at the port at the end of the day. Returns how many entries were taken off the lists."""
-    head, tail, nxt, agent, attempt = lists[0], lists[1], lists[2], lists[3], lists[4]
+    those taken in present at the port at the end of the day. Nothing but credits set to 0 on days without
+    metering when nobody is listed."""
+    head, tail, nxt, agent, attempt, n_open = lists[0], lists[1], lists[2], lists[3], lists[4], lists[6]
+    if not metering_today and n_open[0] == 0:
+        credit[:] = 0.0
+        return
     state, sub, attempts = ag[2], ag[3], ag[16]
-    popped = 0
     for p in range(len(port_nodes)):
         limit = intake[port_nodes[p]]
         unlimited = not np.isfinite(limit)
@@ -909,7 +914,7 @@ def serve_metering(
         while head[p] >= 0 and credit[p] >= 1.0:
             e = head[p]
             head[p] = nxt[e]
-            popped += 1
+            n_open[0] -= 1
             i = agent[e]
             if state[i] == AT_BORDER and sub[i] == BORDER_METERING and attempts[i] == attempt[e]:
                 if k == len(taken):
@@ -922,7 +927,6 @@ def serve_metering(
             credit[p] = min(credit[p], 1.0)
         if k:
             present_at_port(taken[:k].copy(), np.full(k, par[P_DAY] + 0.999), ag, net, par, today, shape, ex, rng)
-    return popped
 
 
 @njit(cache=True)
@@ -1383,7 +1387,7 @@ def start_journeys(
 
 
 @njit(cache=True)
-def day(
+def _journeys(
     kept,
     since,
     rates,
@@ -1414,7 +1418,7 @@ def day(
     recent,
     listed,
 ):  # pragma: no cover - compiled
-    """A day's journeys in one call (`model.step` on days without visa or card quotas). Today's new agents: with
+    """The journeys of `day`. Today's new agents: with
     `draw`, the number per origin is drawn into `new` (Poisson of mean `rates[day] / scale`, `departures.counts`),
     else `new` holds it; they are created here as agents `first`, `first` + 1, ... (`new_agents`). People given as
     `born` (created before `first`) set out at `t_born`. Then every active agent (`Sim.active`: those of `kept`,
@@ -1479,4 +1483,87 @@ def day(
     arrive_chain(
         due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
     )
+    return n_new
+
+
+@njit(cache=True)
+def day(
+    kept,
+    since,
+    rates,
+    new,
+    draw,
+    first,
+    born,
+    t_born,
+    rounds,
+    ag,
+    cs,
+    net,
+    routes,
+    par,
+    choice,
+    window_family,
+    window_id,
+    office_open,
+    shelter_capacity,
+    propensity_mult,
+    intake,
+    today,
+    shape,
+    ev,
+    ex,
+    js,
+    rng,
+    recent,
+    listed,
+    offices,
+    staff,
+    mean_service,
+    port_nodes,
+    credit,
+    metering,
+    metering_today,
+    port_of_node,
+):  # pragma: no cover - compiled
+    """A day in one call (`model.step` on days without visa or card quotas): the journeys (`_journeys`), then the
+    COMAR offices' service (`serve_asylum`; cs: agent, office, nat, applied, n, closed, outcome, started), then the
+    metering lists: today's listed agents join them and the ports take in their intake (`metering_append`,
+    `serve_metering`). Returns the number of new agents, or -1 when there was no room for them (see `_journeys`)."""
+    n_new = _journeys(
+        kept,
+        since,
+        rates,
+        new,
+        draw,
+        first,
+        born,
+        t_born,
+        rounds,
+        ag,
+        cs,
+        net,
+        routes,
+        par,
+        choice,
+        window_family,
+        window_id,
+        office_open,
+        shelter_capacity,
+        propensity_mult,
+        intake,
+        today,
+        shape,
+        ev,
+        ex,
+        js,
+        rng,
+        recent,
+        listed,
+    )
+    if n_new < 0:
+        return n_new
+    serve_asylum(offices, (cs[0], cs[1], cs[3], cs[7], cs[4]), staff, mean_service, par[P_DAY], ag, rng)
+    metering_append(listed, port_of_node, metering)
+    serve_metering(port_nodes, credit, metering, metering_today, intake, ag, net, par, today, shape, ex, rng)
     return n_new

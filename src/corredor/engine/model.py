@@ -178,7 +178,8 @@ def _compiled_day(sim: Sim) -> None:
     # others by `kernels.day`, which draws how many (`departures.counts`).
     draw = sim.day not in c.cohorts_by_day
     if draw:
-        caravans.launch_scheduled(sim)
+        if sim.day in c.caravans_by_day:
+            caravans.launch_scheduled(sim)
         born, t_born = np.zeros(0, dtype=np.int64), np.zeros(0)
     else:  # cohorts draw their sizes between the counts and the times: all in numpy
         _, born, t_born = departures.create(sim)
@@ -190,6 +191,8 @@ def _compiled_day(sim: Sim) -> None:
         n_active = len(sim.kept) + first_new + extra - sim.kept_until
         a.reserve(extra)
         cases.reserve(n_active)  # each agent applies at most once a day
+        sim.offices.reserve(cases.n + n_active)
+        sim.metering.reserve(n_active)
         first = cases.n
         recent = np.array([sim.recent_applicants])
         n_cases = np.array([first], dtype=np.int64)
@@ -206,7 +209,7 @@ def _compiled_day(sim: Sim) -> None:
             t_born,
             MAX_CHAIN - 1,
             a.kernel_arrays(),
-            (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome),
+            (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome, cases.started),
             c.kernel_arrays,
             c.kernel_routes,
             movement.arrival_inputs(sim),
@@ -223,12 +226,19 @@ def _compiled_day(sim: Sim) -> None:
             sim.rng,
             recent,
             listed,
+            sim.offices.kernel_arrays(),
+            sim.lever("comar_caseworkers")[sim.offices.nodes],
+            c.mean_service_days,
+            sim.metering.port_nodes,
+            sim.metering.credit,
+            sim.metering.kernel_arrays(),
+            bool(c.metering_days[sim.day]),
+            c.port_of_node,
         )
         draw = False  # drawn: a second call takes the same counts
     a.count += n_new
     sim.recent_applicants = float(recent[0])
     cases.n = int(n_cases[0])
-    sim.metering.add(listed, c.port_of_node)
 
 
 def step(sim: Sim) -> None:
@@ -243,11 +253,11 @@ def step(sim: Sim) -> None:
             _dispatch(sim, due)
         if len(due):  # later rounds: only travellers chaining edges, so no dispatch by state
             movement.arrive(sim, due, rounds=MAX_CHAIN - 1)
+        asylum.serve(sim)
+        border.serve_metering(sim)
     else:
-        _compiled_day(sim)
-    asylum.serve(sim)
+        _compiled_day(sim)  # also serves the asylum queues and the metering lists
     sim.recent_applicants *= sim.c.memory_decay
-    border.serve_metering(sim)
     caravans.emergent(sim)
     sim.events.close_day(sim.day)
     if sim.day % 4 == 3:
