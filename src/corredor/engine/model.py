@@ -171,8 +171,9 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
 
 
 def _compiled_day(sim: Sim) -> None:
-    """New agents, then due agents by state and chained edges, in one compiled call (`kernels.day`); the same as
-    `departures.run`, `_dispatch` and `movement.arrive` on days without visa or card quotas."""
+    """New agents, due agents by state and chained edges, then the COMAR queues and the metering lists, in one
+    compiled call (`kernels.day`); the same as `departures.run`, `_dispatch`, `movement.arrive`, `asylum.serve` and
+    `border.serve_metering` on days without visa or card quotas."""
     a, c, cases, events = sim.agents, sim.c, sim.cases, sim.events
     # New agents are active by their numbers (`Sim.active`): caravan members and cohorts are created here, the
     # others by `kernels.day`, which draws how many (`departures.counts`).
