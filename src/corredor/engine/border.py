@@ -31,7 +31,7 @@ class MeteringLists:
     """The ports' waiting lists, first come first served: entries (agent, attempt number when listed) linked per
     port in arrays, each port's first and last entry, and its unused intake (fractional agents carried to the next
     day). Entries are read in `kernels.serve_metering`; an entry is live while its agent is still on that list in
-    that attempt (`kernels.metering_live`)."""
+    that attempt (at the border, metered, same attempt number)."""
 
     FIELDS: ClassVar[dict[str, tuple[type, float]]] = {
         "agent": (np.int64, 0),
@@ -66,14 +66,6 @@ class MeteringLists:
             self.reserve(int(listed[0, 0]))
             kernels.metering_append(listed, port_of_node, self.kernel_arrays())
 
-    def waiting(self, port: int) -> list[tuple[int, int]]:
-        """Port `port`'s entries (agent, attempt), first to last, live or not."""
-        entries, e = [], int(self.head[port])
-        while e >= 0:
-            entries.append((int(self.agent[e]), int(self.attempt[e])))
-            e = int(self.next[e])
-        return entries
-
 
 def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     """Reaching the last Mexican city of the route."""
@@ -87,29 +79,13 @@ def arrive(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
     a.t_next[idx] = np.maximum(t + sim.rng.exponential(sim.p.movement.border_wait_days, len(idx)), sim.day + 1.0)
 
 
-def present_at_port(sim: Sim, idx: NDArray[np.int64], t: NDArray[np.float64]) -> None:
-    """Asylum seekers present at a port and are processed by the day's policy shares (`kernels.present_at_port`)."""
-    from corredor.engine.movement import arrival_inputs
-
-    kernels.present_at_port(
-        idx,
-        t,
-        sim.agents.kernel_arrays(),
-        sim.c.kernel_arrays,
-        arrival_inputs(sim),
-        sim.events.today,
-        sim.events.kernel_shape,
-        sim.events.kernel_codes(kernels.DISPATCH_EVENTS),
-        sim.rng,
-    )
-
-
 def serve_metering(sim: Sim) -> None:
     """Each metered port takes in its daily intake from the head of its list; when metering ends (no intake limit)
     the port takes in everyone still listed. Those taken in present at the port at the end of the day, port by
     port (`kernels.serve_metering`)."""
     lists = sim.metering
-    if not sim.c.metering_days[sim.day] and not lists.open[0]:  # no metering today, nobody listed
+    metering_today = bool(sim.c.metering_days[sim.day])
+    if not metering_today and not lists.open[0]:  # no metering today, nobody listed: no kernel call
         lists.credit[:] = 0.0
         return
     from corredor.engine.movement import arrival_inputs
@@ -118,7 +94,7 @@ def serve_metering(sim: Sim) -> None:
         lists.port_nodes,
         lists.credit,
         lists.kernel_arrays(),
-        True,
+        metering_today,
         sim.lever("us_metering_intake_per_day"),
         sim.agents.kernel_arrays(),
         sim.c.kernel_arrays,
