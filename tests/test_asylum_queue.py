@@ -1,5 +1,6 @@
 """The COMAR office queue against queueing theory: with constant (Poisson) arrivals and constant staff, the mean
-time from application to decision matches the M/M/c result (Erlang C) within 5%."""
+time from application to decision matches the M/M/c result (Erlang C) within 5%; and the staffing rule when
+caseworkers are taken off and brought back."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from corredor import simulate
+from corredor.engine import kernels
+from corredor.engine.asylum import Offices
+from corredor.engine.state import Agents, CaseRegister, State
 from corredor.scenario import parse_scenario
 
 MMC = Path(__file__).parent / "data" / "mmc"
@@ -71,3 +75,52 @@ def test_mean_time_to_decision_matches_erlang_c():
 def test_erlang_c_formula_matches_a_textbook_value():
     # M/M/1 with lambda = 0.5, mu = 1: W = 1 / (mu - lambda) = 2.
     assert math.isclose(erlang_c_mean_time_in_system(0.5, 1.0, 1), 2.0)
+
+
+def _serve_day(offices, cases, agents, staff: int, day: int, rng) -> None:
+    kernels.serve_asylum(
+        offices.kernel_arrays(),
+        (cases.agent, cases.office, cases.applied, cases.started, np.array([cases.n], dtype=np.int64)),
+        np.array([float(staff)]),
+        10.0,  # mean service, days
+        float(day),
+        agents.kernel_arrays(),
+        rng,
+    )
+
+
+def test_caseworker_taken_off_while_busy_finishes_her_case_and_is_free_only_after_it():
+    # One office, three applicants in order. Day 0: two caseworkers start on the first two files (their end times
+    # are then set to 5.5 and 7.5). Day 1: one caseworker is taken off, the one free latest; her file still ends at
+    # 7.5. Day 2: she is back, but free only at 7.5, so the third applicant waits for the first free caseworker
+    # (5.5, on day 5). The caseworker busy latest, taken off and brought back after her file ended, is free from the
+    # start of that day.
+    agents = Agents(n_nodes=1, n_nats=1)
+    people = agents.add(3, np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64), 0)
+    agents.move(people, State.ASYLUM_QUEUE)
+    agents.t_next[people] = 1e9  # nobody abandons
+    cases = CaseRegister()
+    agents.case[people] = cases.open(np.zeros(3, dtype=np.int64), np.zeros(3), np.array([0.0, 0.1, 0.2]), people)
+    offices = Offices(np.array([0]), max_staff=2)
+    offices.reserve(cases.n)
+    rng = np.random.default_rng(3)
+    _serve_day(offices, cases, agents, 2, 0, rng)
+    assert cases.started[:2].tolist() == [0.0, 0.1] and np.isnan(cases.started[2])
+    offices.free_at[0, :2] = agents.t_next[people[:2]] = [5.5, 7.5]
+    _serve_day(offices, cases, agents, 1, 1, rng)
+    assert offices.free_at[0, : offices.n_free[0]].tolist() == [5.5]
+    assert offices.retired[0, : offices.n_retired[0]].tolist() == [7.5]
+    _serve_day(offices, cases, agents, 2, 2, rng)
+    assert sorted(offices.free_at[0, : offices.n_free[0]].tolist()) == [5.5, 7.5] and offices.n_retired[0] == 0
+    assert np.isnan(cases.started[2])  # nobody free before the end of day 2
+    _serve_day(offices, cases, agents, 2, 5, rng)
+    assert cases.started[2] == 5.5  # the first caseworker to be free takes the third file
+    assert offices.size[0] == 0
+    third = float(agents.t_next[people[2]])  # when the third file ends
+    assert third > 7.5 and offices.free_at[0, : offices.n_free[0]].tolist() == [third, 7.5]
+    _serve_day(offices, cases, agents, 1, 6, rng)  # the one busy latest is taken off again...
+    assert offices.retired[0, : offices.n_retired[0]].tolist() == [third]
+    back = int(np.ceil(third))
+    _serve_day(offices, cases, agents, 2, back, rng)  # ...and back after that file ended: free from the day's start
+    assert sorted(offices.free_at[0, : offices.n_free[0]].tolist()) == [7.5, float(back)]
+    assert offices.n_retired[0] == 0
