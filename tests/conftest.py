@@ -31,6 +31,7 @@ def make_scenario(
     caravans: list[dict[str, Any]] | None = None,
     droughts: list[dict[str, Any]] | None = None,
     keep_baseline_timeline: bool = True,
+    cohorts: list[dict[str, Any]] | None = None,
 ) -> Scenario:
     """The baseline with another period and scale; caravans outside the period are dropped."""
     data = copy.deepcopy(baseline_dict())
@@ -45,6 +46,7 @@ def make_scenario(
     data["policy"] = data.get("policy", []) + (policy or [])
     data["caravans"] = data["caravans"] + (caravans or [])
     data["droughts"] = data.get("droughts", []) + (droughts or [])
+    data["cohorts"] = data.get("cohorts", []) + (cohorts or [])
     for group, values in (parameters or {}).items():  # on top of the baseline's (calibrated) parameters
         data.setdefault("parameters", {})[group] = {**data["parameters"].get(group, {}), **values}
     return parse_scenario(data, "test", BASELINE.parent)

@@ -51,11 +51,13 @@ def test_compiled_scenario_reused_gives_the_same_run(tmp_path: Path):
 def test_compiled_day_equals_numpy_sub_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A day in one compiled call (`kernels.day`, `kernels.start_journeys`, `kernels.arrive`) gives the same bytes
     as the numpy sub-models used on days with visa or card quotas (forced here on every day, with no quotas, so
-    they hand out nothing): the kernels draw the same numbers in the same order."""
+    they hand out nothing): the kernels draw the same numbers in the same order. With a cohort (created in numpy on
+    its day, before the compiled call) and the baseline's caravans of the period."""
     scenario = make_scenario(
         start="2018-06-01",
         end="2018-12-31",
         scale=20,
+        cohorts=[{"date": "2018-07-15", "origin": "san_pedro_sula", "nationality": "HND", "persons": 3000}],
         policy=[
             {"lever": "mx_atd_share", "date": "2018-07-01", "value": 0.4},
             {"lever": "mx_risk_targeting", "date": "2018-08-01", "value": 0.5},
@@ -63,7 +65,11 @@ def test_compiled_day_equals_numpy_sub_models(tmp_path: Path, monkeypatch: pytes
             {"lever": "caravan_blocking", "date": "2018-10-01", "value": 0.3},
         ],
     )
-    compiled = simulate(scenario, seed=5).write(tmp_path / "compiled")
+    compiled_run = simulate(scenario, seed=5)
+    events = compiled_run.to_pandas()["events"]
+    cohort_day = events[(events["date"] == "2018-07-15") & (events["event"] == "departure")]
+    assert cohort_day.loc[cohort_day["node"] == "san_pedro_sula", "value"].sum() >= 3000  # persons
+    compiled = compiled_run.write(tmp_path / "compiled")
     monkeypatch.setattr(pathways, "visas_today", lambda sim: True)
     monkeypatch.setattr(pathways, "cards_today", lambda sim: True)
     numpy_days = simulate(scenario, seed=5).write(tmp_path / "numpy")
