@@ -127,12 +127,12 @@ def test_compiled_poisson_gives_numpys_numbers():
 def test_departure_rates_that_no_poisson_takes_are_refused():
     rates = np.full((3, 2), 5.0)
     rates[2, 1] = -1.0
-    with pytest.raises(ValueError, match=r"origin 1 on day 2 .* must be finite and >= 0"):
-        departures.check_rates(rates, 10.0)
+    with pytest.raises(ValueError, match=r"origin 'tegucigalpa' on day 2 .* must be finite and >= 0"):
+        departures.check_rates(rates, 10.0, ["san_pedro_sula", "tegucigalpa"])
     rates[2, 1] = np.nan
-    with pytest.raises(ValueError, match="origin 1 on day 2"):
-        departures.check_rates(rates, 10.0)
-    departures.check_rates(np.full((3, 2), 5.0), 10.0)
+    with pytest.raises(ValueError, match="origin 'tegucigalpa' on day 2"):
+        departures.check_rates(rates, 10.0, ["san_pedro_sula", "tegucigalpa"])
+    departures.check_rates(np.full((3, 2), 5.0), 10.0, ["san_pedro_sula", "tegucigalpa"])
 
 
 def test_days_with_more_new_agents_than_the_room_made_give_the_same_run():

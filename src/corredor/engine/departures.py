@@ -8,6 +8,7 @@ pathways first, then mode and route choice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,15 +31,16 @@ def counts(sim: Sim) -> NDArray[np.int64]:
     return kernels.departures_today(sim.departure_rate, sim.day, float(sim.c.scale), sim.rng)
 
 
-def check_rates(rates: NDArray[np.float64], scale: float) -> None:
-    """Refuse departure rates no Poisson draw can take (what `Generator.poisson` would refuse mid-run)."""
+def check_rates(rates: NDArray[np.float64], scale: float, origins: Sequence[str]) -> None:
+    """Refuse departure rates no Poisson draw can take (what `Generator.poisson` would refuse mid-run); `origins`
+    names the columns ([[origins]] entries)."""
     means = rates / scale
     bad = ~((means >= 0) & (means < POISSON_MEAN_MAX))  # NaN fails both
     if bad.any():
         day, origin = (int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"departure rate of origin {origin} on day {day} is {rates[day, origin]!r} persons per day:"
-            " must be finite and >= 0 (check the scenario's base rates, drivers and levers)"
+            f"departure rate of origin {origins[origin]!r} on day {day} of the run is {rates[day, origin]!r} persons"
+            " per day: it must be finite and >= 0 (check the scenario's base rates, drivers and levers)"
         )
 
 

@@ -127,7 +127,8 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
         cases=CaseRegister(),
     )
     sim.departure_rate, sim.droughts = climate.departure_rates(compiled, sim.rng)
-    departures.check_rates(sim.departure_rate, compiled.scale)
+    origins = [compiled.network.node_ids[node] for node in compiled.start_nodes[compiled.origin_start]]
+    departures.check_rates(sim.departure_rate, compiled.scale, origins)
     most = float(sim.departure_rate.sum(axis=1).max(initial=0.0)) / compiled.scale  # mean new agents, busiest day
     sim.new_agents_headroom = int(most + 10 * np.sqrt(most) + 10)
     staff = np.floor(compiled.levers["comar_caseworkers"][:, compiled.office_nodes] + 0.5)
