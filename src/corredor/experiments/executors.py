@@ -56,14 +56,15 @@ def _ignore_sigint() -> None:
 
 
 class _SigintImmuneProcess(SpawnProcess):
-    """A spawned worker that inherits an ignored SIGINT (signals can only be set from the main thread; from any
-    other thread the pool's initializer still sets it, a moment later)."""
+    """A spawned worker that inherits an ignored SIGINT (signals can only be set from the main thread, and a handler
+    not set from Python cannot be put back; otherwise the pool's initializer still sets it, a moment later)."""
 
     def start(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
+        previous = signal.getsignal(signal.SIGINT)
+        if previous is None or threading.current_thread() is not threading.main_thread():
             super().start()
             return
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             super().start()
         finally:
