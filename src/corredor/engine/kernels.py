@@ -1387,106 +1387,6 @@ def start_journeys(
 
 
 @njit(cache=True)
-def _journeys(
-    kept,
-    since,
-    rates,
-    new,
-    draw,
-    first,
-    born,
-    t_born,
-    rounds,
-    ag,
-    cs,
-    net,
-    routes,
-    par,
-    choice,
-    window_family,
-    window_id,
-    office_open,
-    shelter_capacity,
-    propensity_mult,
-    intake,
-    today,
-    shape,
-    ev,
-    ex,
-    js,
-    rng,
-    recent,
-    listed,
-):  # pragma: no cover - compiled
-    """The journeys of `day`. Today's new agents: with
-    `draw`, the number per origin is drawn into `new` (Poisson of mean `rates[day] / scale`, `departures.counts`),
-    else `new` holds it; they are created here as agents `first`, `first` + 1, ... (`new_agents`). People given as
-    `born` (created before `first`) set out at `t_born`. Then every active agent (`Sim.active`: those of `kept`,
-    then every agent from `since` on) due before the day's end, by state: re-attempts, arrivals, the other states
-    (`dispatch`), then edges chained within the day (`arrive_chain`). js: event codes of caravan_join,
-    journey_start, fee_usd, departure, reattempt.
-
-    Returns the number of new agents; or -1, having only drawn `new`, when the agent, case or `listed` arrays are
-    too short for them (the caller makes room and calls again without `draw`)."""
-    state, t_next, cell, mode, attempts = ag[2], ag[7], ag[13], ag[4], ag[16]
-    if draw:
-        d = np.int64(par[P_DAY])
-        for o in range(len(new)):
-            new[o] = poisson(rates[d, o] / par[P_SCALE], rng)
-    n_new = new.sum()
-    n_active = len(kept) + first + n_new - since
-    if first + n_new > len(state) or cs[4][0] + n_active > len(cs[0]) or n_active + 1 > len(listed):
-        return -1
-    fresh = born[:0]
-    if n_new:
-        fresh, t_born = new_agents(new, first, ag, net, routes, shape, par[P_DAY], rng)
-        born = fresh
-    if len(born):
-        start_journeys(born, t_born, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng)
-        for j in range(len(born)):
-            log(today, js[3], cell[born[j]], mode[born[j]], 1.0, shape)
-    day_end = par[P_DAY] + 1.0
-    end = first + len(fresh)
-    due = np.empty(len(kept) + end - since, dtype=np.int64)
-    n_due = 0
-    for j in range(len(kept)):
-        if t_next[kept[j]] < day_end:
-            due[n_due] = kept[j]
-            n_due += 1
-    for i in range(since, end):
-        if t_next[i] < day_end:
-            due[n_due] = i
-            n_due += 1
-    due = due[:n_due]
-    if len(due) == 0:
-        return n_new
-    states = np.empty(len(due), dtype=np.int64)
-    for j in range(len(due)):
-        states[j] = state[due[j]]
-    idx = due[states == WAITING_ORIGIN]
-    if len(idx):
-        for j in range(len(idx)):
-            attempts[idx[j]] += 1
-        start_journeys(
-            idx, t_next[idx].copy(), ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
-        )
-        for j in range(len(idx)):
-            log(today, js[4], cell[idx[j]], mode[idx[j]], 1.0, shape)
-    idx = due[states == EN_ROUTE]
-    if len(idx):
-        arrive(idx, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
-    others = False
-    for j in range(len(due)):
-        others = others or (states[j] != WAITING_ORIGIN and states[j] != EN_ROUTE)
-    if others:
-        dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed)
-    arrive_chain(
-        due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
-    )
-    return n_new
-
-
-@njit(cache=True)
 def day(
     kept,
     since,
@@ -1526,43 +1426,71 @@ def day(
     metering_today,
     port_of_node,
 ):  # pragma: no cover - compiled
-    """A day in one call (`model.step` on days without visa or card quotas): the journeys (`_journeys`), then the
-    COMAR offices' service (`serve_asylum`; cs: agent, office, nat, applied, n, closed, outcome, started), then the
-    metering lists: today's listed agents join them and the ports take in their intake (`metering_append`,
-    `serve_metering`). Returns the number of new agents, or -1 when there was no room for them (see `_journeys`)."""
-    n_new = _journeys(
-        kept,
-        since,
-        rates,
-        new,
-        draw,
-        first,
-        born,
-        t_born,
-        rounds,
-        ag,
-        cs,
-        net,
-        routes,
-        par,
-        choice,
-        window_family,
-        window_id,
-        office_open,
-        shelter_capacity,
-        propensity_mult,
-        intake,
-        today,
-        shape,
-        ev,
-        ex,
-        js,
-        rng,
-        recent,
-        listed,
+    """A day in one call (`model.step` on days without visa or card quotas). Today's new agents: with `draw`, the
+    number per origin is drawn into `new` (Poisson of mean `rates[day] / scale`, `departures.counts`), else `new`
+    holds it; they are created here as agents `first`, `first` + 1, ... (`new_agents`). People given as `born`
+    (created before `first`) set out at `t_born`. Then every active agent (`Sim.active`: those of `kept`, then every
+    agent from `since` on) due before the day's end, by state: re-attempts, arrivals, the other states (`dispatch`),
+    then edges chained within the day (`arrive_chain`). Then the COMAR offices' service (`serve_asylum`; cs: agent,
+    office, nat, applied, n, closed, outcome, started), and the metering lists: today's listed agents join them and
+    the ports take in their intake (`metering_append`, `serve_metering`). js: event codes of caravan_join,
+    journey_start, fee_usd, departure, reattempt.
+
+    Returns the number of new agents; or -1, having only drawn `new`, when the agent, case or `listed` arrays are
+    too short for them (the caller makes room and calls again without `draw`)."""
+    state, t_next, cell, mode, attempts = ag[2], ag[7], ag[13], ag[4], ag[16]
+    if draw:
+        d = np.int64(par[P_DAY])
+        for o in range(len(new)):
+            new[o] = poisson(rates[d, o] / par[P_SCALE], rng)
+    n_new = new.sum()
+    n_active = len(kept) + first + n_new - since
+    if first + n_new > len(state) or cs[4][0] + n_active > len(cs[0]) or n_active + 1 > len(listed):
+        return -1
+    fresh = born[:0]
+    if n_new:
+        fresh, t_born = new_agents(new, first, ag, net, routes, shape, par[P_DAY], rng)
+        born = fresh
+    if len(born):
+        start_journeys(born, t_born, ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng)
+        for j in range(len(born)):
+            log(today, js[3], cell[born[j]], mode[born[j]], 1.0, shape)
+    day_end = par[P_DAY] + 1.0
+    end = first + len(fresh)
+    due = np.empty(len(kept) + end - since, dtype=np.int64)
+    n_due = 0
+    for j in range(len(kept)):
+        if t_next[kept[j]] < day_end:
+            due[n_due] = kept[j]
+            n_due += 1
+    for i in range(since, end):
+        if t_next[i] < day_end:
+            due[n_due] = i
+            n_due += 1
+    due = due[:n_due]
+    states = np.empty(len(due), dtype=np.int64)
+    for j in range(len(due)):
+        states[j] = state[due[j]]
+    idx = due[states == WAITING_ORIGIN]
+    if len(idx):
+        for j in range(len(idx)):
+            attempts[idx[j]] += 1
+        start_journeys(
+            idx, t_next[idx].copy(), ag, net, routes, par, choice, window_family, window_id, today, shape, js, rng
+        )
+        for j in range(len(idx)):
+            log(today, js[4], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    idx = due[states == EN_ROUTE]
+    if len(idx):
+        arrive(idx, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
+    others = False
+    for j in range(len(due)):
+        others = others or (states[j] != WAITING_ORIGIN and states[j] != EN_ROUTE)
+    if others:
+        dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed)
+    arrive_chain(
+        due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
     )
-    if n_new < 0:
-        return n_new
     serve_asylum(offices, (cs[0], cs[1], cs[3], cs[7], cs[4]), staff, mean_service, par[P_DAY], ag, rng)
     metering_append(listed, port_of_node, metering)
     serve_metering(port_nodes, credit, metering, metering_today, intake, ag, net, par, today, shape, ex, rng)
