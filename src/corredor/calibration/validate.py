@@ -15,6 +15,8 @@ presentados; COMAR pending files at year end):
   Y, so this is a lenient backtest, said so in the report; the scenario is run through Y and the 1-year-ahead
   absolute percentage error
   is set next to persistence (last observed value) and a linear trend through the last three observed years;
+- what is left unexplained: the Northern Triangle's CBP residual by fiscal year next to the observed apprehensions
+  of unaccompanied children and family-unit members (`residuals`);
 - figures: observed points against the simulated median with its 5-95 % replicate band (PNG, matplotlib).
 """
 
@@ -34,7 +36,7 @@ import pandas as pd
 
 from corredor import data
 from corredor.calibration import loss as L
-from corredor.calibration import space
+from corredor.calibration import residuals, space
 from corredor.calibration.fit import calibrate
 from corredor.calibration.runner import prepare, run_sets
 from corredor.data import DataFolder
@@ -88,6 +90,7 @@ class Validation:
     forecasts: pd.DataFrame  # backtest and out-of-sample rows
     targets: pd.DataFrame
     simulated: pd.DataFrame  # replicate x statistic, full history
+    unexplained: pd.DataFrame = field(default_factory=pd.DataFrame)  # `residuals.table`
     files: list[Path] = field(default_factory=list)
     markdown: str = ""
 
@@ -228,7 +231,7 @@ def validate_history(
     if len(forecasts):
         forecasts["beats_naive"] = [_beats(row) for _, row in forecasts.iterrows()]
     targets = _targets(in_sample, forecasts)
-    report = Validation(in_sample, forecasts, targets, sims)
+    report = Validation(in_sample, forecasts, targets, sims, residuals.table(observed, sims, folder))
     report.files = _figures(report, observed, out, cutoff)
     report.markdown = _markdown(report, scenario_path, record, scale, replicates, backtest_evaluations, cutoff)
     (out / "report.md").write_text(report.markdown, encoding="utf-8")
@@ -236,6 +239,7 @@ def validate_history(
         "in_sample": in_sample.to_dict(orient="records"),
         "forecasts": forecasts.replace({np.nan: None}).to_dict(orient="records"),
         "targets": targets.to_dict(orient="records"),
+        "unexplained": report.unexplained.replace({np.nan: None}).to_dict(orient="records"),
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, default=str), encoding="utf-8")
     report.files += [out / "report.md", out / "metrics.json"]
@@ -342,6 +346,35 @@ def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _unexplained_section(frame: pd.DataFrame) -> list[str]:
+    if frame.empty:
+        return []
+    findings = []
+    for column, what in (
+        ("children_and_families", "children and family-unit members"),
+        ("family_members", "family-unit members"),
+    ):
+        r, n = residuals.correlation(frame, column)
+        if n >= 3:
+            findings.append(f"with the apprehensions of {what}, {r:+.2f} over {n} years")
+    finding = (
+        "Correlation of the residual " + "; ".join(findings) + "."
+        if findings
+        else "Fewer than three years have both the residual and these counts, so no correlation is given."
+    )
+    return [
+        "## What the model does not explain",
+        "",
+        "CBP apprehensions of Guatemalan, Honduran and Salvadoran citizens together (fiscal years), observed minus",
+        "simulated, next to the Border Patrol's observed apprehensions of unaccompanied children and of family-unit",
+        "members (all nationalities; n/a where the data hold no row). The model has one kind of traveller and no",
+        f"input for US policy towards children and families. {finding}",
+        "",
+        _table(frame, {c: ",.0f" for c in frame.columns if c != "fiscal_year"}),
+        "",
+    ]
+
+
 def _markdown(
     report: Validation,
     scenario: str | Path,
@@ -400,6 +433,7 @@ def _markdown(
             {"observed": ",.0f", "forecast": ",.0f", "model": ".1f", "persistence": ".1f", "trend": ".1f"},
         ),
         "",
+        *_unexplained_section(report.unexplained),
         "## Figures",
         "",
     ]
