@@ -183,5 +183,6 @@ def test_calibrate_only_on_the_command_line_keeps_the_other_fitted_values(tmp_pa
     )
     assert outcome.returncode == 0, outcome.output
     after = read_scenario_dict(out)
+    assert "starting points" not in after["calibration"]["method"].rsplit("; then", 1)[1]  # --only: one start
     assert after["nationalities"]["HND"] == before["nationalities"]["HND"]
     assert after["parameters"] == before["parameters"]

@@ -118,6 +118,22 @@ def test_calibrate_reduces_the_loss_and_writes_a_fragment_scenarios_can_extend(t
     assert fragment.read_text().startswith("# Fitted by `corredor calibrate`")
 
 
+def test_multi_start_fit_is_seeded_and_keeps_the_best_start():
+    free = space.find(["GTM.base_departures_per_year", "SLV.base_departures_per_year"])
+    raw = read_scenario_dict(HISTORY)
+    start = {p.path: 0.3 * space.read(raw, p) for p in free}
+    kwargs = dict(free=free, up_to_year=2014, scale=200, replicates=1, max_evaluations=12, start=start)
+    fit = calibrate(HISTORY, starts=3, start_seed=5, **kwargs)
+    assert "from 3 starting points" in fit.record.method and fit.record.evaluations <= 12
+    assert fit.record.loss == pytest.approx(min(fit.history), abs=1e-6)  # the best over every start
+    again = calibrate(HISTORY, starts=3, start_seed=5, **kwargs)
+    assert again.history == fit.history and again.values == fit.values
+    other = calibrate(HISTORY, starts=3, start_seed=6, **kwargs)
+    assert other.history[0] == fit.history[0] and other.history != fit.history  # same first start, other points
+    with pytest.raises(ValueError, match="starts must be >= 1"):
+        calibrate(HISTORY, starts=0, **kwargs)
+
+
 def test_shipped_scenarios_use_the_calibrated_parameters():
     fitted = read_scenario_dict(ROOT / "scenarios" / "calibrated" / "parameters.toml")
     assert fitted["calibration"]["last_observed_year"] <= 2018  # no 2019 outcome sets a parameter
@@ -164,12 +180,15 @@ def test_validate_history_writes_report_and_scores_appended_years(tmp_path):
     back = report.forecasts[report.forecasts["kind"] == "backtest"]
     assert set(back["year"]) == {2017} and (back["ape"] >= 0).all()
     assert "## Targets" in report.markdown and "in-sample MAPE" in report.markdown
+    assert list(report.unexplained["fiscal_year"]) == list(range(2013, 2019))
+    assert "## What the model does not explain" in report.markdown and "Correlation of the residual" in report.markdown
     assert json.loads((tmp_path / "out" / "metrics.json").read_text())["targets"]
 
 
 def test_cli_rejects_bad_options(tmp_path):
     for args in (
         ("calibrate", "--scale", "0"),
+        ("calibrate", "--starts", "0"),
         ("calibrate", "--only", "no_such_parameter", "--workers", "0"),
         ("validate-history", "--data", tmp_path / "missing"),
         ("validate-history", "--replicates", "0"),

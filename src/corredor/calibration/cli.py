@@ -16,6 +16,11 @@ from corredor.scenario import ScenarioError
 
 console = Console()
 ROOT = Path("scenarios")
+# A full calibration, as the shipped fit was made (the defaults of `corredor calibrate`; the calibration benchmark
+# times it): the flow stage from 8 starting points, at most 1,400 parameter sets (about 9 min on 2 cores).
+FULL_STARTS = 8
+FULL_MAX_EVALUATIONS = 1400
+SUBSET_MAX_EVALUATIONS = 240  # a fit of --only parameters: one start
 Workers = Annotated[int, typer.Option(help="Worker processes (0: run in this process)")]
 DataOption = Annotated[
     Path | None, typer.Option("--data", help="Data folder with observed/ and inputs/ (default: the shipped data)")
@@ -40,10 +45,26 @@ def calibrate_command(
     up_to_year: Annotated[int, typer.Option(help="Last year of observations used")] = CUTOFF_YEAR,
     scale: Annotated[int, typer.Option(help="Persons per agent in the fit")] = 100,
     replicates: Annotated[int, typer.Option(help="Replicates per parameter set (same seeds for all)")] = 2,
-    max_evaluations: Annotated[int, typer.Option(help="Simulated parameter sets at most")] = 240,
+    max_evaluations: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Simulated parameter sets at most (default {FULL_MAX_EVALUATIONS}; with --only "
+            f"{SUBSET_MAX_EVALUATIONS})",
+            show_default=False,
+        ),
+    ] = None,
     diff_step: Annotated[float, typer.Option(help="Finite-difference step in the unit box")] = 0.08,
     only: Annotated[list[str] | None, typer.Option(help="Fit only these free parameters (path endings)")] = None,
     root_seed: Annotated[int, typer.Option(help="Root seed of the replicate seeds")] = 1,
+    starts: Annotated[
+        int | None,
+        typer.Option(
+            help="Starting points of the flow stage (of the one stage with --only): the current values and "
+            f"Latin-hypercube points (default {FULL_STARTS}; with --only 1)",
+            show_default=False,
+        ),
+    ] = None,
+    start_seed: Annotated[int, typer.Option(help="Seed of the Latin-hypercube starting points")] = 0,
     workers: Workers = 2,
     data: DataOption = None,
 ) -> None:
@@ -55,16 +76,21 @@ def calibrate_command(
     try:
         _check("scale", scale, 1, 100000)
         _check("replicates", replicates, 1)
+        free = space.find(only)
+        merge = free != space.FREE_PARAMETERS  # a subset (--only) is merged into the fitted set already in --out
+        if max_evaluations is None:
+            max_evaluations = SUBSET_MAX_EVALUATIONS if merge else FULL_MAX_EVALUATIONS
+        if starts is None:
+            starts = 1 if merge else FULL_STARTS
         _check("max-evaluations", max_evaluations, 1)
         _check("diff-step", diff_step, 1e-4, 0.5)
+        _check("starts", starts, 1, 1000)
         _check("workers", workers, 0, 64)
-        free = space.find(only)
         if not scenario.is_file():
             raise ValueError(f"--scenario: {scenario} -> no such file")
         if data is not None and not data.is_dir():
             raise ValueError(f"--data: {data} -> no such folder")
-        # A subset (--only) is merged into the fitted set already in --out, so the other fitted values stay.
-        merge = free != space.FREE_PARAMETERS
+        # the other fitted values stay
         previous = read_fitted(out) if merge else None  # before the fit: its checkpoints rewrite --out
         started = time.perf_counter()
 
@@ -85,6 +111,8 @@ def calibrate_command(
                 max_evaluations=max_evaluations,
                 diff_step=diff_step,
                 root_seed=root_seed,
+                starts=starts,
+                start_seed=start_seed,
                 executor=executor,
                 folder=data,
                 progress=progress,

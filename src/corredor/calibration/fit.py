@@ -7,6 +7,10 @@ Jacobian is taken by forward differences of step ``diff_step`` in that box, all 
 on the executor, with the same replicate seeds as the centre point (common random numbers), so the differences
 measure the parameters and not the seeds. The fit stops after ``max_evaluations`` simulated parameter sets and
 returns the best set seen.
+
+The loss has several local minima in the flow parameters (e.g. a strong Programa Frontera Sur with little
+deterrence, or the reverse), so with ``starts`` > 1 the flow stage runs least squares from the current values and
+from ``starts`` - 1 more points of a seeded Latin hypercube in the unit box, and keeps the best.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import least_squares
+from scipy.stats import qmc
 
 from corredor import data
 from corredor.calibration import loss as L
@@ -76,6 +81,8 @@ def calibrate(
     max_evaluations: int = 240,
     diff_step: float = 0.08,
     start: dict[str, float] | None = None,
+    starts: int = 1,
+    start_seed: int = 0,
     executor: Executor | None = None,
     folder: DataFolder = None,
     progress: Progress | None = None,
@@ -87,8 +94,13 @@ def calibrate(
     ``stages`` (default: the asylum block, the flow block, then the asylum block again, when ``free`` is the full
     set; else one stage) are
     fitted in turn, each from where the previous stopped, sharing the evaluation budget in proportion to their
-    Jacobian sizes (parameters + 1); every stage scores all targets. ``checkpoint`` receives the best fit so far
-    whenever it improves (e.g. to write it, so an interrupted fit leaves its best result)."""
+    Jacobian sizes (parameters + 1, times ``starts`` for a multi-start stage); every stage scores all targets.
+    ``starts`` > 1 runs the stage that is not the asylum block (the flow block, or the one stage of a subset) from
+    the current values and ``starts`` - 1 Latin-hypercube points (seed ``start_seed``), each start with an equal
+    share of what is left of the stage's budget. ``checkpoint`` receives the best fit so far whenever it improves
+    (e.g. to write it, so an interrupted fit leaves its best result)."""
+    if starts < 1:
+        raise ValueError(f"starts must be >= 1, got {starts}")
     started = time.perf_counter()
     raw = copy.deepcopy(scenario_path) if isinstance(scenario_path, dict) else read_scenario_dict(scenario_path)
     if start:
@@ -107,6 +119,7 @@ def calibrate(
         stages = [space.ASYLUM_BLOCK, space.FLOW_BLOCK, space.ASYLUM_BLOCK] if free == space.FREE_PARAMETERS else [free]
     history: list[float] = []
     best: dict[str, Any] = {"loss": math.inf, "raw": raw}
+    multi = [starts if starts > 1 and block != space.ASYLUM_BLOCK else 1 for block in stages]
 
     def result() -> FitResult:
         values = space.values_of(best["raw"], free)
@@ -116,6 +129,12 @@ def calibrate(
                 f"{len(stages)} stage(s) of scipy.optimize.least_squares (trf, bounded, unit box; forward-difference "
                 f"Jacobian, step {diff_step}) on replicate-mean log ratios, series weighted equally, common random "
                 "numbers"
+                + (
+                    f"; the flow stage from {starts} starting points (the values at its start and {starts - 1} "
+                    f"Latin-hypercube points, seed {start_seed})"
+                    if max(multi) > 1
+                    else ""
+                )
             ),
             loss=round(best["loss"], 6),
             loss_at_start=round(history[0] if history else math.nan, 6),
@@ -135,23 +154,30 @@ def calibrate(
             checkpoint(result())
 
     for number, block in enumerate(stages):
-        weights = [len(b) + 1 for b in stages[number:]]
-        budget = len(history) + (max_evaluations - len(history)) * weights[0] // sum(weights)
-        _fit_stage(
-            best,
-            block,
-            targets,
-            scale,
-            end,
-            replicates,
-            root_seed,
-            budget,
-            diff_step,
-            executor,
-            history,
-            progress,
-            improved,
-        )
+        weights = [(len(b) + 1) * m for b, m in zip(stages[number:], multi[number:], strict=True)]
+        stage_budget = len(history) + (max_evaluations - len(history)) * weights[0] // sum(weights)
+        points: list[NDArray[np.float64] | None] = [None]  # None: the values at the stage's start
+        if multi[number] > 1:
+            points += list(qmc.LatinHypercube(d=len(block), seed=start_seed).random(multi[number] - 1))
+        stage_start = best["raw"]
+        for k, u0 in enumerate(points):
+            budget = len(history) + (stage_budget - len(history)) // (len(points) - k)
+            _fit_stage(
+                best,
+                block,
+                targets,
+                scale,
+                end,
+                replicates,
+                root_seed,
+                budget,
+                diff_step,
+                executor,
+                history,
+                progress,
+                improved,
+                stage_start if u0 is None else space.with_values(stage_start, block, space.from_unit(block, u0)),
+            )
     return result()
 
 
@@ -169,10 +195,10 @@ def _fit_stage(
     history: list[float],
     progress: Progress | None,
     improved: Callable[[], None],
+    raw: dict[str, Any],
 ) -> float:
-    """One least-squares stage over ``free`` from ``best["raw"]``; updates ``best`` (loss, raw); returns the loss at
-    the stage's starting point."""
-    raw = best["raw"]
+    """One least-squares run over ``free`` from the scenario dict ``raw``; updates ``best`` (loss, raw); returns the
+    loss at the starting point."""
     u0 = space.to_unit(free, space.values_of(raw, free))
     cache: dict[tuple[float, ...], NDArray[np.float64]] = {}
 
