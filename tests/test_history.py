@@ -185,6 +185,25 @@ def test_validate_history_writes_report_and_scores_appended_years(tmp_path):
     assert json.loads((tmp_path / "out" / "metrics.json").read_text())["targets"]
 
 
+def test_strict_backtest_refits_every_free_parameter(tmp_path, monkeypatch):
+    from corredor.calibration import validate
+
+    refitted = []
+
+    def recording(*args, **kwargs):
+        refitted.append(kwargs["free"])
+        return calibrate(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "calibrate", recording)
+    report = validate_history(
+        HISTORY, tmp_path, scale=400, replicates=1, backtest_years=(2016,), backtest_evaluations=2, backtest_refit="all"
+    )
+    assert refitted == [space.FREE_PARAMETERS]
+    assert f"all {len(space.FREE_PARAMETERS)} free parameters are re-fitted" in report.markdown
+    with pytest.raises(ValueError, match="allowed: flow, all"):
+        validate_history(HISTORY, tmp_path, backtest_refit="asylum")
+
+
 def test_cli_rejects_bad_options(tmp_path):
     for args in (
         ("calibrate", "--scale", "0"),
@@ -192,6 +211,7 @@ def test_cli_rejects_bad_options(tmp_path):
         ("calibrate", "--only", "no_such_parameter", "--workers", "0"),
         ("validate-history", "--data", tmp_path / "missing"),
         ("validate-history", "--replicates", "0"),
+        ("validate-history", "--backtest-refit", "some"),
     ):
         outcome = corredor(*args)
         assert outcome.returncode == 2, outcome.output

@@ -143,13 +143,19 @@ def validate_history_command(
     ] = None,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Skip the rolling-origin backtest")] = False,
     backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 40,
+    backtest_refit: Annotated[
+        str,
+        typer.Option(
+            help="What each backtest re-fits: flow (the flow parameters; lenient) or all (every free parameter)"
+        ),
+    ] = "flow",
     workers: Workers = 2,
     data: DataOption = None,
 ) -> None:
     """Score the calibrated history: in-sample MAPE and bias, backtest against naive forecasts, figures."""
     from rich.markdown import Markdown
 
-    from corredor.calibration.validate import validate_history
+    from corredor.calibration.validate import REFITS, validate_history
     from corredor.cli import _fail
 
     years = [] if no_backtest else (backtest_years or [2016, 2017, 2018])
@@ -157,6 +163,8 @@ def validate_history_command(
         _check("scale", scale, 1, 100000)
         _check("replicates", replicates, 1)
         _check("backtest-evaluations", backtest_evaluations, 1)
+        if backtest_refit not in REFITS:
+            raise ValueError(f"--backtest-refit: {backtest_refit!r} -> allowed: {', '.join(REFITS)}")
         _check("workers", workers, 0, 64)
         for year in years:
             _check("backtest-year", year, 2014, 2100)
@@ -175,6 +183,7 @@ def validate_history_command(
                 replicates=replicates,
                 backtest_years=years,
                 backtest_evaluations=backtest_evaluations,
+                backtest_refit=backtest_refit,
                 executor=executor,
                 folder=data,
                 say=console.print,

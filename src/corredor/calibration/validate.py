@@ -12,9 +12,9 @@ presentados; COMAR pending files at year end):
   enforcement) are re-fitted on observations up to Y-1, warm-started from the full fit; policy events dated in Y or
   later whose size is a fitted parameter (``value_from``) take that parameter's prior (documented default), not the
   fitted value, so the forecast does not see them; the other parameters stay at the full fit, which has seen year
-  Y, so this is a lenient backtest, said so in the report; the scenario is run through Y and the 1-year-ahead
-  absolute percentage error
-  is set next to persistence (last observed value) and a linear trend through the last three observed years;
+  Y, so this is a lenient backtest, said so in the report (``refit="all"`` re-fits every free parameter instead:
+  the strict backtest); the scenario is run through Y and the 1-year-ahead absolute percentage error is set next to
+  persistence (last observed value) and a linear trend through the last three observed years;
 - what is left unexplained: the Northern Triangle's CBP residual by fiscal year next to the observed apprehensions
   of unaccompanied children and family-unit members (`residuals`);
 - figures: observed points against the simulated median with its 5-95 % replicate band (PNG, matplotlib).
@@ -95,8 +95,13 @@ class Validation:
     markdown: str = ""
 
 
-def free_backtest() -> tuple[space.FreeParameter, ...]:
-    return space.find(list(BACKTEST_FREE))
+REFITS = ("flow", "all")  # what a backtest re-fits: the flow parameters (lenient) or every free parameter (strict)
+
+
+def free_backtest(refit: str = "flow") -> tuple[space.FreeParameter, ...]:
+    if refit not in REFITS:
+        raise ValueError(f"backtest re-fit {refit!r} -> allowed: {', '.join(REFITS)}")
+    return space.find(list(BACKTEST_FREE)) if refit == "flow" else space.FREE_PARAMETERS
 
 
 def naive_forecasts(obs: pd.Series, year: int) -> tuple[float, float]:
@@ -157,6 +162,7 @@ def validate_history(
     replicates: int = 8,
     backtest_years: Sequence[int] = (2016, 2017, 2018),
     backtest_evaluations: int = 40,
+    backtest_refit: str = "flow",
     fit_replicates: int = 2,
     first_year: int = 2013,
     root_seed: int = 7,
@@ -166,6 +172,7 @@ def validate_history(
 ) -> Validation:
     """Score the scenario's history against the observations and write report.md, metrics.json and PNG figures."""
     say = say or (lambda _text: None)
+    free = free_backtest(backtest_refit)  # checked before any run
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     raw = read_scenario_dict(scenario_path)
@@ -204,7 +211,6 @@ def validate_history(
     for year in later:
         if dt.date(year, 12, 31) <= period_end or year <= period_end.year:
             forecast_rows += _forecast_rows("out of sample", year, sims, observed, history)
-    free = free_backtest()
     for year in backtest_years:
         say(
             f"Backtest {year}: re-fit on observations up to {year - 1} (warm start, <= {backtest_evaluations} sets) ..."
@@ -233,7 +239,9 @@ def validate_history(
     targets = _targets(in_sample, forecasts)
     report = Validation(in_sample, forecasts, targets, sims, residuals.table(observed, sims, folder))
     report.files = _figures(report, observed, out, cutoff)
-    report.markdown = _markdown(report, scenario_path, record, scale, replicates, backtest_evaluations, cutoff)
+    report.markdown = _markdown(
+        report, scenario_path, record, scale, replicates, backtest_evaluations, backtest_refit, cutoff
+    )
     (out / "report.md").write_text(report.markdown, encoding="utf-8")
     metrics = {
         "in_sample": in_sample.to_dict(orient="records"),
@@ -375,6 +383,29 @@ def _unexplained_section(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def _backtest_method(refit: str, evals: int) -> list[str]:
+    refitted = (
+        [
+            f"Backtest: for each year Y, {len(free_backtest(refit))} flow parameters (base departure rates, homicide",
+            "elasticities and lag, detection, re-attempts in Mexico, Programa Frontera Sur and its fading, deterrence",
+            f"by Mexican enforcement) are re-fitted on observations up to Y-1 (at most {evals} parameter sets each,",
+            "warm-started from the full fit). The other parameters stay at the full fit, which has seen year Y: a",
+            "lenient backtest (`--backtest-refit all` re-fits every free parameter).",
+        ]
+        if refit == "flow"
+        else [
+            f"Backtest: for each year Y, all {len(free_backtest(refit))} free parameters are re-fitted on observations",
+            f"up to Y-1 (the three stages of `corredor calibrate`, at most {evals} parameter sets each, warm-started",
+            "from the full fit): a strict backtest, though its starting point has seen year Y.",
+        ]
+    )
+    return [
+        *refitted,
+        "Policy events from Y on whose size is a fitted parameter take its prior value instead. Then the history",
+        "runs through Y with the recorded inputs of Y.",
+    ]
+
+
 def _markdown(
     report: Validation,
     scenario: str | Path,
@@ -382,6 +413,7 @@ def _markdown(
     scale: int,
     replicates: int,
     evals: int,
+    refit: str,
     cutoff: int,
 ) -> str:
     ins = report.in_sample
@@ -418,15 +450,9 @@ def _markdown(
         "",
         "## Backtest and out of sample",
         "",
-        f"Backtest: for each year Y, {len(free_backtest())} flow parameters (base departure rates, homicide "
-        "elasticities and lag, detection, re-attempts in Mexico, Programa Frontera Sur and its fading, deterrence",
-        f"by Mexican enforcement) are re-fitted on observations up to Y-1 (at most {evals} parameter sets each,",
-        "warm-started from the full fit); policy events from Y on whose size is a fitted parameter take its prior",
-        "value instead. The other parameters stay at the full fit, which has seen year Y: a lenient backtest. Then",
-        "the history runs",
-        "through Y with the recorded inputs of Y. Out of sample: observed rows after the cut-off, scored the same",
-        "way. Naive forecasts: persistence (Y-1) and the linear trend through Y-3..Y-1 (n/a where those",
-        "observations are missing). Errors are absolute %.",
+        *_backtest_method(refit, evals),
+        "Out of sample: observed rows after the cut-off, scored the same way. Naive forecasts: persistence (Y-1) and",
+        "the linear trend through Y-3..Y-1 (n/a where those observations are missing). Errors are absolute %.",
         "",
         _table(
             fc.rename(columns={"ape": "model", "persistence_ape": "persistence", "trend_ape": "trend"}),
