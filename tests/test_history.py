@@ -167,7 +167,13 @@ def test_validate_history_writes_report_and_scores_appended_years(tmp_path):
         HISTORY, tmp_path / "out", scale=200, replicates=2, backtest_years=(2017,), backtest_evaluations=2, folder=data
     )
     names = {p.name for p in report.files}
-    assert {"report.md", "metrics.json", "usbp_swb_encounters_fy_GTM.png", "comar_applicants_ALL.png"} <= names
+    assert {
+        "report.md",
+        "metrics.json",
+        "usbp_swb_encounters_fy_GTM.png",
+        "comar_applicants_ALL.png",
+        "unexplained.png",
+    } <= names
     assert all(p.stat().st_size > 0 for p in report.files)
     ins = report.in_sample
     cbp = ins[ins["series"] == f"{L.CBP}|HND"]

@@ -9,6 +9,8 @@ the observed data for later years enter the table without code changes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -60,3 +62,26 @@ def correlation(frame: pd.DataFrame, column: str = "children_and_families") -> t
     if len(both) < 3:
         return float("nan"), len(both)
     return float(np.corrcoef(both["residual"], both[column])[0, 1]), len(both)
+
+
+def figure(frame: pd.DataFrame, path: Path) -> Path:
+    """Bars of the residual by fiscal year, with the observed children and family apprehensions as points (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.bar(frame["fiscal_year"], frame["residual"], color="grey", label="observed - simulated (GTM + HND + SLV)")
+    ax.plot(frame["fiscal_year"], frame["children_and_families"], "o", color="black", label="children + families")
+    ax.plot(frame["fiscal_year"], frame["family_members"], "s", color="tab:blue", label="family-unit members")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_title("Apprehensions the model misses, next to children and families", fontsize=11)
+    ax.set_xlabel("US fiscal year")
+    ax.set_ylabel("apprehensions (families, children: all nationalities)", fontsize=9)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

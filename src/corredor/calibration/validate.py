@@ -16,7 +16,7 @@ presentados; COMAR pending files at year end):
   the strict backtest); the scenario is run through Y and the 1-year-ahead absolute percentage error is set next to
   persistence (last observed value) and a linear trend through the last three observed years;
 - what is left unexplained: the Northern Triangle's CBP residual by fiscal year next to the observed apprehensions
-  of unaccompanied children and family-unit members (`residuals`);
+  of unaccompanied children and family-unit members (`residuals`; table and unexplained.png);
 - figures: observed points against the simulated median with its 5-95 % replicate band (PNG, matplotlib).
 """
 
@@ -239,6 +239,8 @@ def validate_history(
     targets = _targets(in_sample, forecasts)
     report = Validation(in_sample, forecasts, targets, sims, residuals.table(observed, sims, folder))
     report.files = _figures(report, observed, out, cutoff)
+    if not report.unexplained.empty:
+        report.files.append(residuals.figure(report.unexplained, out / "unexplained.png"))
     report.markdown = _markdown(
         report, scenario_path, record, scale, replicates, backtest_evaluations, backtest_refit, cutoff
     )
