@@ -122,16 +122,29 @@ def test_multi_start_fit_is_seeded_and_keeps_the_best_start():
     free = space.find(["GTM.base_departures_per_year", "SLV.base_departures_per_year"])
     raw = read_scenario_dict(HISTORY)
     start = {p.path: 0.3 * space.read(raw, p) for p in free}
-    kwargs = dict(free=free, up_to_year=2014, scale=200, replicates=1, max_evaluations=12, start=start)
-    fit = calibrate(HISTORY, starts=3, start_seed=5, **kwargs)
-    assert "from 3 starting points" in fit.record.method and fit.record.evaluations <= 12
+    kwargs = dict(free=free, up_to_year=2014, scale=200, replicates=1, start=start)
+    fit = calibrate(HISTORY, starts=3, start_seed=5, max_evaluations=18, **kwargs)
+    assert "the stage from 3 starting points" in fit.record.method and fit.record.evaluations <= 18
     assert fit.record.loss == pytest.approx(min(fit.history), abs=1e-6)  # the best over every start
-    again = calibrate(HISTORY, starts=3, start_seed=5, **kwargs)
+    check = calibrate(HISTORY, **{**kwargs, "start": fit.values}, max_evaluations=1)  # the returned values score so
+    assert check.record.loss_at_start == pytest.approx(fit.record.loss, abs=1e-6)
+    again = calibrate(HISTORY, starts=3, start_seed=5, max_evaluations=18, **kwargs)
     assert again.history == fit.history and again.values == fit.values
-    other = calibrate(HISTORY, starts=3, start_seed=6, **kwargs)
+    other = calibrate(HISTORY, starts=3, start_seed=6, max_evaluations=18, **kwargs)
     assert other.history[0] == fit.history[0] and other.history != fit.history  # same first start, other points
+    short = calibrate(HISTORY, starts=8, max_evaluations=12, **kwargs)  # 12 evaluations: two starts of 6
+    assert "from 2 starting points" in short.record.method
     with pytest.raises(ValueError, match="starts must be >= 1"):
         calibrate(HISTORY, starts=0, **kwargs)
+    with pytest.raises(ValueError, match="start_seed must be"):
+        calibrate(HISTORY, starts=2, start_seed=-1, **kwargs)
+
+
+def test_a_subset_of_asylum_parameters_gets_its_starts():
+    fit = calibrate(
+        HISTORY, free=space.ASYLUM_BLOCK, starts=2, up_to_year=2014, scale=400, replicates=1, max_evaluations=20
+    )
+    assert "the stage from 2 starting points" in fit.record.method
 
 
 def test_shipped_scenarios_use_the_calibrated_parameters():
@@ -164,7 +177,14 @@ def test_validate_history_writes_report_and_scores_appended_years(tmp_path):
     with (data / "observed" / "comar.csv").open("a") as f:  # a newer row, appended as a user would
         f.write('comar_applicants,MEX,ALL,2019,,70302,"persons, calendar year","source: test row",high,\n')
     report = validate_history(
-        HISTORY, tmp_path / "out", scale=200, replicates=2, backtest_years=(2017,), backtest_evaluations=2, folder=data
+        HISTORY,
+        tmp_path / "out",
+        scale=200,
+        replicates=2,
+        backtest_years=(2017,),
+        backtest_evaluations=2,
+        fit_replicates=1,
+        folder=data,
     )
     names = {p.name for p in report.files}
     assert {
@@ -187,6 +207,11 @@ def test_validate_history_writes_report_and_scores_appended_years(tmp_path):
     assert set(back["year"]) == {2017} and (back["ape"] >= 0).all()
     assert "## Targets" in report.markdown and "in-sample MAPE" in report.markdown
     assert list(report.unexplained["fiscal_year"]) == list(range(2013, 2019))
+    ident = report.identification
+    assert list(ident["parameter"]) == [p.path for p in space.FREE_PARAMETERS]  # the shipped fit's parameters
+    bounded = ident.dropna(subset=["low", "high"])
+    assert len(bounded) and ((bounded["low"] <= bounded["value"]) & (bounded["value"] <= bounded["high"])).all()
+    assert "## How well the data pin down the fitted parameters" in report.markdown
     assert "## What the model does not explain" in report.markdown and "Correlation of the residual" in report.markdown
     assert json.loads((tmp_path / "out" / "metrics.json").read_text())["targets"]
 
@@ -202,7 +227,14 @@ def test_strict_backtest_refits_every_free_parameter(tmp_path, monkeypatch):
 
     monkeypatch.setattr(validate, "calibrate", recording)
     report = validate_history(
-        HISTORY, tmp_path, scale=400, replicates=1, backtest_years=(2016,), backtest_evaluations=2, backtest_refit="all"
+        HISTORY,
+        tmp_path,
+        scale=400,
+        replicates=1,
+        backtest_years=(2016,),
+        backtest_evaluations=2,
+        backtest_refit="all",
+        fit_replicates=1,
     )
     assert refitted == [space.FREE_PARAMETERS]
     assert f"all {len(space.FREE_PARAMETERS)} free parameters are re-fitted" in report.markdown
@@ -214,6 +246,7 @@ def test_cli_rejects_bad_options(tmp_path):
     for args in (
         ("calibrate", "--scale", "0"),
         ("calibrate", "--starts", "0"),
+        ("calibrate", "--start-seed", "-1"),
         ("calibrate", "--only", "no_such_parameter", "--workers", "0"),
         ("validate-history", "--data", tmp_path / "missing"),
         ("validate-history", "--replicates", "0"),
@@ -222,4 +255,5 @@ def test_cli_rejects_bad_options(tmp_path):
         outcome = corredor(*args)
         assert outcome.returncode == 2, outcome.output
         assert "Traceback" not in outcome.output
-        assert "--" in outcome.output or "unknown free parameter" in outcome.output
+        named = args[1] if str(args[1]).startswith("--") and args[1] != "--only" else "unknown free parameter"
+        assert named in outcome.output, outcome.output

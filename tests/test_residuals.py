@@ -59,3 +59,19 @@ def test_correlation_needs_three_years_with_both():
     assert (r, n) == (pytest.approx(1.0), 3)
     r, n = residuals.correlation(frame.iloc[1:])
     assert np.isnan(r) and n == 2
+
+
+def test_a_duplicated_year_is_an_error_not_a_blank_column(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "src" / "corredor" / "data" / "observed", data / "observed")
+    shutil.copytree(ROOT / "src" / "corredor" / "data" / "inputs", data / "inputs")
+    with (data / "observed" / "cbp.csv").open("a") as f:  # a second FY2018 family row, e.g. a correction
+        f.write("usbp_swb_encounters_fmua_fy,USA,ALL,2018,,107000,events,source: test row,high,\n")
+    with pytest.raises(ValueError, match="usbp_swb_encounters_fmua_fy: several rows for the same period"):
+        residuals.table(L.observed(data), _simulated(range(2013, 2019), 0.0), data)
+
+
+def test_no_correlation_with_a_constant_column():
+    frame = pd.DataFrame({"residual": [1.0, 2.0, 3.0], "children_and_families": [5.0, 5.0, 5.0]})
+    r, n = residuals.correlation(frame)
+    assert np.isnan(r) and n == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,16 @@ ROOT = Path("scenarios")
 FULL_STARTS = 8
 FULL_MAX_EVALUATIONS = 1400
 SUBSET_MAX_EVALUATIONS = 240  # a fit of --only parameters: one start
+BACKTEST_EVALUATIONS = {"flow": 40, "all": 80}  # default parameter sets per backtest re-fit
+
+
+class Refit(StrEnum):
+    """What each backtest re-fits (`corredor.calibration.validate.REFITS`)."""
+
+    flow = "flow"
+    all = "all"
+
+
 Workers = Annotated[int, typer.Option(help="Worker processes (0: run in this process)")]
 DataOption = Annotated[
     Path | None, typer.Option("--data", help="Data folder with observed/ and inputs/ (default: the shipped data)")
@@ -85,6 +96,7 @@ def calibrate_command(
         _check("max-evaluations", max_evaluations, 1)
         _check("diff-step", diff_step, 1e-4, 0.5)
         _check("starts", starts, 1, 1000)
+        _check("start-seed", start_seed, 0, 2**32 - 1)
         _check("workers", workers, 0, 64)
         if not scenario.is_file():
             raise ValueError(f"--scenario: {scenario} -> no such file")
@@ -142,29 +154,33 @@ def validate_history_command(
         list[int] | None, typer.Option("--backtest-year", help="Backtest years (default 2016, 2017, 2018)")
     ] = None,
     no_backtest: Annotated[bool, typer.Option("--no-backtest", help="Skip the rolling-origin backtest")] = False,
-    backtest_evaluations: Annotated[int, typer.Option(help="Parameter sets per backtest re-fit at most")] = 40,
-    backtest_refit: Annotated[
-        str,
+    backtest_evaluations: Annotated[
+        int | None,
         typer.Option(
-            help="What each backtest re-fits: flow (the flow parameters; lenient) or all (every free parameter)"
+            help="Parameter sets per backtest re-fit at most (default 40; 80 with --backtest-refit all)",
+            show_default=False,
         ),
-    ] = "flow",
+    ] = None,
+    backtest_refit: Annotated[
+        Refit,
+        typer.Option(help="What each backtest re-fits: flow (the flow parameters; lenient) or all (every parameter)"),
+    ] = Refit.flow,
     workers: Workers = 2,
     data: DataOption = None,
 ) -> None:
     """Score the calibrated history: in-sample MAPE and bias, backtest against naive forecasts, figures."""
     from rich.markdown import Markdown
 
-    from corredor.calibration.validate import REFITS, validate_history
+    from corredor.calibration.validate import validate_history
     from corredor.cli import _fail
 
     years = [] if no_backtest else (backtest_years or [2016, 2017, 2018])
     try:
         _check("scale", scale, 1, 100000)
         _check("replicates", replicates, 1)
+        if backtest_evaluations is None:
+            backtest_evaluations = BACKTEST_EVALUATIONS[backtest_refit.value]
         _check("backtest-evaluations", backtest_evaluations, 1)
-        if backtest_refit not in REFITS:
-            raise ValueError(f"--backtest-refit: {backtest_refit!r} -> allowed: {', '.join(REFITS)}")
         _check("workers", workers, 0, 64)
         for year in years:
             _check("backtest-year", year, 2014, 2100)
@@ -183,7 +199,7 @@ def validate_history_command(
                 replicates=replicates,
                 backtest_years=years,
                 backtest_evaluations=backtest_evaluations,
-                backtest_refit=backtest_refit,
+                backtest_refit=backtest_refit.value,
                 executor=executor,
                 folder=data,
                 say=console.print,

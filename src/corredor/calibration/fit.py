@@ -95,12 +95,17 @@ def calibrate(
     set; else one stage) are
     fitted in turn, each from where the previous stopped, sharing the evaluation budget in proportion to their
     Jacobian sizes (parameters + 1, times ``starts`` for a multi-start stage); every stage scores all targets.
-    ``starts`` > 1 runs the stage that is not the asylum block (the flow block, or the one stage of a subset) from
-    the current values and ``starts`` - 1 Latin-hypercube points (seed ``start_seed``), each start with an equal
-    share of what is left of the stage's budget. ``checkpoint`` receives the best fit so far whenever it improves
+    ``starts`` > 1 runs the flow stage of the default stages (or the one stage of a subset) from the current values
+    and ``starts`` - 1 Latin-hypercube points (seed ``start_seed``), each start with an equal share of what is left
+    of the stage's budget; fewer starts are made when the stage's budget would give a start less than two
+    Jacobians' worth of evaluations (the record says how many ran). The best start is the one with the lowest loss
+    on the fit's replicate seeds, so with few replicates it can be a point that fits their noise: validate on other
+    seeds (`corredor validate-history`). ``checkpoint`` receives the best fit so far whenever it improves
     (e.g. to write it, so an interrupted fit leaves its best result)."""
     if starts < 1:
         raise ValueError(f"starts must be >= 1, got {starts}")
+    if not 0 <= start_seed < 2**32:
+        raise ValueError(f"start_seed must be between 0 and 2**32 - 1, got {start_seed}")
     started = time.perf_counter()
     raw = copy.deepcopy(scenario_path) if isinstance(scenario_path, dict) else read_scenario_dict(scenario_path)
     if start:
@@ -119,7 +124,8 @@ def calibrate(
         stages = [space.ASYLUM_BLOCK, space.FLOW_BLOCK, space.ASYLUM_BLOCK] if free == space.FREE_PARAMETERS else [free]
     history: list[float] = []
     best: dict[str, Any] = {"loss": math.inf, "raw": raw}
-    multi = [starts if starts > 1 and block != space.ASYLUM_BLOCK else 1 for block in stages]
+    multi = [1 if len(stages) > 1 and block == space.ASYLUM_BLOCK else starts for block in stages]
+    starts_made = [1]  # most starts any stage made (fewer than asked when its budget is short)
 
     def result() -> FitResult:
         values = space.values_of(best["raw"], free)
@@ -130,9 +136,9 @@ def calibrate(
                 f"Jacobian, step {diff_step}) on replicate-mean log ratios, series weighted equally, common random "
                 "numbers"
                 + (
-                    f"; the flow stage from {starts} starting points (the values at its start and {starts - 1} "
-                    f"Latin-hypercube points, seed {start_seed})"
-                    if max(multi) > 1
+                    f"; {'the flow stage' if len(stages) > 1 else 'the stage'} from {starts_made[0]} starting points "
+                    f"(the values at its start and {starts_made[0] - 1} Latin-hypercube points, seed {start_seed})"
+                    if starts_made[0] > 1
                     else ""
                 )
             ),
@@ -157,8 +163,11 @@ def calibrate(
         weights = [(len(b) + 1) * m for b, m in zip(stages[number:], multi[number:], strict=True)]
         stage_budget = len(history) + (max_evaluations - len(history)) * weights[0] // sum(weights)
         points: list[NDArray[np.float64] | None] = [None]  # None: the values at the stage's start
-        if multi[number] > 1:
-            points += list(qmc.LatinHypercube(d=len(block), seed=start_seed).random(multi[number] - 1))
+        affordable = max(1, (stage_budget - len(history)) // (2 * (len(block) + 1)))
+        n_starts = min(multi[number], affordable)
+        if n_starts > 1:
+            points += list(qmc.LatinHypercube(d=len(block), seed=start_seed).random(n_starts - 1))
+            starts_made[0] = max(starts_made[0], n_starts)
         stage_start = best["raw"]
         for k, u0 in enumerate(points):
             budget = len(history) + (stage_budget - len(history)) // (len(points) - k)
@@ -179,6 +188,20 @@ def calibrate(
                 stage_start if u0 is None else space.with_values(stage_start, block, space.from_unit(block, u0)),
             )
     return result()
+
+
+def residuals_at(
+    candidates: Sequence[dict[str, Any]],
+    targets: L.Targets,
+    scale: int,
+    end: dt.date,
+    replicates: int,
+    root_seed: int,
+    executor: Executor | None,
+) -> list[NDArray[np.float64]]:
+    """The weighted residuals of each candidate scenario dict: its history cut at ``end``, replicate means."""
+    runs = run_sets([prepare(c, scale, end) for c in candidates], replicates, root_seed, executor)
+    return [targets.residuals(mean(reps)) for reps in runs]
 
 
 def _fit_stage(
@@ -207,10 +230,8 @@ def _fit_stage(
         if len(history) + len(todo) > budget:
             raise _Budget
         candidates = [space.with_values(raw, free, space.from_unit(free, u)) for u in todo]
-        scenarios = [prepare(candidate, scale, end) for candidate in candidates]
-        runs = run_sets(scenarios, replicates, root_seed, executor)
-        for u, candidate, reps in zip(todo, candidates, runs, strict=True):
-            res = targets.residuals(mean(reps))
+        scored = residuals_at(candidates, targets, scale, end, replicates, root_seed, executor)
+        for u, candidate, res in zip(todo, candidates, scored, strict=True):
             cache[tuple(u)] = res
             value = float(np.sum(res**2))
             history.append(value)

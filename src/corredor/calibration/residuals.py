@@ -24,11 +24,11 @@ FAMILIES = "usbp_swb_encounters_fmua_fy"
 
 
 def _annual(series: str, folder: DataFolder) -> pd.Series:
-    """A sourced all-nationality annual series by fiscal year (empty when the data hold no such rows)."""
-    try:
-        return data.observed_series(series, nationality="ALL", folder=folder)
-    except ValueError:
+    """A sourced all-nationality annual series (cbp.csv) by fiscal year; empty when the data hold no such rows.
+    Other problems of the rows (e.g. two values for one year) raise, naming the series."""
+    if series not in set(data.load("cbp", folder)["series"]):
         return pd.Series(dtype=float)
+    return data.observed_series(series, nationality="ALL", folder=folder)
 
 
 def table(observed: pd.DataFrame, simulated: pd.DataFrame, folder: DataFolder = None) -> pd.DataFrame:
@@ -57,9 +57,9 @@ def table(observed: pd.DataFrame, simulated: pd.DataFrame, folder: DataFolder = 
 
 def correlation(frame: pd.DataFrame, column: str = "children_and_families") -> tuple[float, int]:
     """Pearson correlation of the residual with ``column`` over the years that have both (NaN with fewer than
-    three such years), and the number of those years."""
+    three such years or a constant column), and the number of those years."""
     both = frame.dropna(subset=["residual", column])
-    if len(both) < 3:
+    if len(both) < 3 or both["residual"].nunique() < 2 or both[column].nunique() < 2:  # no correlation defined
         return float("nan"), len(both)
     return float(np.corrcoef(both["residual"], both[column])[0, 1]), len(both)
 

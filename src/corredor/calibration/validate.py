@@ -15,6 +15,8 @@ presentados; COMAR pending files at year end):
   Y, so this is a lenient backtest, said so in the report (``refit="all"`` re-fits every free parameter instead:
   the strict backtest); the scenario is run through Y and the 1-year-ahead absolute percentage error is set next to
   persistence (last observed value) and a linear trend through the last three observed years;
+- how well the observations pin down each fitted parameter: approximate 90 % intervals from the Jacobian at the
+  fitted values (`uncertainty`);
 - what is left unexplained: the Northern Triangle's CBP residual by fiscal year next to the observed apprehensions
   of unaccompanied children and family-unit members (`residuals`; table and unexplained.png);
 - figures: observed points against the simulated median with its 5-95 % replicate band (PNG, matplotlib).
@@ -36,7 +38,7 @@ import pandas as pd
 
 from corredor import data
 from corredor.calibration import loss as L
-from corredor.calibration import residuals, space
+from corredor.calibration import residuals, space, uncertainty
 from corredor.calibration.fit import calibrate
 from corredor.calibration.runner import prepare, run_sets
 from corredor.data import DataFolder
@@ -91,6 +93,7 @@ class Validation:
     targets: pd.DataFrame
     simulated: pd.DataFrame  # replicate x statistic, full history
     unexplained: pd.DataFrame = field(default_factory=pd.DataFrame)  # `residuals.table`
+    identification: pd.DataFrame = field(default_factory=pd.DataFrame)  # `uncertainty.intervals`
     files: list[Path] = field(default_factory=list)
     markdown: str = ""
 
@@ -204,10 +207,23 @@ def validate_history(
                 }
             )
     in_sample = pd.DataFrame(in_rows)
+    fitted_paths = set(record.get("free_parameters") or [p.path for p in space.FREE_PARAMETERS])
+    fitted = tuple(p for p in space.FREE_PARAMETERS if p.path in fitted_paths)
+    say(f"Fit uncertainty: {len(fitted) + 1} parameter sets around the fitted values ...")
+    period_end = dt.date.fromisoformat(str(raw["period"]["end"]))
+    identification = uncertainty.intervals(
+        raw,
+        fitted,
+        L.Targets.build(observed[observed["year"] <= cutoff]),
+        scale=scale,
+        end=min(dt.date(cutoff, 12, 31), period_end),
+        replicates=fit_replicates,
+        root_seed=int(record.get("root_seed", 1)),
+        executor=executor,
+    )
 
     forecast_rows: list[dict[str, Any]] = []
     later = sorted({int(y) for y in observed["year"] if y > cutoff})
-    period_end = dt.date.fromisoformat(str(raw["period"]["end"]))
     for year in later:
         if dt.date(year, 12, 31) <= period_end or year <= period_end.year:
             forecast_rows += _forecast_rows("out of sample", year, sims, observed, history)
@@ -237,7 +253,7 @@ def validate_history(
     if len(forecasts):
         forecasts["beats_naive"] = [_beats(row) for _, row in forecasts.iterrows()]
     targets = _targets(in_sample, forecasts)
-    report = Validation(in_sample, forecasts, targets, sims, residuals.table(observed, sims, folder))
+    report = Validation(in_sample, forecasts, targets, sims, residuals.table(observed, sims, folder), identification)
     report.files = _figures(report, observed, out, cutoff)
     if not report.unexplained.empty:
         report.files.append(residuals.figure(report.unexplained, out / "unexplained.png"))
@@ -250,6 +266,7 @@ def validate_history(
         "forecasts": forecasts.replace({np.nan: None}).to_dict(orient="records"),
         "targets": targets.to_dict(orient="records"),
         "unexplained": report.unexplained.replace({np.nan: None}).to_dict(orient="records"),
+        "identification": identification.replace({np.nan: None}).to_dict(orient="records"),
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, default=str), encoding="utf-8")
     report.files += [out / "report.md", out / "metrics.json"]
@@ -356,6 +373,29 @@ def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _identification_section(frame: pd.DataFrame) -> list[str]:
+    if frame.empty:
+        return []
+    shown = frame.assign(
+        width=[f"{w:.0%}" if np.isfinite(w) else "n/a" for w in frame["width_share"]],
+        **{c: [f"{v:.3g}" if np.isfinite(v) else "n/a" for v in frame[c]] for c in ("value", "low", "high")},
+    ).drop(columns="width_share")
+    narrow = int((frame["width_share"] <= 0.5).sum())
+    return [
+        "## How well the data pin down the fitted parameters",
+        "",
+        "Approximate 90 % intervals from the Jacobian of the weighted residuals at the fitted values (linearised",
+        "least squares, the fit's replicate seeds; `corredor.calibration.uncertainty`), clipped to the bounds.",
+        "`width` is the interval's share of the bounds (on log scale for log parameters): 100 % means the",
+        f"observations do not pin the parameter down within its bounds. {narrow} of {len(frame)} intervals are",
+        "at most half their bounds. The intervals are rough (non-linear model, few targets per parameter,",
+        "simulation noise in the Jacobian); read them as which parameters the data constrain, not as a posterior.",
+        "",
+        _table(shown[["parameter", "value", "low", "high", "width", "bounds"]], {}),
+        "",
+    ]
+
+
 def _unexplained_section(frame: pd.DataFrame) -> list[str]:
     if frame.empty:
         return []
@@ -365,20 +405,20 @@ def _unexplained_section(frame: pd.DataFrame) -> list[str]:
         ("family_members", "family-unit members"),
     ):
         r, n = residuals.correlation(frame, column)
-        if n >= 3:
+        if np.isfinite(r):
             findings.append(f"with the apprehensions of {what}, {r:+.2f} over {n} years")
     finding = (
         "Correlation of the residual " + "; ".join(findings) + "."
         if findings
-        else "Fewer than three years have both the residual and these counts, so no correlation is given."
+        else "No correlation is given: fewer than three years have both the residual and these counts."
     )
     return [
         "## What the model does not explain",
         "",
         "CBP apprehensions of Guatemalan, Honduran and Salvadoran citizens together (fiscal years), observed minus",
         "simulated, next to the Border Patrol's observed apprehensions of unaccompanied children and of family-unit",
-        "members (all nationalities; n/a where the data hold no row). The model has one kind of traveller and no",
-        f"input for US policy towards children and families. {finding}",
+        "members (all nationalities; n/a where the data hold no sourced row). The model has one kind of traveller",
+        f"and no input for US policy towards children and families. {finding}",
         "",
         _table(frame, {c: ",.0f" for c in frame.columns if c != "fiscal_year"}),
         "",
@@ -461,6 +501,7 @@ def _markdown(
             {"observed": ",.0f", "forecast": ",.0f", "model": ".1f", "persistence": ".1f", "trend": ".1f"},
         ),
         "",
+        *_identification_section(report.identification),
         *_unexplained_section(report.unexplained),
         "## Figures",
         "",
