@@ -373,12 +373,19 @@ def _table(frame: pd.DataFrame, formats: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _number(value: float) -> str:
+    """Three significant digits, with thousands separators from 1,000 on; n/a for NaN."""
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def _identification_section(frame: pd.DataFrame) -> list[str]:
     if frame.empty:
         return []
     shown = frame.assign(
         width=[f"{w:.0%}" if np.isfinite(w) else "n/a" for w in frame["width_share"]],
-        **{c: [f"{v:.3g}" if np.isfinite(v) else "n/a" for v in frame[c]] for c in ("value", "low", "high")},
+        **{c: [_number(v) for v in frame[c]] for c in ("value", "low", "high")},
     ).drop(columns="width_share")
     narrow = int((frame["width_share"] <= 0.5).sum())
     return [
