@@ -215,7 +215,7 @@ def _need_scenario(experiment: Path, scenario: Any) -> None:
 
 
 def sensitivity(
-    experiment: Annotated[Path, typer.Argument(help="Experiment file with scenario and [[uncertainties]]")],
+    experiment: Annotated[Path, typer.Argument(help=r"Experiment file with scenario and \[\[uncertainties]] tables")],
     trajectories: Annotated[int | None, typer.Option("--trajectories", min=2, help="Morris trajectories")] = None,
     sobol_n: Annotated[int | None, typer.Option("--sobol-n", min=4, help="Saltelli base sample (power of 2)")] = None,
     replicates: Annotated[
@@ -306,7 +306,7 @@ def sensitivity(
 
 
 def optimize(
-    experiment: Annotated[Path, typer.Argument(help="Experiment file with scenario and [optimize] levers")],
+    experiment: Annotated[Path, typer.Argument(help=r"Experiment file with scenario and \[optimize] levers")],
     budget: Annotated[float | None, typer.Option("--budget", min=0, help="USD million per year")] = None,
     candidates: Annotated[int | None, typer.Option("--candidates", min=1, help="First-round candidates")] = None,
     refine: Annotated[int | None, typer.Option("--refine", min=0, help="Refinement candidates")] = None,
