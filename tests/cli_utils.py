@@ -28,20 +28,20 @@ class Outcome:
         return self.stdout + self.stderr
 
 
-def cli_env() -> dict[str, str]:
+def cli_env(columns: int = 200) -> dict[str, str]:
     """Plain, wide output: no colours, no forced terminal, tables not truncated."""
     env = {k: v for k, v in os.environ.items() if k not in FORCING_TERMINAL}
-    env.update({"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"})
+    env.update({"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": str(columns), "PYTHONIOENCODING": "utf-8"})
     return env
 
 
-def corredor(*args: str | Path, timeout: float = 120) -> Outcome:
-    """`python -m corredor.cli ARGS` from the repository root."""
+def corredor(*args: str | Path, timeout: float = 120, columns: int = 200) -> Outcome:
+    """`python -m corredor.cli ARGS` from the repository root, in a terminal ``columns`` wide."""
     argv = tuple(str(a) for a in args)
     proc = subprocess.run(
         [sys.executable, "-m", "corredor.cli", *argv],
         cwd=ROOT,
-        env=cli_env(),
+        env=cli_env(columns),
         capture_output=True,
         text=True,
         encoding="utf-8",

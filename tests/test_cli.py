@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.cli_utils import ROOT, Outcome, corredor_many
+from corredor.scenario import LEVERS
+from tests.cli_utils import ROOT, Outcome, corredor, corredor_many
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 SMALL = ROOT / "tests" / "data" / "small.toml"  # baseline, 2017-10-01 to 2018-12-31, 1 agent = 50 persons
@@ -120,6 +121,14 @@ def test_help_lists_the_commands(cli: tuple[Path, dict[str, Outcome]]):
     outcome = ok(cli[1]["--help"])
     for text in ("run", "validate", "info"):
         assert text in outcome.stdout
+
+
+def test_info_tables_fold_instead_of_cutting_names_in_a_narrow_terminal():
+    outcome = ok(corredor("info", "--levers", columns=80))
+    assert "…" not in outcome.stdout
+    first_column = "".join(line.split("│")[1].strip() for line in outcome.stdout.splitlines() if line.startswith("│"))
+    for name in LEVERS:  # each name whole, folded over as many lines as it needs
+        assert name in first_column
 
 
 def test_help_keeps_the_toml_table_names(cli: tuple[Path, dict[str, Outcome]]):

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from corredor.experiments.cli import register as register_experiments
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
@@ -175,7 +175,7 @@ def info(
             for kind in NODE_KINDS:
                 console.print(f"  {kind}: {kinds.count(kind)}")
     if levers or show_all:
-        table = Table("lever", "default", "range", "target", "unit", "what it does", title="Policy levers")
+        table = _folding_table("lever", "default", "range", "target", "unit", "what it does", title="Policy levers")
         for name, lever in LEVERS.items():
             default = lever.default_from or "per node kind" if lever.default < 0 else f"{lever.default:g}"
             table.add_row(
@@ -188,10 +188,16 @@ def info(
             )
         console.print(table)
     if parameters or show_all:
-        table = Table("parameter", "default", "unit", "source", title="Model parameters")
+        table = _folding_table("parameter", "default", "unit", "source", title="Model parameters")
         for entry in parameter_rows():
             table.add_row(entry["parameter"], entry["default"], entry["unit"], entry["source"])
         console.print(table)
+
+
+def _folding_table(*headers: str, title: str) -> Table:
+    """A table whose cells fold onto more lines in a narrow terminal instead of being cut with an ellipsis (a cut
+    lever or parameter name cannot be typed into a scenario)."""
+    return Table(*(Column(header, overflow="fold") for header in headers), title=title)
 
 
 data_app = typer.Typer(
