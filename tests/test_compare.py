@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from corredor.experiments import Catalog
+from corredor.experiments.cli import compact_number
 from corredor.experiments.compare import paired_difference, verdict
 from tests.cli_utils import ROOT, cli_env, corredor
 
@@ -46,6 +47,24 @@ def test_verdicts_follow_the_kind() -> None:
     assert verdict("minimize", -1, 1) == "no clear difference"
 
 
+def test_compact_numbers_keep_their_size() -> None:
+    cases = {
+        0.1234: "0.123",
+        999.4: "999",
+        1950.0: "1,950",
+        9999.0: "9,999",
+        10100.0: "10.1 k",
+        94000.0: "94 k",
+        -94000.0: "-94 k",
+        999_999.0: "1 M",
+        2.5e6: "2.5 M",
+        1.2e9: "1.2 bn",
+        float("nan"): "–",
+    }
+    for value, text in cases.items():
+        assert compact_number(value) == text, value
+
+
 def test_compare_command(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
     args = ("compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "6", "--seed", "2", "--out", out)
@@ -61,6 +80,11 @@ def test_compare_command(tmp_path: Path) -> None:
     assert backlog["difference"] < 0 and backlog["high"] < 0 and backlog["verdict"] == "better"
     assert wait["high"] < 0 and wait["verdict"] == "better"
     assert (table["low"] <= table["difference"]).all() and (table["difference"] <= table["high"]).all()
+    for row in table.itertuples():  # the printed table shows the means of differences.csv
+        assert re.search(
+            rf"{re.escape(compact_number(row.reference_mean))}\s+│\s+{re.escape(compact_number(row.mean))}",
+            result.stdout,
+        ), row
     html = (out / "report.html").read_text()
     assert "Plotly.newPlot" in html and html.count("<h2>") >= 5
     # plotly.js is inlined: no script, stylesheet or font comes from elsewhere

@@ -119,14 +119,19 @@ def _running(
             raise base._fail(ValueError(f"--executor {choice.kind}: {error}")) from None
 
 
-def _fmt(value: float) -> str:
-    """Compact numbers for narrow terminals: 3 significant digits, k / M / bn above 10,000."""
+def compact_number(value: float) -> str:
+    """Numbers for narrow terminals, 3 significant digits: 0.123, 12.3, 1,234 in full below 10,000, then thousands,
+    millions and billions (94.1 k, 2.5 M, 1.2 bn)."""
     if value != value:
         return "–"
-    for size, suffix in ((1e9, " bn"), (1e6, " M"), (1e4, " k")):
-        if abs(value) >= size:
-            return f"{value / size:,.3g}{suffix}"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if abs(value) < 1e4:
+        return f"{value:,.3g}" if abs(value) < 999.5 else f"{value:,.0f}"
+    size, suffix = 1e3, " k"
+    for bigger, name in ((1e6, " M"), (1e9, " bn")):
+        if abs(value) >= 999.5 * size:  # it would round to 1,000 of this unit: the next one (999,999 is 1 M)
+            size, suffix = bigger, name
+    scaled = value / size
+    return f"{scaled:,.3g}{suffix}" if abs(scaled) < 999.5 else f"{scaled:,.0f}{suffix}"
 
 
 def compare(
@@ -197,12 +202,13 @@ def compare(
         for row in table[table["scenario"] == name].to_dict("records"):
             verdict = str(row["verdict"])
             colour = {"better": "green", "worse": "red"}.get(verdict, "")
+            number = {k: compact_number(float(row[k])) for k in ("reference_mean", "mean", "difference", "low", "high")}
             rich_table.add_row(
                 escape(str(row["label"])),
-                _fmt(float(row["reference_mean"])),
-                _fmt(float(row["mean"])),
-                f"{_fmt(float(row['difference']))} [{_fmt(float(row['low']))}, {_fmt(float(row['high']))}]",
-                _fmt(100 * float(row["relative"])),
+                number["reference_mean"],
+                number["mean"],
+                f"{number['difference']} [{number['low']}, {number['high']}]",
+                compact_number(100 * float(row["relative"])),
                 f"[{colour}]{verdict}[/]" if colour else verdict,
             )
         base.console.print(rich_table)
@@ -392,7 +398,7 @@ def optimize(
     table = Table(*headers, title=f"{title}: {caption}")
     for row in result.frontier()[shown].itertuples(index=False):
         marker = " *" if result.best is not None and row[0] == result.table.loc[result.best, "candidate"] else ""
-        table.add_row(f"{row[0]}{marker}", *(_fmt(float(v)) for v in row[1:]))
+        table.add_row(f"{row[0]}{marker}", *(compact_number(float(v)) for v in row[1:]))
     base.console.print(table)
     if result.best is None:
         base.console.print("[yellow]no candidate meets the wait target[/]; see candidates.csv for the nearest")
