@@ -51,3 +51,9 @@ def test_optimize_command(tmp_path: Path) -> None:
     best_staffed = table.loc[table["lever.comar_caseworkers@tapachula"].idxmax()]
     assert best_staffed["asylum_wait_working_days_q"] < table.loc[0, "asylum_wait_working_days_q"]
     assert "Plotly.newPlot" in (out / "optimize.html").read_text()
+
+
+def test_a_bad_option_is_named_in_plain_words(tmp_path: Path) -> None:
+    result = corredor("optimize", DATA / "tiny-experiment.toml", "--candidates", "200000", "--out", tmp_path / "x")
+    assert result.returncode == 2 and "Traceback" not in result.output
+    assert "--candidates: 200000 ->" in result.output and "pydantic" not in result.output

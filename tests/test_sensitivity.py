@@ -63,3 +63,10 @@ def test_sensitivity_needs_two_uncertainties(tmp_path: Path) -> None:
     )
     result = corredor("sensitivity", experiment, "--out", tmp_path / "x")
     assert result.returncode == 2 and "at least 2" in result.output and "Traceback" not in result.output
+
+
+def test_a_bad_option_is_named_in_plain_words(tmp_path: Path) -> None:
+    result = corredor("sensitivity", DATA / "tiny-experiment.toml", "--sobol-n", "5", "--out", tmp_path / "x")
+    assert result.returncode == 2 and "Traceback" not in result.output
+    assert "--sobol-n: 5 -> 5 is not a power of two" in result.output
+    assert "pydantic" not in result.output and "SensitivitySettings" not in result.output

@@ -237,7 +237,7 @@ def data_list() -> None:
     from corredor.data import CUTOFF_YEAR, list_datasets
 
     datasets = list_datasets()
-    table = Table(
+    table = _folding_table(
         "name",
         "kind",
         "rows",

@@ -119,6 +119,13 @@ def _running(
             raise base._fail(ValueError(f"--executor {choice.kind}: {error}")) from None
 
 
+def _option_error(error: Any, names: dict[str, str]) -> ValueError:
+    """A settings validation error of command-line overrides, naming the options (`names`: field -> option)."""
+    from corredor.scenario import validation_problems
+
+    return ValueError("; ".join(f"{names.get(path, path)}: {message}" for path, message in validation_problems(error)))
+
+
 def compact_number(value: float) -> str:
     """Numbers for narrow terminals, 3 significant digits: 0.123, 12.3, 1,234 in full below 10,000, then thousands,
     millions and billions (94.1 k, 2.5 M, 1.2 bn)."""
@@ -237,6 +244,8 @@ def sensitivity(
     quiet: QuietOption = False,
 ) -> None:
     """Morris screening, then Sobol indices of the surviving uncertainties; reports what drives each outcome."""
+    from pydantic import ValidationError
+
     from corredor.experiments.executors import max_pending
     from corredor.experiments.outcomes import outcome_info
     from corredor.experiments.sensitivity import (
@@ -262,8 +271,9 @@ def sensitivity(
                 if v is not None
             }
         )
-    except ValueError as error:
-        raise base._fail(ValueError(f"option: {error}")) from None
+    except ValidationError as error:
+        names = {"trajectories": "--trajectories", "sobol_n": "--sobol-n", "replicates_per_point": "--replicates"}
+        raise base._fail(_option_error(error, names)) from None
     choice = _choice(executor, workers, dask)
     folder = _out_dir(out)
     outcomes = [o.name for o in spec.declared_outcomes()]
@@ -332,6 +342,8 @@ def optimize(
     quiet: QuietOption = False,
 ) -> None:
     """Search lever mixes within a budget for the best robust outcomes; report the Pareto frontier."""
+    from pydantic import ValidationError
+
     from corredor.experiments.costs import LEVER_COSTS
     from corredor.experiments.executors import max_pending
     from corredor.experiments.optimize import optimize as search
@@ -356,8 +368,15 @@ def optimize(
         settings = OptimizeSettings.model_validate(
             spec.optimize.model_dump() | {k: v for k, v in overrides.items() if v is not None}
         )
-    except ValueError as error:
-        raise base._fail(ValueError(f"option: {error}")) from None
+    except ValidationError as error:
+        names = {
+            "budget_usd_million": "--budget",
+            "candidates": "--candidates",
+            "refine": "--refine",
+            "uncertainty_samples": "--uncertainty-samples",
+            "replicates": "--replicates",
+        }
+        raise base._fail(_option_error(error, names)) from None
     choice = _choice(executor, workers, dask)
     folder = _out_dir(out)
     root = spec.seed if seed is None else seed
