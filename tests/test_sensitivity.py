@@ -70,3 +70,14 @@ def test_a_bad_option_is_named_in_plain_words(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.output
     assert "--sobol-n: 5 -> 5 is not a power of two" in result.output
     assert "pydantic" not in result.output and "SensitivitySettings" not in result.output
+
+
+def test_a_scenario_given_for_an_experiment_is_named_so(tmp_path: Path) -> None:
+    result = corredor("sensitivity", ROOT / "scenarios" / "baseline.toml", "--out", tmp_path / "x")
+    assert result.returncode == 2 and "Traceback" not in result.output
+    assert "a scenario file" in result.output and "not an experiment" in result.output
+    assert "unknown key" not in result.output  # not one complaint per scenario table
+    validated = corredor("validate", ROOT / "scenarios" / "experiments" / "baseline-uncertainty.toml")
+    assert (
+        validated.returncode == 2 and "an experiment file" in validated.output and "unknown key" not in validated.output
+    )

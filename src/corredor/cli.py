@@ -39,7 +39,7 @@ ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (TOML), e.g. s
 
 def _fail(error: Exception) -> typer.Exit:
     if isinstance(error, ScenarioError):
-        errors.print(f"[bold red]invalid scenario[/] {error.source}")
+        errors.print(f"[bold red]invalid file[/] {error.source}")
         for path, message in error.problems:
             errors.print(f"  [yellow]{escape(path)}[/]: {escape(message)}", highlight=False)
     else:

@@ -457,8 +457,24 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
     return problems
 
 
+EXPERIMENT_KEYS = ("uncertainties", "sensitivity", "optimize", "outcomes", "sampler")  # of experiment files only
+
+
 def parse_scenario(data: dict[str, Any], source: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
     """Validate a scenario given as a dict (e.g. parsed TOML or a JSON payload)."""
+    if any(key in data for key in EXPERIMENT_KEYS):
+        found = ", ".join(key for key in EXPERIMENT_KEYS if key in data)
+        raise ScenarioError(
+            source,
+            [
+                (
+                    "(file)",
+                    f"an experiment file ({found}), not a scenario: experiment files are read by `corredor "
+                    "compare -e`, `corredor sensitivity` and `corredor optimize`; the scenario it names is what "
+                    "`corredor validate` and `corredor run` take",
+                )
+            ],
+        )
     try:
         scenario = Scenario.model_validate({**data, "base_dir": base_dir or Path(".")})
     except ValidationError as error:

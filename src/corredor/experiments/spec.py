@@ -32,7 +32,14 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from corredor.experiments.design import Factor, Sampler, apply
 from corredor.experiments.outcomes import STANDARD_OUTCOMES, Kind, outcome_info
 from corredor.parameters import Strict
-from corredor.scenario import Scenario, ScenarioError, load_scenario, network_problems, validation_problems
+from corredor.scenario import (
+    EXPERIMENT_KEYS,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    network_problems,
+    validation_problems,
+)
 
 
 class Outcome(Strict):
@@ -163,8 +170,24 @@ def check_factors(scenario: Scenario, factors: list[Factor], field: str) -> list
     return problems
 
 
+SCENARIO_KEYS = ("period", "origins", "nationalities", "policy", "extends", "network")  # of scenario files only
+
+
 def parse_experiment(data: dict[str, Any], source: str = "<experiment>") -> Experiment:
     """Validate an experiment given as a dict; `ScenarioError` names every bad field."""
+    found = [key for key in SCENARIO_KEYS if key in data]
+    if found and not any(key in data for key in ("scenario", *EXPERIMENT_KEYS)):
+        raise ScenarioError(
+            source,
+            [
+                (
+                    "(file)",
+                    f"a scenario file ({', '.join(found)}), not an experiment: an experiment file names its scenario "
+                    '(scenario = "../baseline.toml") and lists [[uncertainties]]; see '
+                    "scenarios/experiments/baseline-uncertainty.toml",
+                )
+            ],
+        )
     try:
         return Experiment.model_validate(data)
     except ValidationError as error:
