@@ -141,3 +141,17 @@ def test_run_help_describes_the_options(cli: tuple[Path, dict[str, Outcome]]):
     outcome = ok(cli[1]["run --help"])
     for text in ("--out", "--seed", "--quiet", "summary.json", "Random seed"):
         assert text in outcome.stdout, text
+
+
+def test_run_scale_overrides_the_scenario(tmp_path: Path):
+    outcome = ok(corredor("run", SMALL, "--scale", "40", "--seed", "3", "--out", tmp_path / "coarse", "--quiet"))
+    assert outcome.stdout == ""
+    summary = json.loads((tmp_path / "coarse" / "summary.json").read_text())
+    assert summary["scale"] == 40
+
+
+def test_version_matches_the_package():
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert ok(corredor("--version")).stdout.strip() == f"corredor {version}"

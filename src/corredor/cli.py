@@ -32,6 +32,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from corredor import __version__
+
+        console.print(f"corredor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit", callback=_print_version, is_eager=True)
+    ] = False,
+) -> None:
+    """corredor: simulate migration through the Central America -> Mexico -> US corridor."""
+
+
 errors = Console(stderr=True, soft_wrap=True)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (TOML), e.g. scenarios/baseline.toml")]
@@ -97,6 +116,10 @@ def run(
         "runs/latest"
     ),
     seed: Annotated[int | None, typer.Option(help="Random seed; overrides the scenario's seed")] = None,
+    scale: Annotated[
+        int | None,
+        typer.Option(help="Persons per agent; overrides the scenario's scale (e.g. 100 for a quick look)", min=1),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or table")] = False,
 ) -> None:
     """Simulate a scenario and write results (Parquet tables and summary.json) to --out."""
@@ -108,6 +131,8 @@ def run(
         raise _fail(error) from None
     if seed is not None and seed < 0:
         raise _fail(ValueError(f"--seed: {seed} -> must be >= 0"))
+    if scale is not None:
+        loaded = loaded.model_copy(update={"scale": scale})
     if out.exists() and not out.is_dir():
         raise _fail(ValueError(f"--out: {out} -> is a file; give a folder (it is created if missing)"))
     with Progress(
