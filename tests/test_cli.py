@@ -155,3 +155,9 @@ def test_version_matches_the_package():
 
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert ok(corredor("--version")).stdout.strip() == f"corredor {version}"
+
+
+def test_run_table_marks_a_partial_year(cli: tuple[Path, dict[str, Outcome]]):
+    outcome = ok(cli[1]["run"])  # small.toml starts on 1 Oct 2017
+    assert "2017*" in outcome.stdout and "2018*" not in outcome.stdout
+    assert "part of the year only" in outcome.stdout

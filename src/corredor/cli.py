@@ -8,6 +8,7 @@ exits with status 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -100,9 +101,14 @@ def _summary_table(summary: dict[str, object]) -> Table:
         ("fee_usd", "Smuggling fees, USD M", 1_000_000),
     ]
     years = sorted({year for series in yearly.values() for year in series})
+    start, end = (dt.date.fromisoformat(str(summary[k])) for k in ("start", "end"))
+    partial = {str(start.year)} if (start.month, start.day) != (1, 1) else set()
+    partial |= {str(end.year)} if (end.month, end.day) != (12, 31) else set()
     table.add_column("outcome", no_wrap=True)
     for year in years:
-        table.add_column(year, justify="right", no_wrap=True)
+        table.add_column(f"{year}*" if year in partial else year, justify="right", no_wrap=True)
+    if partial & set(years):
+        table.caption = f"* part of the year only: the run covers {start} to {end}"
     for key, label, unit in rows:
         series = yearly.get(key, {})
         table.add_row(label, *(f"{series.get(y, 0) / unit:,.0f}" for y in years))
