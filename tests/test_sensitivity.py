@@ -43,6 +43,8 @@ def test_sensitivity_command(tmp_path: Path) -> None:
     result = corredor("sensitivity", DATA / "tiny-experiment.toml", "--executor", "serial", "--out", out)
     assert result.returncode == 0, result.output
     assert "corredor sensitivity: tiny-short" in result.stdout
+    # a tiny Sobol sample: the table shows each index's interval, and the command says the indices are uncertain
+    assert "±" in result.stdout and "uncertain indices" in result.stdout and "--sobol-n" in result.stdout
     sobol = pd.read_csv(out / "sobol.csv")
     morris = pd.read_csv(out / "morris.csv")
     assert set(morris["factor"]) == {"death rate", "kidnapping rate", "productivity"}

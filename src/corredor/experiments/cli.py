@@ -307,14 +307,22 @@ def sensitivity(
     (folder / "sensitivity.html").write_text(sensitivity_html(result, title), encoding="utf-8")
     result.morris.to_csv(folder / "morris.csv", index=False)
     result.sobol.to_csv(folder / "sobol.csv", index=False)
-    table = Table("outcome", "drivers (total Sobol index ≥ 0.1)", "S1 / ST of each kept uncertainty", title=title)
+    table = Table(
+        "outcome", "drivers (total Sobol index ≥ 0.1)", "S1 / ST ± its interval, each kept uncertainty", title=title
+    )
     for outcome, drivers in result.drivers().items():
         rows = result.sobol[result.sobol["outcome"] == outcome]
-        indices = ", ".join(f"{r.factor} {r.S1:.2f}/{r.ST:.2f}" for r in rows.itertuples(index=False))
+        indices = ", ".join(f"{r.factor} {r.S1:.2f}/{r.ST:.2f} ±{r.ST_conf:.2f}" for r in rows.itertuples(index=False))
         table.add_row(escape(labels.get(outcome, outcome)), escape(", ".join(drivers) or "none"), escape(indices))
     for outcome, why in result.skipped.items():
         table.add_row(escape(labels.get(outcome, outcome)), f"not analysed ({why})", "")
     base.console.print(table)
+    widest = float(result.sobol["ST_conf"].max()) if len(result.sobol) else 0.0
+    if widest > 0.1:  # as wide as the driver threshold itself
+        base.console.print(
+            f"[yellow]uncertain indices[/]: intervals ({settings.confidence:.0%}) up to ±{widest:.2f} with "
+            f"--sobol-n {settings.sobol_n}; a larger --sobol-n (e.g. {4 * settings.sobol_n}) firms them up"
+        )
     base.console.print(
         f"screened out: {', '.join(sorted(set(result.factors) - set(result.kept))) or 'none'}; "
         f"{result.evaluations} design points; report: [bold]{folder / 'sensitivity.html'}[/] and sensitivity.md"
