@@ -255,7 +255,7 @@ def test_with_levers_builds_dated_entries_that_override_the_timeline():
 @pytest.mark.parametrize(
     ("values", "path", "fragment"),
     [
-        ({"mx_risk_targetin": 0.5}, "levers.mx_risk_targetin", "unknown lever"),
+        ({"mx_risk_targetin": 0.5}, "levers.mx_risk_targetin", "unknown lever; did you mean 'mx_risk_targeting'?"),
         ({"mx_atd_share": 1.5}, "levers.mx_atd_share", "allowed: 0 to 1"),
         ({"mx_atd_share": {"HND": 0.5}}, "levers.mx_atd_share", "takes no target"),
         ({"mx_atd_share": "half"}, "levers.mx_atd_share", "not a number"),

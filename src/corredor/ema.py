@@ -33,7 +33,7 @@ import numpy as np
 from corredor.levers import with_levers, with_parameters
 from corredor.parameters import Parameters
 from corredor.results import Results
-from corredor.scenario import LEVERS, Scenario, ScenarioError
+from corredor.scenario import LEVERS, Scenario, ScenarioError, unknown_lever
 from corredor.simulate import simulate
 
 Measure = Callable[[Results], float]
@@ -89,7 +89,7 @@ def _problems_for_levers(ranges: Mapping[str, tuple[float, float]]) -> list[tupl
         name, _, target = key.partition(":")
         lever = LEVERS.get(name)
         if lever is None:
-            problems.append((f"levers.{key}", f"unknown lever; allowed: {', '.join(sorted(LEVERS))}"))
+            problems.append((f"levers.{key}", unknown_lever(name)))
         elif lever.target in ("office", "node") and not target:
             problems.append((f"levers.{key}", f"lever {name} needs a target: write '{name}:<{lever.target} id>'"))
         elif len(bounds) != 2 or not lever.low <= bounds[0] < bounds[1] <= lever.high:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from corredor.scenario import LEVERS, Scenario, ScenarioError, parse_scenario
+from corredor.scenario import LEVERS, Scenario, ScenarioError, parse_scenario, unknown_lever
 
 LeverValue = float | Mapping[str, float]
 
@@ -65,7 +65,7 @@ def lever_entries(
         path = f"levers.{name}"
         lever = LEVERS.get(name)
         if lever is None:
-            problems.append((path, f"unknown lever; allowed: {', '.join(sorted(LEVERS))}"))
+            problems.append((path, unknown_lever(name)))
             continue
         if isinstance(value, Mapping):
             if lever.target is None:

@@ -142,6 +142,15 @@ LEVERS: dict[str, Lever] = {
 }
 
 
+def unknown_lever(name: str) -> str:
+    """The message for a lever name that is not one: the closest known name, if one is close, and the allowed ones."""
+    import difflib
+
+    close = difflib.get_close_matches(name, LEVERS, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown lever; {hint}allowed: {', '.join(sorted(LEVERS))}"
+
+
 class Period(Strict):
     start: dt.date = Field(description="First simulated day")
     end: dt.date = Field(description="Last simulated day (inclusive)")
@@ -223,7 +232,7 @@ class PolicyChange(Strict):
     @classmethod
     def _known_lever(cls, lever: str) -> str:
         if lever not in LEVERS:
-            raise ValueError(f"unknown lever; allowed: {', '.join(sorted(LEVERS))}")
+            raise ValueError(unknown_lever(lever))
         return lever
 
     @field_validator("value")
