@@ -33,6 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
+errors = Console(stderr=True, soft_wrap=True)
 
 
 def _print_version(value: bool) -> None:
@@ -51,8 +52,6 @@ def _options(
 ) -> None:
     """corredor: simulate migration through the Central America -> Mexico -> US corridor."""
 
-
-errors = Console(stderr=True, soft_wrap=True)
 
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (TOML), e.g. scenarios/baseline.toml")]
 
