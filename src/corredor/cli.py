@@ -205,7 +205,7 @@ def info(
             for kind in NODE_KINDS:
                 console.print(f"  {kind}: {kinds.count(kind)}")
     if levers or show_all:
-        table = _folding_table("lever", "default", "range", "target", "unit", "what it does", title="Policy levers")
+        table = folding_table("lever", "default", "range", "target", "unit", "what it does", title="Policy levers")
         for name, lever in LEVERS.items():
             default = lever.default_from or "per node kind" if lever.default < 0 else f"{lever.default:g}"
             table.add_row(
@@ -218,13 +218,13 @@ def info(
             )
         console.print(table)
     if parameters or show_all:
-        table = _folding_table("parameter", "default", "unit", "source", title="Model parameters")
+        table = folding_table("parameter", "default", "unit", "source", title="Model parameters")
         for entry in parameter_rows():
             table.add_row(entry["parameter"], entry["default"], entry["unit"], entry["source"])
         console.print(table)
 
 
-def _folding_table(*headers: str, title: str) -> Table:
+def folding_table(*headers: str, title: str) -> Table:
     """A table whose cells fold onto more lines in a narrow terminal instead of being cut with an ellipsis (a cut
     lever or parameter name cannot be typed into a scenario)."""
     return Table(*(Column(header, overflow="fold") for header in headers), title=title)
@@ -267,7 +267,7 @@ def data_list() -> None:
     from corredor.data import CUTOFF_YEAR, list_datasets
 
     datasets = list_datasets()
-    table = _folding_table(
+    table = folding_table(
         "name",
         "kind",
         "rows",

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -202,7 +201,7 @@ def compare(
     title = f"corredor compare: {' vs '.join(comparison.names[1:])} against {comparison.names[0]}"
     (folder / "report.html").write_text(comparison_html(comparison, title), encoding="utf-8")
     for name in comparison.names[1:]:
-        rich_table = Table(
+        rich_table = base.folding_table(
             "outcome", comparison.names[0], name, "difference [90% interval]", "%", "verdict",
             title=f"{name} vs {comparison.names[0]}: {n} paired replicates (seed {root})",
         )  # fmt: skip
@@ -307,7 +306,7 @@ def sensitivity(
     (folder / "sensitivity.html").write_text(sensitivity_html(result, title), encoding="utf-8")
     result.morris.to_csv(folder / "morris.csv", index=False)
     result.sobol.to_csv(folder / "sobol.csv", index=False)
-    table = Table(
+    table = base.folding_table(
         "outcome", "drivers (total Sobol index ≥ 0.1)", "S1 / ST ± its interval, each kept uncertainty", title=title
     )
     for outcome, drivers in result.drivers().items():
@@ -422,7 +421,7 @@ def optimize(
     short = {"cost_musd": "USD M/yr", "asylum_wait_working_days_q": "wait (wd)"}
     headers = [short.get(c, c.removeprefix("lever.").removesuffix("_q")) for c in shown]
     caption = f"Pareto frontier (feasible, non-dominated; scores = q{settings.quantile:g})"
-    table = Table(*headers, title=f"{title}: {caption}")
+    table = base.folding_table(*headers, title=f"{title}: {caption}")
     for row in result.frontier()[shown].itertuples(index=False):
         marker = " *" if result.best is not None and row[0] == result.table.loc[result.best, "candidate"] else ""
         table.add_row(f"{row[0]}{marker}", *(compact_number(float(v)) for v in row[1:]))
