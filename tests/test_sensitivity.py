@@ -83,3 +83,30 @@ def test_a_scenario_given_for_an_experiment_is_named_so(tmp_path: Path) -> None:
     assert (
         validated.returncode == 2 and "an experiment file" in validated.output and "unknown key" not in validated.output
     )
+
+
+def test_help_states_the_settings_defaults() -> None:
+    import typing
+
+    from corredor.experiments import cli
+    from corredor.experiments.spec import Experiment, OptimizeSettings, SensitivitySettings
+
+    def default(model: type, field: str) -> object:
+        return model.model_fields[field].default
+
+    cases = [
+        (cli.compare, "replicates", default(Experiment, "replicates")),
+        (cli.compare, "seed", default(Experiment, "seed")),
+        (cli.sensitivity, "trajectories", default(SensitivitySettings, "trajectories")),
+        (cli.sensitivity, "sobol_n", default(SensitivitySettings, "sobol_n")),
+        (cli.sensitivity, "replicates", default(SensitivitySettings, "replicates_per_point")),
+        (cli.sensitivity, "seed", default(Experiment, "seed")),
+        (cli.optimize, "candidates", default(OptimizeSettings, "candidates")),
+        (cli.optimize, "refine", default(OptimizeSettings, "refine")),
+        (cli.optimize, "samples", default(OptimizeSettings, "uncertainty_samples")),
+        (cli.optimize, "replicates", default(OptimizeSettings, "replicates")),
+        (cli.optimize, "seed", default(Experiment, "seed")),
+    ]
+    for command, name, value in cases:
+        option = typing.get_type_hints(command, include_extras=True)[name].__metadata__[0]
+        assert f"else {value})" in option.help, (command.__name__, name, option.help)

@@ -28,6 +28,7 @@ ExperimentOption = Annotated[
     typer.Option("--experiment", "-e", help="Experiment file (TOML): uncertainties, outcomes, settings"),
 ]
 ExecutorOption = Annotated[str, typer.Option("--executor", help="serial, process (default) or dask")]
+FILE = "default: the experiment file's"  # options whose default is a setting of the experiment file (spec.py)
 WorkersOption = Annotated[
     int | None, typer.Option("--workers", help="Process-pool or Dask LocalCluster workers (default: CPUs)")
 ]
@@ -143,10 +144,10 @@ def compact_number(value: float) -> str:
 def compare(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario files; the first is the reference")],
     experiment: ExperimentOption = None,
-    replicates: Annotated[int | None, typer.Option("--replicates", "-n", min=2, help="Paired runs per scenario")] = (
-        None
-    ),
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed (default: experiment's)")] = None,
+    replicates: Annotated[
+        int | None, typer.Option("--replicates", "-n", min=2, help=f"Paired runs per scenario ({FILE}, else 20)")
+    ] = (None),
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help=f"Root seed ({FILE}, else 0)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for runs, report.html, differences.csv")] = Path(
         "runs/compare"
     ),
@@ -228,12 +229,16 @@ def _need_scenario(experiment: Path, scenario: Any) -> None:
 
 def sensitivity(
     experiment: Annotated[Path, typer.Argument(help=r"Experiment file with scenario and \[\[uncertainties]] tables")],
-    trajectories: Annotated[int | None, typer.Option("--trajectories", min=2, help="Morris trajectories")] = None,
-    sobol_n: Annotated[int | None, typer.Option("--sobol-n", min=4, help="Saltelli base sample (power of 2)")] = None,
-    replicates: Annotated[
-        int | None, typer.Option("--replicates", "-n", min=1, help="Runs per design point (averaged)")
+    trajectories: Annotated[
+        int | None, typer.Option("--trajectories", min=2, help=f"Morris trajectories ({FILE}, else 10)")
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
+    sobol_n: Annotated[
+        int | None, typer.Option("--sobol-n", min=4, help=f"Saltelli base sample, a power of 2 ({FILE}, else 64)")
+    ] = None,
+    replicates: Annotated[
+        int | None, typer.Option("--replicates", "-n", min=1, help=f"Runs per design point, averaged ({FILE}, else 1)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help=f"Root seed ({FILE}, else 0)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for runs and the report")] = Path("runs/sensitivity"),
     executor: ExecutorOption = "process",
     workers: WorkersOption = None,
@@ -330,16 +335,24 @@ def sensitivity(
 
 def optimize(
     experiment: Annotated[Path, typer.Argument(help=r"Experiment file with scenario and \[optimize] levers")],
-    budget: Annotated[float | None, typer.Option("--budget", min=0, help="USD million per year")] = None,
-    candidates: Annotated[int | None, typer.Option("--candidates", min=1, help="First-round candidates")] = None,
-    refine: Annotated[int | None, typer.Option("--refine", min=0, help="Refinement candidates")] = None,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0, help=f"USD million per year ({FILE} budget_usd_million)")
+    ] = None,
+    candidates: Annotated[
+        int | None, typer.Option("--candidates", min=1, help=f"First-round candidates ({FILE}, else 32)")
+    ] = None,
+    refine: Annotated[
+        int | None, typer.Option("--refine", min=0, help=f"Refinement candidates ({FILE}, else 8)")
+    ] = None,
     samples: Annotated[
-        int | None, typer.Option("--uncertainty-samples", min=1, help="Uncertainty samples per candidate")
+        int | None,
+        typer.Option("--uncertainty-samples", min=1, help=f"Uncertainty samples per candidate ({FILE}, else 4)"),
     ] = None,
     replicates: Annotated[
-        int | None, typer.Option("--replicates", "-n", min=1, help="Replicates per candidate and sample")
+        int | None,
+        typer.Option("--replicates", "-n", min=1, help=f"Replicates per candidate and sample ({FILE}, else 2)"),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help=f"Root seed ({FILE}, else 0)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for runs and the report")] = Path("runs/optimize"),
     executor: ExecutorOption = "process",
     workers: WorkersOption = None,
