@@ -161,3 +161,13 @@ def test_run_table_marks_a_partial_year(cli: tuple[Path, dict[str, Outcome]]):
     outcome = ok(cli[1]["run"])  # small.toml starts on 1 Oct 2017
     assert "2017*" in outcome.stdout and "2018*" not in outcome.stdout
     assert "part of the year only" in outcome.stdout
+
+
+def test_the_command_line_starts_without_the_analysis_libraries():
+    import subprocess
+    import sys
+
+    heavy = ("scipy.stats", "SALib", "matplotlib", "corredor.calibration.fit", "corredor.experiments.design")
+    code = f"import sys, corredor.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"  # loaded by the commands that use them, so that --help and quick commands start fast

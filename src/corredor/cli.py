@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -25,6 +24,9 @@ from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
 from corredor.scenario import LEVERS, ScenarioError, load_scenario
 from corredor.web.serve import serve
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="corredor: simulate migration through the Central America -> Mexico -> US corridor.",
@@ -244,6 +246,8 @@ _TEXT_LIMITS = {"unit": 45, "source": 60, "notes": 45, "description": 70, "locat
 
 
 def _cell(value: object, column: str, full: bool) -> str:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float):
@@ -257,7 +261,7 @@ def _cell(value: object, column: str, full: bool) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
-def _blank(column: pd.Series) -> bool:
+def _blank(column: pd.Series) -> bool:  # pandas is loaded by the data loaders that made `column`
     return bool(column.isna().all() or (column.dtype != "float64" and column.astype(str).str.strip().eq("").all()))
 
 
