@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,7 +28,17 @@ ExperimentOption = Annotated[
     Path | None,
     typer.Option("--experiment", "-e", help="Experiment file (TOML): uncertainties, outcomes, settings"),
 ]
-ExecutorOption = Annotated[str, typer.Option("--executor", help="serial, process (default) or dask")]
+
+
+class ExecutorName(StrEnum):
+    """Where the runs go (`corredor.experiments.executors.ExecutorChoice`)."""
+
+    serial = "serial"
+    process = "process"
+    dask = "dask"
+
+
+ExecutorOption = Annotated[ExecutorName, typer.Option("--executor", help="In this process, a process pool or Dask")]
 FILE = "default: the experiment file's"  # options whose default is a setting of the experiment file (spec.py)
 WorkersOption = Annotated[
     int | None, typer.Option("--workers", help="Process-pool or Dask LocalCluster workers (default: CPUs)")
@@ -56,7 +67,7 @@ def _choice(executor: str, workers: int | None, dask: str | None) -> ExecutorCho
     from corredor.experiments.executors import ExecutorChoice
 
     try:
-        return ExecutorChoice("dask" if dask else executor, workers, dask)
+        return ExecutorChoice("dask" if dask else str(executor), workers, dask)
     except ValueError as error:
         raise _base()._fail(ValueError(f"--executor: {error}")) from None
 
@@ -151,7 +162,7 @@ def compare(
     out: Annotated[Path, typer.Option("--out", help="Folder for runs, report.html, differences.csv")] = Path(
         "runs/compare"
     ),
-    executor: ExecutorOption = "process",
+    executor: ExecutorOption = ExecutorName.process,
     workers: WorkersOption = None,
     dask: DaskOption = None,
     chunk_size: ChunkOption = 2,
@@ -240,7 +251,7 @@ def sensitivity(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help=f"Root seed ({FILE}, else 0)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for runs and the report")] = Path("runs/sensitivity"),
-    executor: ExecutorOption = "process",
+    executor: ExecutorOption = ExecutorName.process,
     workers: WorkersOption = None,
     dask: DaskOption = None,
     chunk_size: ChunkOption = 2,
@@ -354,7 +365,7 @@ def optimize(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help=f"Root seed ({FILE}, else 0)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for runs and the report")] = Path("runs/optimize"),
-    executor: ExecutorOption = "process",
+    executor: ExecutorOption = ExecutorName.process,
     workers: WorkersOption = None,
     dask: DaskOption = None,
     chunk_size: ChunkOption = 2,
