@@ -120,3 +120,9 @@ def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path: Path) -> None:
     kept = Catalog(out).runs()
     assert done <= len(kept) < 60
     assert all((out / f).exists() for f in kept["chunk_file"])
+
+
+def test_an_unknown_executor_is_refused_with_the_choices(tmp_path: Path) -> None:
+    result = corredor("compare", DATA / "tiny.toml", "--executor", "threads", "--out", tmp_path / "x")
+    assert result.returncode == 2 and "Traceback" not in result.output
+    assert "--executor" in result.output and "serial" in result.output and "dask" in result.output
