@@ -283,7 +283,7 @@ def test_shipped_files_are_unchanged_copies(name: str):
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "list": ("data", "list"),
-    "show cbp gtm": ("data", "show", "cbp", "--series", "usbp_swb_encounters_fy", "--nationality", "GTM"),
+    "show cbp gtm": ("data", "show", "cbp", "--series", "usbp_swb_encounters_fy", "--nationality", "gtm"),  # any case
     "show comar": ("data", "show", "comar"),
     "show policy": ("data", "show", "policy_events", "--series", "title42"),
     "show caravans": ("data", "show", "caravans", "--full"),

@@ -323,7 +323,10 @@ def data_show(
         if column not in frame.columns:
             raise _fail(ValueError(f"--{option}: {name} has no {column} column"))
         choices = sorted(set(frame[column]))
-        frame = frame[frame[column] == wanted]
+        if option == "series":
+            frame = frame[frame[column] == wanted]
+        else:  # ISO codes: gtm is GTM
+            frame = frame[frame[column].str.upper() == wanted.upper()]
         if frame.empty:
             raise _fail(ValueError(f"--{option} {wanted}: no matching rows in {name}; {column}: {', '.join(choices)}"))
     # Identifiers with one value in every shown row go to the title, and always-blank columns are left out, so that
