@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from corredor import data
-from tests.cli_utils import ROOT, Outcome, corredor_many
+from tests.cli_utils import ROOT, Outcome, corredor, corredor_many
 
 PACKAGE_DATA = ROOT / "src" / "corredor" / "data"
 SHARED = ROOT.parent / "shared" / "data"  # the project's reference data, when the workspace has it
@@ -355,3 +355,11 @@ def test_cli_data_help(cli: dict[str, Outcome]):
     out = ok(cli["help"])
     assert "list" in out
     assert "show" in out
+
+
+def test_show_in_a_narrow_terminal_prints_one_block_per_row():
+    outcome = corredor("data", "show", "caravans", columns=80)
+    assert outcome.returncode == 0, outcome.output
+    assert "one block per row" in outcome.stdout and "— 1 of " in outcome.stdout
+    assert "caravan_id" in outcome.stdout and "2018-10-13" in outcome.stdout  # field names and values, not letters
+    assert max(len(line) for line in outcome.stdout.splitlines()) <= 80

@@ -338,7 +338,33 @@ def data_show(
     shown = [c for c in frame.columns if c not in constant and c not in blank]
     rows = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
     same = "".join(f", {c} {frame[c].iloc[0]}" for c in constant)
-    table = Table(title=escape(f"{name} ({DATASETS[name].file}): {rows}{same}"))
+    title = escape(f"{name} ({DATASETS[name].file}): {rows}{same}")
+    if console.width < 12 * len(shown):  # too narrow for one column per field: one block per row
+        _print_records(frame[shown], title, full)
+    else:
+        _print_table(frame[shown], title, full)
+    if not full:
+        console.print(f"Long text is shortened; --full shows it all, or corredor.data.load({name!r}) in Python.")
+
+
+def _print_records(frame: pd.DataFrame, title: str, full: bool) -> None:
+    """Each row as a block of 'field  value' lines, for terminals too narrow for a column per field."""
+    console.print(f"[bold]{title}[/] (one block per row; a wider terminal shows a table)")
+    for number, values in enumerate(frame.itertuples(index=False), start=1):
+        block = Table.grid(padding=(0, 2))
+        block.add_column(style="bold", no_wrap=True)
+        block.add_column(overflow="fold")
+        for column, value in zip(frame.columns, values, strict=True):
+            text = _cell(value, column, full)
+            if text:
+                block.add_row(column, escape(text))
+        console.print(f"— {number} of {len(frame)}")
+        console.print(block)
+
+
+def _print_table(frame: pd.DataFrame, title: str, full: bool) -> None:
+    shown = list(frame.columns)
+    table = Table(title=title)
     for column in shown:
         numeric = column in ("year", "month", "value", "magnitude")
         dated = column in ("date", "end_date")
@@ -349,11 +375,9 @@ def data_show(
             overflow="fold",
             min_width=12 if column in ("unit", "source", "description") else None,
         )
-    for values in frame[shown].itertuples(index=False):
+    for values in frame.itertuples(index=False):
         table.add_row(*(escape(_cell(v, c, full)) for v, c in zip(values, shown, strict=True)))
     console.print(table)
-    if not full:
-        console.print(f"Long text is shortened; --full shows it all, or corredor.data.load({name!r}) in Python.")
 
 
 def parameters_markdown() -> str:
