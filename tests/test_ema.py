@@ -27,7 +27,12 @@ def experiments():
         levers={"mx_atd_share": (0.0, 0.9)},
         outcomes=["deportations_mx", "deaths", "departure"],
     )
-    return ema.perform_experiments(model, scenarios=4, policies=3)
+    state = np.random.get_state()  # noqa: NPY002 (EMA samples with the legacy global generator)
+    np.random.seed(20261129)  # noqa: NPY002 (seeded, so that this test is repeatable)
+    try:
+        return ema.perform_experiments(model, scenarios=4, policies=3)
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def test_experiments_run_every_combination_and_return_scalar_outcomes(experiments):
@@ -46,7 +51,7 @@ def test_lever_drives_its_outcome_and_feature_scoring_finds_it(experiments):
     atd = x["mx_atd_share"].to_numpy()
     deported = outcomes["deportations_mx"]
     assert np.corrcoef(atd, deported)[0, 1] < -0.9  # alternatives to detention replace deportations
-    scores = feature_scoring.get_feature_scores_all(x, outcomes)
+    scores = feature_scoring.get_feature_scores_all(x, outcomes, random_state=0)
     assert scores["deportations_mx"].idxmax() == "mx_atd_share"
     box = prim.Prim(x, deported < np.median(deported), threshold=0.8).find_box()
     assert box.density >= 0.8 and box.coverage > 0.5
