@@ -157,7 +157,7 @@ def compare(
     experiment: ExperimentOption = None,
     replicates: Annotated[
         int | None, typer.Option("--replicates", "-n", min=2, help=f"Paired runs per scenario ({FILE}, else 20)")
-    ] = (None),
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help=f"Root seed ({FILE}, else 0)")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for runs, report.html, differences.csv")] = Path(
         "runs/compare"
