@@ -204,6 +204,23 @@ def residuals_at(
     return [targets.residuals(mean(reps)) for reps in runs]
 
 
+def forward_jacobian(
+    u: NDArray[np.float64],
+    diff_step: float,
+    residuals_of: Callable[[list[NDArray[np.float64]]], list[NDArray[np.float64]]],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The residuals at ``u`` (a point of the unit box) and their forward-difference Jacobian: each parameter moved
+    by ``diff_step`` (backwards where that would leave the box); ``residuals_of`` scores all points in one batch."""
+    steps = [diff_step if u[i] + diff_step <= 1 else -diff_step for i in range(len(u))]
+    shifted = []
+    for i, h in enumerate(steps):
+        v = u.copy()
+        v[i] += h
+        shifted.append(v)
+    centre, *columns = residuals_of([u, *shifted])
+    return centre, np.stack([(c - centre) / h for c, h in zip(columns, steps, strict=True)], axis=1)
+
+
 def _fit_stage(
     best: dict[str, Any],
     free: tuple[space.FreeParameter, ...],
@@ -246,15 +263,7 @@ def _fit_stage(
         return simulate_points([np.clip(u, 0, 1)])[0]
 
     def jac(u: NDArray[np.float64]) -> NDArray[np.float64]:
-        u = np.clip(u, 0, 1)
-        steps = [diff_step if u[i] + diff_step <= 1 else -diff_step for i in range(len(u))]
-        shifted = []
-        for i, h in enumerate(steps):
-            v = u.copy()
-            v[i] += h
-            shifted.append(v)
-        centre, *columns = simulate_points([u, *shifted])
-        return np.stack([(c - centre) / h for c, h in zip(columns, steps, strict=True)], axis=1)
+        return forward_jacobian(np.clip(u, 0, 1), diff_step, simulate_points)[1]
 
     try:
         loss_start = float(np.sum(fun(u0) ** 2))

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from corredor.calibration import loss as L
 from corredor.calibration import space
-from corredor.calibration.fit import residuals_at
+from corredor.calibration.fit import forward_jacobian, residuals_at
 
 Z90 = 1.6448536269514722  # two-sided 90 % normal quantile
 SINGULAR = 1e-6  # singular values below this share of the largest count as zero
@@ -62,11 +62,12 @@ def intervals(
     """One row per free parameter: fitted value, approximate 90 % interval (clipped to the bounds), the interval's
     width as a share of the bounds (on log scale for log parameters), and the bounds. Simulates 1 + p histories."""
     u0 = space.to_unit(free, space.values_of(raw, free))
-    steps = np.where(u0 + diff_step <= 1.0, diff_step, -diff_step)
-    points = [u0] + [u0 + np.eye(len(free))[i] * steps[i] for i in range(len(free))]
-    candidates = [space.with_values(raw, free, space.from_unit(free, u)) for u in points]
-    centre, *shifted = residuals_at(candidates, targets, scale, end, replicates, root_seed, executor)
-    jacobian = np.stack([(r - centre) / h for r, h in zip(shifted, steps, strict=True)], axis=1)
+
+    def residuals_of(points: list[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+        candidates = [space.with_values(raw, free, space.from_unit(free, u)) for u in points]
+        return residuals_at(candidates, targets, scale, end, replicates, root_seed, executor)
+
+    centre, jacobian = forward_jacobian(u0, diff_step, residuals_of)
     errors = unit_standard_errors(centre, jacobian)
     rows = []
     for param, u, se in zip(free, u0, errors, strict=True):
