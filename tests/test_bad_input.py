@@ -171,3 +171,24 @@ def test_run_rejects_an_out_path_that_is_a_file(tmp_path: Path):
     assert "Traceback" not in outcome.output
     assert outcome.returncode == 2, outcome.output
     assert str(out) in outcome.output.replace("\n", "")
+
+
+def test_entry_numbers_are_explained(validated: dict[str, Outcome]):
+    """pydantic counts [[table]] entries from 0; the error says which entry of the file that is."""
+    assert "origins[1] is [[origins]] entry number 2 in the file" in validated["unknown_nationality.toml"].output
+
+
+def test_inputs_that_cannot_act_are_named(tmp_path: Path):
+    """A valid policy change after the period's end, or a drought before its start, is kept but has no effect in
+    the period: `validate` says so (exit 0) instead of dropping it silently."""
+    scenario = tmp_path / "idle.toml"
+    scenario.write_text(
+        (BAD / "unknown_nationality.toml").read_text().split('[[origins]]\nnode = "managua"')[0]
+        + '\n[[policy]]\ndate = 2019-06-01\nlever = "mx_enforcement_intensity"\nvalue = 2.0\n'
+        + '\n[[droughts]]\nnationality = "HND"\nstart = 2014-07-01\nend = 2015-06-30\nfood_insecurity_pp = 5\n'
+    )
+    outcome = corredor("validate", scenario)
+    assert outcome.returncode == 0, outcome.output
+    assert "policy[0]: mx_enforcement_intensity from 2019-06-01, after the period's end 2018-03-31" in outcome.output
+    assert "droughts[0]: 2014-07-01 to 2015-06-30, outside the period" in outcome.output
+    assert outcome.output.count("no effect in this run") == 2

@@ -134,6 +134,11 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
     data = tiny(client)
     ok = client.post("/api/scenarios/validate", json=data)
     assert ok.status_code == 200 and ok.json()["days"] == 59
+    # the baseline's policy changes after February 2018 and its 2014-15 drought cannot act in January-February 2018
+    assert {n["field"].split("[")[0] for n in ok.json()["notes"]} == {"policy", "droughts"}
+    late = {"date": "2019-06-01", "lever": "us_release_share", "value": 0.5}
+    idle = client.post("/api/scenarios/validate", json={**data, "policy": [late], "droughts": []}).json()
+    assert [n["field"] for n in idle["notes"]] == ["policy[0]"]  # kept, and the user is told it cannot act
     cases = [
         ({"period": {"start": "2018-03-01", "end": "2018-01-01"}}, "period"),
         ({"scale": 0}, "scale"),

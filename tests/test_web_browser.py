@@ -112,6 +112,9 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.fill("#f-scale", "10")
     page.click("#validate")
     page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
+    # the baseline's 2014-15 drought cannot act in 2018: the builder says so, with the details on hover
+    assert "3 entradas fuera del período" in page.inner_text("#builder-result")
+    assert "droughts[0]" in (page.get_attribute("#builder-result", "title") or "")
 
     first = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{first}'] .status-done", timeout=60_000)

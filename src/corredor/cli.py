@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +23,7 @@ from rich.table import Column, Table
 from corredor.experiments.cli import register as register_experiments
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
-from corredor.scenario import LEVERS, ScenarioError, load_scenario
+from corredor.scenario import LEVERS, Scenario, ScenarioError, inputs_outside_period, load_scenario
 from corredor.web.serve import serve
 
 if TYPE_CHECKING:
@@ -58,14 +59,33 @@ def _options(
 ScenarioPath = Annotated[Path, typer.Argument(help="Scenario file (TOML), e.g. scenarios/baseline.toml")]
 
 
+def entry_numbering_note(paths: list[str]) -> str | None:
+    """How to read the first index in `paths` (pydantic's, counted from 0) against the file's [[table]] entries."""
+    for path in paths:
+        found = re.search(r"([A-Za-z_]+)\[(\d+)\]", path)
+        if found:
+            table, index = found.group(1), int(found.group(2))
+            return f"entries are counted from 0: {table}[{index}] is [[{table}]] entry number {index + 1} in the file"
+    return None
+
+
 def _fail(error: Exception) -> typer.Exit:
     if isinstance(error, ScenarioError):
         errors.print(f"[bold red]invalid file[/] {error.source}")
         for path, message in error.problems:
             errors.print(f"  [yellow]{escape(path)}[/]: {escape(message)}", highlight=False)
+        note = entry_numbering_note([path for path, _ in error.problems])
+        if note:
+            errors.print(f"  [dim]{escape(note)}[/]", highlight=False)
     else:
         errors.print(f"[bold red]error[/]: {escape(str(error))}", highlight=False)
     return typer.Exit(code=2)
+
+
+def _note_idle_inputs(scenario: Scenario) -> None:
+    """Tell the user which of the scenario's inputs cannot act within its period (kept, but without effect)."""
+    for path, why in inputs_outside_period(scenario):
+        errors.print(f"[yellow]note[/] {escape(path)}: {escape(why)}: it has no effect in this run", highlight=False)
 
 
 @app.command()
@@ -75,6 +95,7 @@ def validate(scenario: ScenarioPath) -> None:
         loaded = load_scenario(scenario)
     except (ScenarioError, NetworkError) as error:
         raise _fail(error) from None
+    _note_idle_inputs(loaded)
     console.print(
         f"[green]ok[/] {scenario}: '{loaded.name}', {loaded.period.start} to {loaded.period.end} "
         f"({loaded.period.days} days), {len(loaded.origins)} origins, {len(loaded.policy)} policy changes, "
@@ -140,6 +161,8 @@ def run(
         raise _fail(ValueError(f"--seed: {seed} -> must be >= 0"))
     if scale is not None:
         loaded = loaded.model_copy(update={"scale": scale})
+    if not quiet:
+        _note_idle_inputs(loaded)
     if out.exists() and not out.is_dir():
         raise _fail(ValueError(f"--out: {out} -> is a file; give a folder (it is created if missing)"))
     with Progress(

@@ -466,6 +466,30 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
     return problems
 
 
+def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
+    """Valid inputs that cannot act within the period, as (field path, why): policy changes and droughts starting
+    after its end, and changes or droughts that ended before its start. They are kept (a scenario that `extends`
+    another inherits them and a longer period uses them); these notes tell the user they do nothing in this one."""
+    period = scenario.period
+    notes: list[tuple[str, str]] = []
+    for i, change in enumerate(scenario.policy):
+        if change.date > period.end:
+            notes.append((f"policy[{i}]", f"{change.lever} from {change.date}, after the period's end {period.end}"))
+        elif change.until is not None and change.until < period.start:
+            notes.append(
+                (f"policy[{i}]", f"{change.lever} until {change.until}, before the period's start {period.start}")
+            )
+    for i, drought in enumerate(scenario.droughts):
+        if drought.start > period.end or drought.end < period.start:
+            notes.append(
+                (
+                    f"droughts[{i}]",
+                    f"{drought.start} to {drought.end}, outside the period {period.start} to {period.end}",
+                )
+            )
+    return notes
+
+
 EXPERIMENT_KEYS = ("uncertainties", "sensitivity", "optimize", "outcomes", "sampler")  # of experiment files only
 
 

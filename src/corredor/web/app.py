@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from corredor.experiments import replicate_seeds
 from corredor.network import NODE_KINDS, load_default_network
-from corredor.scenario import LEVERS
+from corredor.scenario import LEVERS, inputs_outside_period
 from corredor.web import builder
 from corredor.web.i18n import STRINGS
 from corredor.web.jobs import JobRunner, QueueFull
@@ -168,7 +168,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             s = builder.validate(data, settings.limits)
         except builder.Problems as error:
             return _problems(422, error.problems)
-        return {"ok": True, "days": s.period.days, "estimated_agents": builder.estimated_agents(s)}
+        notes = [{"field": f, "message": f"{m}: it has no effect in this run"} for f, m in inputs_outside_period(s)]
+        return {"ok": True, "days": s.period.days, "estimated_agents": builder.estimated_agents(s), "notes": notes}
 
     @app.post("/api/scenarios/toml", summary="A scenario as TOML text (validated first)", response_model=None)
     def to_toml(data: Annotated[Any, Body()]) -> Response:

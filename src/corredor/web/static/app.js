@@ -244,7 +244,9 @@ async function validateBuilder() {
   try {
     const r = await api("/api/scenarios/validate", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(readBuilder()) });
     clearErrors();
-    $("#builder-result").textContent = `${t("builder.valid")}: ${fmt(r.days)} ${t("builder.days")}, ${fmt(r.estimated_agents)} ${t("builder.agents")}`;
+    const idle = r.notes.length ? ` · ${fmt(r.notes.length)} ${t("builder.idle")}` : "";
+    $("#builder-result").textContent = `${t("builder.valid")}: ${fmt(r.days)} ${t("builder.days")}, ${fmt(r.estimated_agents)} ${t("builder.agents")}${idle}`;
+    $("#builder-result").title = r.notes.map((n) => `${n.field}: ${n.message}`).join("\n");
     return true;
   } catch (e) { if (e.problems) showProblems(e.problems); else throw e; return false; }
 }
