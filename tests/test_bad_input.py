@@ -175,7 +175,7 @@ def test_run_rejects_an_out_path_that_is_a_file(tmp_path: Path):
 
 def test_entry_numbers_are_explained(validated: dict[str, Outcome]):
     """pydantic counts [[table]] entries from 0; the error says which entry of the file that is."""
-    assert "origins[1] is [[origins]] entry number 2 in the file" in validated["unknown_nationality.toml"].output
+    assert "origins[1] is the 2nd [[origins]] entry" in validated["unknown_nationality.toml"].output
 
 
 def test_inputs_that_cannot_act_are_named(tmp_path: Path):

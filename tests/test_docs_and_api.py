@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import corredor
 from corredor.cli import parameters_markdown
@@ -27,6 +28,17 @@ def test_every_parameter_has_unit_and_source():
     doc = (ROOT / "docs" / "parameters.md").read_text()
     for lever in LEVERS:
         assert f"`{lever}`" in doc
+
+
+SHARED = ROOT.parent / "shared"  # the project's workspace notes, when present
+SOURCES = ROOT / "docs" / "sources"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the project's shared notes are not in this workspace")
+@pytest.mark.parametrize("name", ["PARAMETERS.md", "DESIGN.md"])
+def test_cited_notes_are_unchanged_copies(name: str):
+    """Parameter sources and docs cite PARAMETERS.md and DESIGN.md; docs/sources ships them as they are."""
+    assert (SOURCES / name).read_bytes() == (SHARED / name).read_bytes()
 
 
 def test_model_doc_follows_odd():

@@ -18,7 +18,7 @@ from corredor.calibration import loss as L
 from corredor.calibration import space
 from corredor.calibration.fit import calibrate, write_calibrated
 from corredor.calibration.runner import prepare
-from corredor.calibration.validate import naive_forecasts, validate_history
+from corredor.calibration.validate import naive_forecasts, target_table, validate_history
 from corredor.observe import fiscal_year
 from corredor.scenario import load_scenario, read_scenario_dict
 
@@ -168,6 +168,19 @@ def test_naive_forecasts():
     assert naive_forecasts(obs, 2017) == (40.0, pytest.approx(50.0))
     persistence, trend = naive_forecasts(obs, 2015)
     assert persistence == 20.0 and np.isnan(trend)  # only two earlier years
+
+
+def test_backtest_targets_count_series_years_without_naive_forecasts_as_misses():
+    """Three backtest rows: one meets both criteria, one is within 15 % but loses to a naive forecast, one is within
+    15 % with no naive forecast to beat. 'Both at once' is 1 of 3, and the row says 1 of the 2 with naive ones."""
+    forecasts = pd.DataFrame(
+        {"kind": ["backtest"] * 3, "ape": [5.0, 10.0, 12.0], "beats_naive": [True, False, None]},
+    )
+    targets = target_table(pd.DataFrame(columns=["series", "pct_error"]), forecasts).set_index("target")["value"]
+    assert targets["backtest: 1-year-ahead abs. error <= 15 %"] == "100% of 3"
+    assert targets["backtest: better than both naive forecasts"] == "50% of 2"
+    both = next(v for t, v in targets.items() if t.startswith("backtest: both at once"))
+    assert both == "33% of 3 (1 of the 2 with naive)"
 
 
 def test_validate_history_writes_report_and_scores_appended_years(tmp_path):

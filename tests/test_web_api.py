@@ -137,8 +137,11 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
     # the baseline's policy changes after February 2018 and its 2014-15 drought cannot act in January-February 2018
     assert {n["field"].split("[")[0] for n in ok.json()["notes"]} == {"policy", "droughts"}
     late = {"date": "2019-06-01", "lever": "us_release_share", "value": 0.5}
-    idle = client.post("/api/scenarios/validate", json={**data, "policy": [late], "droughts": []}).json()
-    assert [n["field"] for n in idle["notes"]] == ["policy[0]"]  # kept, and the user is told it cannot act
+    caravan = {"date": "2019-05-01", "origin": "san_pedro_sula", "size": 100, "nationality": "HND"}
+    idle = client.post(
+        "/api/scenarios/validate", json={**data, "policy": [late], "droughts": [], "caravans": [caravan]}
+    )
+    assert [n["field"] for n in idle.json()["notes"]] == ["caravans[0]", "policy[0]"]  # kept; the user is told
     cases = [
         ({"period": {"start": "2018-03-01", "end": "2018-01-01"}}, "period"),
         ({"scale": 0}, "scale"),
@@ -146,10 +149,6 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
         ({"network": "/etc"}, "network"),
         ({"extends": "baseline.toml"}, "extends"),
         ({"policy": [{"date": "2018-01-01", "lever": "us_release_share", "value": 2}]}, "policy[0].value"),
-        (
-            {"caravans": [{"date": "2019-05-01", "origin": "san_pedro_sula", "size": 100, "nationality": "HND"}]},
-            "caravans[0].date",
-        ),
         (
             {"droughts": [{"nationality": "XXX", "start": "2018-01-01", "end": "2018-02-01", "food_insecurity_pp": 3}]},
             "droughts[0].nationality",

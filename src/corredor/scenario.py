@@ -440,8 +440,6 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
         node_problem(f"{kind_name}[{i}].origin", item.origin)
         if item.nationality not in nationalities:
             problems.append((f"{kind_name}[{i}].nationality", f"{item.nationality!r} -> not a nationality"))
-        if not scenario.period.start <= item.date <= scenario.period.end:
-            problems.append((f"{kind_name}[{i}].date", f"{item.date} -> outside the period"))
     for i, change in enumerate(scenario.policy):
         target_kind = LEVERS[change.lever].target
         path = f"policy[{i}].target"
@@ -467,11 +465,17 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
 
 
 def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
-    """Valid inputs that cannot act within the period, as (field path, why): policy changes and droughts starting
-    after its end, and changes or droughts that ended before its start. They are kept (a scenario that `extends`
-    another inherits them and a longer period uses them); these notes tell the user they do nothing in this one."""
+    """Valid inputs that cannot act within the period, as (field path, why): caravans and cohorts dated outside it,
+    policy changes and droughts starting after its end, and changes or droughts that ended before its start. They
+    are kept (a scenario that `extends` another inherits them, and a longer period uses them); these notes tell the
+    user they do nothing in this one."""
     period = scenario.period
     notes: list[tuple[str, str]] = []
+    timed: list[tuple[str, int, Caravan | Cohort]] = [("caravans", i, c) for i, c in enumerate(scenario.caravans)]
+    timed += [("cohorts", i, c) for i, c in enumerate(scenario.cohorts)]
+    for kind_name, i, item in timed:
+        if not period.start <= item.date <= period.end:
+            notes.append((f"{kind_name}[{i}]", f"dated {item.date}, outside the period {period.start} to {period.end}"))
     for i, change in enumerate(scenario.policy):
         if change.date > period.end:
             notes.append((f"policy[{i}]", f"{change.lever} from {change.date}, after the period's end {period.end}"))

@@ -148,8 +148,8 @@ def validate_history_command(
     out: Annotated[Path, typer.Option(help="Folder for report.md, metrics.json and the PNG figures")] = Path(
         "reports/history"
     ),
-    scale: Annotated[int, typer.Option(help="Persons per agent")] = 50,
-    replicates: Annotated[int, typer.Option(help="Replicates of the history (for the 5-95 % bands)")] = 8,
+    scale: Annotated[int, typer.Option(help="Persons per agent")] = 100,
+    replicates: Annotated[int, typer.Option(help="Replicates of the history (for the 5-95 % bands)")] = 6,
     backtest_years: Annotated[
         list[int] | None, typer.Option("--backtest-year", help="Backtest years (default 2016, 2017, 2018)")
     ] = None,

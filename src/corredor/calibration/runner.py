@@ -19,7 +19,7 @@ from corredor.simulate import simulate
 
 def prepare(raw: dict[str, Any], scale: int, end: dt.date | None = None) -> Scenario:
     """Validate a scenario dict at the given scale, optionally ending on ``end`` (later caravans and cohorts, which
-    would fall outside the period, are left out)."""
+    could not act in the shortened period, are left out)."""
     raw = {**raw, "scale": scale}
     if end is not None:
         raw["period"] = {**raw["period"], "end": end}

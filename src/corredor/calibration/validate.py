@@ -252,7 +252,7 @@ def validate_history(
     )
     if len(forecasts):
         forecasts["beats_naive"] = [_beats(row) for _, row in forecasts.iterrows()]
-    targets = _targets(in_sample, forecasts)
+    targets = target_table(in_sample, forecasts)
     report = Validation(in_sample, forecasts, targets, sims, residuals.table(observed, sims, folder), identification)
     report.files = _figures(report, observed, out, cutoff)
     if not report.unexplained.empty:
@@ -273,7 +273,9 @@ def validate_history(
     return report
 
 
-def _targets(in_sample: pd.DataFrame, forecasts: pd.DataFrame) -> pd.DataFrame:
+def target_table(in_sample: pd.DataFrame, forecasts: pd.DataFrame) -> pd.DataFrame:
+    """The issue's targets: in-sample MAPE per target series, and the backtest's three shares (series-years without
+    naive forecasts count in the first and third, as misses in the third)."""
     rows = []
     for name in TARGET_SERIES:
         mine = in_sample[in_sample["series"] == name]
@@ -311,8 +313,8 @@ def _targets(in_sample: pd.DataFrame, forecasts: pd.DataFrame) -> pd.DataFrame:
         both = back[(back["ape"] <= 15) & (back["beats_naive"].fillna(False).astype(bool))]
         rows.append(
             {
-                "target": "backtest: both at once (<= 15 % and better than naive)",
-                "value": f"{len(both) / len(back):.0%} of {len(back)}",
+                "target": "backtest: both at once (<= 15 % and better than naive; n/a naive counts as a miss)",
+                "value": f"{len(both) / len(back):.0%} of {len(back)} ({len(both)} of the {len(compared)} with naive)",
                 "goal": ">= 2/3",
                 "met": len(both) / len(back) >= 2 / 3,
             }
