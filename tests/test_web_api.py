@@ -240,6 +240,10 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     for series in ts["series"].values():
         assert all(lo <= mid <= hi for lo, mid, hi in zip(series["low"], series["median"], series["high"], strict=True))
     assert sum(ts["series"]["departure"]["median"]) > 0
+    # events are daily means per bin: 8 weeks and a last bin of 3 days, which reads like the others
+    assert ts["days_in_bin"] == [7] * 8 + [3] and ts["series"]["departure"]["unit"] == "per_day"
+    per_day = ts["series"]["departure"]["median"]
+    assert min(per_day) > 0.3 * max(per_day), per_day  # no fake collapse in the partial last week
     m = view["map"]
     assert len(m["people"]) == len(m["flow"]) == len(m["dates"])
     assert all(len(row) == len(m["edges"]) for row in m["flow"]) and all(len(r) == len(m["nodes"]) for r in m["people"])

@@ -126,6 +126,24 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.keyboard.press("Home")  # the time slider moves with the keyboard
     page.wait_for_function("document.querySelector('#map-date').textContent.includes('2018')")
     page.screenshot(path=SHOTS / "02-run-es.png", full_page=True)
+    tools = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map((b) => b.getAttribute('data-title'))")
+    assert "Descargar la gráfica como PNG" in tools  # the chart tool bar speaks Spanish too
+    assert not [title for title in tools if any(word in title for word in ("Cloud", "Studio", "Share"))], tools
+
+    # A two-day run has no COMAR application and no complete year: its page says so, and shows nothing of the run
+    # before; going back, the first run's charts return.
+    scenario = page.request.get(f"{server}/api/runs/{first}/scenario").json()
+    scenario["period"] = {"start": "2018-01-01", "end": "2018-01-02"}
+    tiny = page.request.post(f"{server}/api/runs", data={"scenario": scenario, "replicates": 1}).json()["id"]
+    page.goto(f"{server}/#/runs/{tiny}")
+    page.wait_for_selector(f"#run-info[data-run='{tiny}'] .status-done", timeout=60_000)
+    page.wait_for_selector("#chart-comar-load .chart-message")
+    for chart in ("#chart-comar-load", "#chart-comar-wait", "#chart-annual"):
+        assert page.locator(f"{chart} .main-svg").count() == 0, chart
+    page.goto(f"{server}/#/runs/{first}")
+    page.wait_for_selector("#chart-comar-load .main-svg")
+    page.wait_for_selector("#chart-annual .main-svg")
+    assert page.locator(".chart-message").count() == 0
 
     page.select_option("#lang", "en")
     page.wait_for_function("document.querySelector('#h-map').textContent === 'Route map'")

@@ -120,6 +120,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "comar.heading": ("COMAR por oficina", "COMAR by office"),
     "comar.office": ("Oficina", "Office"),
     "comar.applications": ("Solicitudes", "Applications"),
+    "comar.applications_per_day": ("Solicitudes por día", "Applications per day"),
     "comar.backlog": ("Expedientes pendientes", "Backlog (pending files)"),
     "comar.wait": ("Espera hasta la resolución (días hábiles)", "Wait until decision (working days)"),
     "comar.limit": ("Límite legal de 45 días hábiles", "45-working-day legal limit"),
@@ -160,6 +161,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "download.csv": ("Descargar CSV", "Download CSV"),
     "error.generic": ("Error", "Error"),
     "persons": ("personas", "persons"),
+    "persons_per_day": (
+        "personas por día (media del periodo del punto)",
+        "persons per day (mean over the point's period)",
+    ),
     # outcomes and series
     "outcome.departure": ("Salidas", "Departures"),
     "outcome.apprehension_mx": ("Detenciones en México (presentados)", "Apprehensions in Mexico (presentados)"),

@@ -138,19 +138,22 @@ def time_bins(start: np.datetime64, days: int) -> tuple[NDArray[np.int64], list[
 
 
 def timeseries(runs: Sequence[Results]) -> dict[str, Any]:
+    """Event series as daily means within each time bin (a partial first or last bin reads like a full one), state
+    series on the last day of each bin; bands over replicates."""
     first = runs[0]
     bins, labels = time_bins(np.datetime64(first.start), first.days)
     n = len(labels)
+    days_in_bin = np.bincount(bins, minlength=n)
     series: dict[str, Any] = {}
     for name in SERIES_EVENTS:
-        stacked = np.stack([_event_matrix(r, name, bins, n).sum(axis=1) for r in runs])
-        series[name] = {"kind": "event", **_band(stacked)}
+        stacked = np.stack([_event_matrix(r, name, bins, n).sum(axis=1) / days_in_bin for r in runs])
+        series[name] = {"kind": "event", "unit": "per_day", **_band(stacked)}
     sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])  # last day of each bin
     for state in SERIES_STATES:
         s = STATES.index(state)
         stacked = np.stack([r.daily[sample, :, s, :].sum(axis=(1, 2)) * r.scale for r in runs]).astype(float)
-        series[state] = {"kind": "state", **_band(stacked)}
-    return {"dates": labels, "series": series, "annual": annual_totals(runs)}
+        series[state] = {"kind": "state", "unit": "persons", **_band(stacked)}
+    return {"dates": labels, "days_in_bin": days_in_bin.tolist(), "series": series, "annual": annual_totals(runs)}
 
 
 def _observed(series: str, country: str | None = None, nationality: str | None = None) -> dict[str, float]:
@@ -359,7 +362,8 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
                 "caseworkers_needed": caseworkers_needed(float(recent), service_rate, limit_days),
             }
         )
-    return {"dates": labels, "limit_working_days": LIMIT_WORKING_DAYS, "offices": offices}
+    days_in_bin = np.bincount(bins, minlength=n).tolist()  # for daily rates in the chart (a partial bin is shorter)
+    return {"dates": labels, "days_in_bin": days_in_bin, "limit_working_days": LIMIT_WORKING_DAYS, "offices": offices}
 
 
 def _event_by_day(results: Results, name: str, node: int) -> NDArray[np.float64]:

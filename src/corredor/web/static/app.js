@@ -6,7 +6,7 @@ const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E
 const LOCALES = { es: "es-MX", en: "en-US" };
 const S = {
   lang: localStorage.getItem("corredor.lang") || "es",
-  strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, selected: new Set(),
+  strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, selected: new Set(), flash: "",
 };
 
 // ---------- helpers ----------
@@ -68,9 +68,20 @@ function fillTable(table, name, header, rows, format = (v) => (typeof v === "num
   wrap.querySelectorAll(".tools").forEach((n) => n.remove());
   wrap.prepend(el("div", { class: "tools" }, el("button", { type: "button", text: t("download.csv"), "data-csv": name, onclick: () => download(`${name}.csv`, csvText(header, rows), "text/csv") })));
 }
-const PLOT_CONFIG = () => ({ responsive: true, displaylogo: false, locale: S.lang, toImageButtonOptions: { format: "png", scale: 2 } });
+// Nothing leaves the machine: no "send data to the cloud" or "edit in Chart Studio" buttons.
+const PLOT_CONFIG = () => ({ responsive: true, displaylogo: false, locale: S.lang, showSendToCloud: false, showEditInChartStudio: false,
+  showLink: false, modeBarButtonsToRemove: ["sendDataToCloud"], toImageButtonOptions: { format: "png", scale: 2 } });
+// A message in place of a chart (no data for it in this run): the old chart goes, so no other run's figure stays.
+function chartMessage(id, text) {
+  const div = document.getElementById(id);
+  Plotly.purge(div);
+  div.replaceChildren(el("p", { class: "chart-message", text }));
+  const tools = div.previousElementSibling;
+  if (tools && tools.classList.contains("tools")) tools.remove();
+}
 function plot(id, traces, layout) {
   const div = document.getElementById(id);
+  div.querySelectorAll(":scope > .chart-message").forEach((n) => n.remove());
   const full = { margin: { l: 60, r: 20, t: 40, b: 50 }, colorway: OKABE_ITO, font: { family: "system-ui, sans-serif" },
     separators: S.lang === "es" ? ".," : ".,", legend: { orientation: "h", y: -0.15 }, ...layout };
   Plotly.react(div, traces, full, { ...PLOT_CONFIG(), toImageButtonOptions: { format: "png", scale: 2, filename: id } });
@@ -83,7 +94,16 @@ function registerPlotlyLocale() {
   const months = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat("es-MX", { month: "long" }).format(new Date(2020, m, 1)));
   const short = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat("es-MX", { month: "short" }).format(new Date(2020, m, 1)).replace(".", ""));
   const days = Array.from({ length: 7 }, (_, d) => new Intl.DateTimeFormat("es-MX", { weekday: "long" }).format(new Date(2020, 10, 1 + d)));
-  Plotly.register({ moduleType: "locale", name: "es", dictionary: {}, format: { months, shortMonths: short, days, shortDays: days.map((d) => d.slice(0, 3)), date: "%d/%m/%Y", decimal: ".", thousands: "," } });
+  const dictionary = {  // the tool bar's tooltips and notices in Spanish (the plotly wheel ships no locale files)
+    "Download plot as a PNG": "Descargar la gráfica como PNG", "Zoom": "Zoom", "Pan": "Desplazar",
+    "Box Select": "Seleccionar con rectángulo", "Lasso Select": "Seleccionar con lazo", "Zoom in": "Acercar",
+    "Zoom out": "Alejar", "Autoscale": "Escala automática", "Reset axes": "Restablecer ejes", "Reset view": "Restablecer vista",
+    "Toggle Spike Lines": "Mostrar u ocultar guías", "Show closest data on hover": "Mostrar el dato más cercano",
+    "Compare data on hover": "Comparar datos al pasar el cursor", "Double-click to zoom back out": "Doble clic para alejar",
+    "Taking snapshot - this may take a few seconds": "Generando la imagen; puede tardar unos segundos",
+    "Snapshot succeeded": "Imagen generada", "Sorry, there was a problem downloading your snapshot!": "No se pudo descargar la imagen",
+  };
+  Plotly.register({ moduleType: "locale", name: "es", dictionary, format: { months, shortMonths: short, days, shortDays: days.map((d) => d.slice(0, 3)), date: "%d/%m/%Y", decimal: ".", thousands: "," } });
 }
 
 // ---------- language ----------
@@ -255,7 +275,7 @@ async function submitRun(event) {
   const replicates = Number($("#f-replicates").value || 1);
   try {
     const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario: readBuilder(), replicates }) });
-    setStatus(`${t("builder.submitted")}: ${run.id}`);
+    S.flash = `${t("builder.submitted")}: ${run.id}`;  // shown by the run's page, which the new hash opens
     location.hash = `#/runs/${run.id}`;
   } catch (e) { if (e.problems) showProblems(e.problems); else throw e; }
 }
@@ -375,10 +395,10 @@ function drawTimeseries(v) {
   select.onchange = () => drawTimeseries(v);
   const s = v.timeseries.series[current];
   plot("chart-timeseries", bandTraces(v.timeseries.dates, s, t("outcome." + current), OKABE_ITO[0]),
-    { title: { text: t("outcome." + current) }, yaxis: { title: { text: t("persons") }, rangemode: "tozero" }, xaxis: { type: "date" } });
+    { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: { type: "date" } });
   const annual = v.timeseries.annual;
   const ps = $("#annual-panel");
-  if (!annual.length) { ps.replaceChildren(); Plotly.purge("chart-annual"); $("#chart-annual").textContent = t("ts.no_annual"); return; }
+  if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); return; }
   const chosen = ps.value && annual.some((p) => p.key === ps.value) ? ps.value : annual[0].key;
   ps.replaceChildren(...annual.map((p) => el("option", { value: p.key, text: t("outcome." + p.key) })));
   ps.value = chosen;
@@ -459,17 +479,18 @@ function drawComar(v) {
     t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
   (value, i) => (i === 3 ? pct(value) : typeof value === "number" ? fmt(value, i === 6 ? 2 : 1) : value ?? "–"));
   const select = $("#comar-office");
-  if (!c.offices.length) { select.replaceChildren(); $("#chart-comar-load").textContent = t("comar.none"); return; }
+  if (!c.offices.length) { select.replaceChildren(); chartMessage("chart-comar-load", t("comar.none")); chartMessage("chart-comar-wait", ""); return; }
   const chosen = select.value && c.offices.some((o) => o.office === select.value) ? select.value : c.offices[0].office;
   select.replaceChildren(...c.offices.map((o) => el("option", { value: o.office, text: officeName(o.office) })));
   select.value = chosen;
   select.onchange = () => drawComar(v);
   const o = c.offices.find((x) => x.office === chosen);
+  const perDay = o.applications.median.map((a, i) => a / c.days_in_bin[i]);  // a partial first or last bin is shorter
   plot("chart-comar-load", [
-    { x: c.dates, y: o.applications.median, type: "bar", name: t("comar.applications"), marker: { color: OKABE_ITO[0] } },
+    { x: c.dates, y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] } },
     ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5]).map((tr) => ({ ...tr, yaxis: "y2" })),
   ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: { type: "date" }, margin: { l: 60, r: 70, t: 40, b: 50 },
-    yaxis: { title: { text: t("comar.applications") }, rangemode: "tozero" },
+    yaxis: { title: { text: t("comar.applications_per_day") }, rangemode: "tozero" },
     yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero" } });
   plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"), marker: { color: OKABE_ITO[2] } }],
     { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
@@ -514,12 +535,15 @@ async function showCompare(ids) {
   select.value = chosen;
   select.onchange = () => showCompare(ids);
   plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(s.dates, s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15)),
-    { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: { type: "date" }, yaxis: { rangemode: "tozero" } });
+    { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: { type: "date" },
+      yaxis: { rangemode: "tozero", title: { text: t(c.series[0].series[chosen].unit === "per_day" ? "persons_per_day" : "persons") } } });
 }
 
 // ---------- routing ----------
 async function route() {
   clearTimeout(S.poll);
+  setStatus(S.flash || "");  // a message belongs to the page it was shown on (or was meant for)
+  S.flash = "";
   const hash = location.hash || "#/builder";
   for (const v of ["builder", "runs", "run", "compare"]) $(`#view-${v}`).hidden = true;
   applyLanguage();
@@ -549,6 +573,8 @@ async function start() {
     const ids = [...document.querySelectorAll("[data-compare]:checked")].map((n) => n.dataset.compare);
     location.hash = `#/compare?ids=${ids.join(",")}`;
   });
+  // The skip link moves the focus to the content without changing the hash, which is the router's.
+  document.querySelector("a.skip").addEventListener("click", (e) => { e.preventDefault(); $("#main").focus(); });
   window.addEventListener("hashchange", () => route().catch(report));
   await route();
 }
