@@ -85,6 +85,8 @@ def test_page_assets_and_docs_are_served_locally(client: TestClient) -> None:
     assert client.get("/static/app.js").status_code == 200
     spec = client.get("/api/openapi.json").json()
     assert "/api/runs" in spec["paths"] and "/api/compare" in spec["paths"]
+    answer = spec["paths"]["/api/runs"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert answer == {"$ref": "#/components/schemas/ErrorAnswer"}  # the {field, message} list the API really sends
     assert client.get("/api/docs").status_code == 200
     assert client.get("/docs").status_code == 404  # FastAPI's Swagger page would load from a CDN
     countries = {f["properties"]["name"] for f in client.get("/static/basemap.geojson").json()["features"]}
@@ -146,6 +148,8 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
         ({"period": {"start": "2018-03-01", "end": "2018-01-01"}}, "period"),
         ({"scale": 0}, "scale"),
         ({"colour": "red"}, "colour"),
+        ({"name": "x" * 201}, "name"),  # runs are listed with their names: no unbounded text
+        ({"seed": 10**30}, "seed"),  # beyond a TOML integer
         ({"network": "/etc"}, "network"),
         ({"extends": "baseline.toml"}, "extends"),
         ({"policy": [{"date": "2018-01-01", "lever": "us_release_share", "value": 2}]}, "policy[0].value"),
@@ -203,7 +207,18 @@ def test_bad_run_requests(client: TestClient) -> None:
         response = client.post("/api/runs", json=body)
         assert response.status_code == 422, body
         assert field in fields(response), (field, response.json())
+    broken = client.post("/api/runs", content=b'{"scenario": ', headers={"content-type": "application/json"})
+    assert broken.status_code == 422 and fields(broken) == ["(body)"] and "not valid JSON" in broken.text
     assert client.get("/api/runs").json() == []  # nothing was stored
+
+
+def test_every_error_answer_has_the_same_shape(client: TestClient) -> None:
+    """Unknown paths and methods answer like the API's own errors: a list of {field, message}."""
+    for response, status in ((client.get("/api/nope"), 404), (client.delete("/api/meta"), 405)):
+        assert response.status_code == status
+        assert fields(response) == ["(path)"] and response.json()["detail"][0]["message"].endswith(
+            response.request.url.path
+        )
 
 
 def test_ids_outside_the_store_pattern_are_not_found(client: TestClient) -> None:
@@ -282,7 +297,10 @@ def test_compare_two_runs(finished: tuple[TestClient, str, str]) -> None:
     assert rows["apprehension_mx"]["differences"][1] > 0  # three times the enforcement effort
     one = client.get("/api/compare", params={"ids": [first]})
     assert one.status_code == 422 and fields(one) == ["ids"]
-    assert client.get("/api/compare", params={"ids": [first, "feedfeedfeedfeed"]}).status_code == 404
+    unknown = client.get("/api/compare", params={"ids": [first, "feedfeedfeedfeed"]})
+    assert unknown.status_code == 404 and fields(unknown) == ["ids"]
+    many = client.get("/api/compare", params={"ids": [first, second] * 5})
+    assert many.status_code == 422 and "2 to 8" in many.json()["detail"][0]["message"]
     assert client.get("/api/compare").status_code == 422
 
 

@@ -201,12 +201,16 @@ class Drivers(Strict):
         return series
 
 
+NAME_LENGTH = 200  # characters in a scenario's or caravan's name
+TEXT_LENGTH = 5000  # characters in a description or note
+
+
 class Drought(Strict):
     nationality: str
     start: dt.date
     end: dt.date
     food_insecurity_pp: float = Field(gt=0, le=100, description="Extra food insecurity, percentage points")
-    note: str = ""
+    note: str = Field("", max_length=TEXT_LENGTH)
 
     @model_validator(mode="after")
     def _ordered(self) -> Drought:
@@ -226,7 +230,7 @@ class PolicyChange(Strict):
         "an event whose size is a (fitted) parameter",
     )
     target: str | None = Field(None, description="Office, node, port or nationality the lever applies to")
-    note: str = ""
+    note: str = Field("", max_length=TEXT_LENGTH)
 
     @field_validator("lever")
     @classmethod
@@ -289,7 +293,7 @@ class Caravan(Strict):
     size: float = Field(gt=0, le=1e6, description="Persons at departure")
     nationality: str
     route_family: str | None = Field(None, description="pacific, gulf or central (optional)")
-    name: str = ""
+    name: str = Field("", max_length=NAME_LENGTH)
 
 
 class Cohort(Strict):
@@ -319,10 +323,10 @@ class CalibrationRecord(Strict):
 
 
 class Scenario(Strict):
-    name: str = "scenario"
-    description: str = ""
+    name: str = Field("scenario", max_length=NAME_LENGTH)
+    description: str = Field("", max_length=TEXT_LENGTH)
     period: Period
-    seed: int = Field(0, ge=0, description="Seed of the run's random generator")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the run's random generator (a TOML integer)")
     scale: int = Field(1, ge=1, le=100000, description="Persons per agent")
     network: str = Field(
         "default",

@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor.experiments import replicate_seeds
 from corredor.network import NODE_KINDS, load_default_network
@@ -50,6 +51,20 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scenario: dict[str, Any] = Field(description="Scenario tables and keys, as in a TOML file (dates as YYYY-MM-DD)")
     replicates: int = Field(1, ge=1, description="Runs with seeds from replicate_seeds(scenario seed, n)")
+
+
+class Problem(BaseModel):
+    field: str = Field(description="Path of the bad field, e.g. 'policy[0].value', '(body)' or '(path)'")
+    message: str = Field(description="What is wrong and what is allowed")
+
+
+class ErrorAnswer(BaseModel):
+    """The shape of every 4xx answer."""
+
+    detail: list[Problem]
+
+
+MAX_COMPARED = 8  # runs side by side: one colour each of the dashboard's 8-colour (Okabe-Ito) palette
 
 
 def _problems(status: int, problems: list[tuple[str, str]]) -> JSONResponse:
@@ -84,6 +99,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        responses={
+            status: {"model": ErrorAnswer, "description": meaning}
+            for status, meaning in (
+                (404, "Unknown run, scenario or path"),
+                (409, "The run is in the wrong state for this request"),
+                (422, "Invalid input: every bad field, with what is allowed"),
+                (429, "The queue is full"),
+            )
+        },
     )
     app.state.store = store
     app.state.settings = settings
@@ -92,9 +116,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = []
         for item in error.errors():
+            if item["type"] == "json_invalid":  # loc is ("body", character position)
+                position = item["loc"][-1]
+                problems.append(
+                    ("(body)", f"not valid JSON ({item['ctx'].get('error', 'decode error')} at character {position})")
+                )
+                continue
             loc = [str(p) for p in item["loc"] if p not in ("body", "query", "path")]
             problems.append((".".join(loc) or "(body)", str(item["msg"]).removeprefix("Value error, ")))
         return _problems(422, problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        """Every error answer has the same shape: a list of {field, message} (404 and 405 of unknown paths too)."""
+        if isinstance(error.detail, list):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        message = f"{error.detail}: {request.method} {request.url.path}"
+        return JSONResponse(
+            {"detail": [{"field": "(path)", "message": message}]}, status_code=error.status_code, headers=error.headers
+        )
 
     def run_folder(run_id: str) -> None:
         try:
@@ -185,7 +225,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.post(
-        "/api/scenarios/parse", summary="TOML text (request body) to scenario JSON, validated", response_model=None
+        "/api/scenarios/parse",
+        summary="TOML text (request body) to scenario JSON, validated",
+        response_model=None,
+        openapi_extra={
+            "requestBody": {"required": True, "content": {"application/toml": {"schema": {"type": "string"}}}}
+        },
     )
     async def parse(request: Request) -> dict[str, Any] | JSONResponse:
         raw = await request.body()
@@ -284,11 +329,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/compare", summary="Totals of two or more finished runs side by side, with differences")
     def compare(ids: Annotated[list[str], Query(description="Run ids; the first is the reference")]) -> Any:
-        if len(ids) < 2:
-            return _problems(422, [("ids", f"{len(ids)} run(s) given; compare needs 2 or more")])
+        if not 2 <= len(ids) <= MAX_COMPARED:
+            return _problems(422, [("ids", f"{len(ids)} run(s) given; compare needs 2 to {MAX_COMPARED}")])
         views = []
         for run_id in ids:
-            run_folder(run_id)
+            try:
+                store.path(run_id)
+            except UnknownRun:
+                return _problems(404, [("ids", f"no run {run_id!r}")])
             data = store.view(run_id) if store.record(run_id)["status"] == "done" else None
             if data is None:
                 return _problems(409, [("ids", f"run {run_id} is not done")])
@@ -304,7 +352,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     "values": values,
                     "bands": [[v["totals"][key]["low"], v["totals"][key]["high"]] for v in views],
                     "differences": [None if x is None else round(x - base, 1) for x in values],
-                    "relative": [None if x is None or base == 0 else round((x - base) / base, 4) for x in values],
+                    "relative": [None if x is None or base == 0 else round((x - base) / base, 6) for x in values],
                 }
             )
         runs = [{**store.record(i), "scenario_name": v["scenario"]} for i, v in zip(ids, views, strict=True)]
