@@ -110,8 +110,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.get_attribute("#f-scale", "aria-invalid") == "true"
     page.screenshot(path=SHOTS / "01-builder-error.png")
     page.fill("#f-scale", "10")
-    page.click("#validate")
+    page.press("#f-scale", "Enter")  # Enter in a field validates; it does not start a run
     page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
+    assert "#/runs/" not in page.url
+    assert page.input_value("#base") == "baseline"
     # the baseline's 2014-15 drought cannot act in 2018: the builder says so, with the details on hover
     assert "3 entradas fuera del período" in page.inner_text("#builder-result")
     assert "droughts[0]" in (page.get_attribute("#builder-result", "title") or "")
@@ -183,7 +185,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.click("#validate")
     row_error = page.locator('[data-error-for="lever.comar_caseworkers~1"]')
     row_error.wait_for()
-    assert "allowed: 0 to 10000" in row_error.inner_text()
+    assert "allowed: 0 to 10000" in row_error.inner_text() and "policy[" not in row_error.inner_text()
+    bad_input = page.locator("#lever-comar_caseworkers\\~1")
+    assert bad_input.get_attribute("aria-invalid") == "true"  # the input is marked and points to its message
+    assert bad_input.get_attribute("aria-describedby") == row_error.get_attribute("id")
     assert page.locator('[data-error-for="lever.comar_caseworkers"]').inner_text() == ""
     page.fill("#lever-comar_caseworkers\\~1", "20")
     second = submit(page)

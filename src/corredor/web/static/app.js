@@ -79,11 +79,26 @@ function chartMessage(id, text) {
   const tools = div.previousElementSibling;
   if (tools && tools.classList.contains("tools")) tools.remove();
 }
+// A chart title broken into lines that fit the chart's width (Plotly does not wrap titles; phones cut them).
+function wrapTitle(text, width) {
+  const perLine = Math.max(24, Math.floor(width / 9));
+  const lines = [""];
+  for (const word of text.split(" ")) {
+    const longer = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+    if (longer.length > perLine && lines[lines.length - 1]) lines.push(word); else lines[lines.length - 1] = longer;
+  }
+  return lines;
+}
 function plot(id, traces, layout) {
   const div = document.getElementById(id);
   div.querySelectorAll(":scope > .chart-message").forEach((n) => n.remove());
   const full = { margin: { l: 60, r: 20, t: 40, b: 50 }, colorway: OKABE_ITO, font: { family: "system-ui, sans-serif" },
     separators: S.lang === "es" ? ".," : ".,", legend: { orientation: "h", y: -0.15 }, ...layout };
+  if (full.title && full.title.text && div.clientWidth) {
+    const lines = wrapTitle(full.title.text, div.clientWidth);
+    full.title = { ...full.title, text: lines.join("<br>") };
+    full.margin = { ...full.margin, t: full.margin.t + 18 * (lines.length - 1) };
+  }
   Plotly.react(div, traces, full, { ...PLOT_CONFIG(), toImageButtonOptions: { format: "png", scale: 2, filename: id } });
   if (!div.previousElementSibling || !div.previousElementSibling.classList.contains("tools")) {
     div.before(el("div", { class: "tools" }, el("button", { type: "button", "data-png": id, onclick: () => Plotly.downloadImage(div, { format: "png", filename: id, width: 1200, height: div.clientHeight || 500 }) })));
@@ -122,6 +137,11 @@ async function setLanguage(lang) {
 }
 
 // ---------- builder ----------
+// A node's name for people ("Ciudad Hidalgo"), its id for the API; nationality codes stay as they are.
+function placeName(id) {
+  const node = S.meta.nodes.find((n) => n.id === id);
+  return node ? node.name : id;
+}
 // One row per lever; a lever with a target (office, node, port, nationality) can have more rows, one per target.
 function leverRow(lever, k) {
   const key = k ? `${lever.name}~${k}` : lever.name;
@@ -132,7 +152,7 @@ function leverRow(lever, k) {
   let target = "–";
   if (lever.target) {
     target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
-      ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: c })));
+      ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: placeName(c) })));
   }
   const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
   const first = el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }));
@@ -164,7 +184,7 @@ function itemRow(container, fields, values, prefix) {
   for (const f of fields) {
     const id = `${prefix}-${i}-${f.key}`;
     const input = f.options
-      ? el("select", { id, "data-key": f.key }, ...[...new Set([...f.options, ...(values[f.key] ? [values[f.key]] : [])])].map((o) => el("option", { value: o, text: o })))
+      ? el("select", { id, "data-key": f.key }, ...[...new Set([...f.options, ...(values[f.key] ? [values[f.key]] : [])])].map((o) => el("option", { value: o, text: placeName(o) })))
       : el("input", { id, type: f.type, "data-key": f.key, min: f.min, step: f.step });
     if (values[f.key] !== undefined) input.value = values[f.key];
     row.append(el("div", {}, el("label", { for: id, text: t(f.label) }), input, el("div", { class: "error", "data-error-for": `${prefix}[${i}].${f.key}` })));
@@ -238,7 +258,7 @@ function readBuilder() {
 }
 function clearErrors() {
   document.querySelectorAll("[data-error-for]").forEach((n) => { n.textContent = ""; });
-  document.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  document.querySelectorAll("[aria-invalid]").forEach((n) => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
   $("#builder-result").textContent = "";
 }
 function showProblems(problems) {
@@ -247,15 +267,22 @@ function showProblems(problems) {
   for (const p of problems) {
     let field = p.field;
     const m = /^policy\[(\d+)\]/.exec(field);
-    if (m && S.leverIndex && S.leverIndex[m[1]] !== undefined) field = `lever.${S.leverIndex[m[1]]}`;
+    const lever = m && S.leverIndex && S.leverIndex[m[1]] !== undefined ? S.leverIndex[m[1]] : null;  // a lever row's entry
+    if (lever !== null) field = `lever.${lever}`;
     let box = document.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
     // fall back to the nearest enclosing field (e.g. "period" for "period.end" problems, or the top of the form)
     let parent = field;
     while (!box && parent.includes(".")) { parent = parent.slice(0, parent.lastIndexOf(".")); box = document.querySelector(`[data-error-for="${CSS.escape(parent)}"]`); }
     if (!box) box = document.querySelector('[data-error-for="scenario"]');
-    box.textContent = (box.textContent ? box.textContent + " · " : "") + `${p.field}: ${p.message}`;
-    const input = box.parentElement && box.parentElement.querySelector("input, select");
-    if (input && box.dataset.errorFor !== "scenario") { input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", ""); first = first || input; }
+    // on a lever's row the message is enough; elsewhere it names the field (the policy index means nothing there)
+    box.textContent = (box.textContent ? box.textContent + " · " : "") + (lever !== null ? p.message : `${p.field}: ${p.message}`);
+    const input = lever !== null ? document.getElementById(`lever-${lever}`) : box.parentElement && box.parentElement.querySelector("input, select");
+    if (input && box.dataset.errorFor !== "scenario") {
+      box.id = box.id || `error-${box.dataset.errorFor.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", box.id);
+      first = first || input;
+    }
   }
   $("#builder-result").textContent = t("builder.invalid");
   if (first) first.focus();
@@ -302,6 +329,7 @@ async function showBuilder() {
   if (!S.base) {
     const list = await api("/api/scenarios");
     $("#base").replaceChildren(...list.map((s) => el("option", { value: s.id, text: `${s.id} — ${s.description}` })));
+    if (list.some((s) => s.id === "baseline")) $("#base").value = "baseline";  // the default scenario, not the first by name
     if (list.length) await loadBase();
   } else {  // same scenario, maybe another language: rebuild the labelled rows, keeping what was typed
     const values = [...document.querySelectorAll("#levers input, #levers select")].map((n) => [n.id, n.value]);
@@ -379,11 +407,21 @@ function drawRun(v) {
   fillTable($("#totals-table"), "totals", [t("totals.outcome"), t("totals.median"), t("totals.low"), t("totals.high")], rows);
 }
 const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)},${parseInt(hex.slice(3, 5), 16)},${parseInt(hex.slice(5, 7), 16)},${a})`;
+// A date axis; a run with a single time point gets a week around it (Plotly would zoom to milliseconds).
+function dateAxis(dates) {
+  if (dates.length > 1) return { type: "date" };
+  const day = new Date(`${dates[0]}T00:00:00Z`).getTime();
+  const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
+  return { type: "date", range: [iso(day - 3 * 86400000), iso(day + 4 * 86400000)] };
+}
+// The median as a line, and the 5-95 % band of the replicates when there is one (not for a single replicate).
 function bandTraces(x, band, name, color, fillOpacity = 0.25) {
+  const median = { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}` };
+  if (band.low.every((low, i) => low === band.high[i])) return [{ ...median, name }];
   return [
     { x, y: band.high, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip", name },
     { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}` },
-    { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}` },
+    median,
   ];
 }
 function drawTimeseries(v) {
@@ -395,7 +433,7 @@ function drawTimeseries(v) {
   select.onchange = () => drawTimeseries(v);
   const s = v.timeseries.series[current];
   plot("chart-timeseries", bandTraces(v.timeseries.dates, s, t("outcome." + current), OKABE_ITO[0]),
-    { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: { type: "date" } });
+    { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: dateAxis(v.timeseries.dates) });
   const annual = v.timeseries.annual;
   const ps = $("#annual-panel");
   if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); return; }
@@ -489,9 +527,9 @@ function drawComar(v) {
   plot("chart-comar-load", [
     { x: c.dates, y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] } },
     ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5]).map((tr) => ({ ...tr, yaxis: "y2" })),
-  ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: { type: "date" }, margin: { l: 60, r: 70, t: 40, b: 50 },
+  ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: dateAxis(c.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { title: { text: t("comar.applications_per_day") }, rangemode: "tozero" },
-    yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero" } });
+    yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", showgrid: false } });
   plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"), marker: { color: OKABE_ITO[2] } }],
     { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
       shapes: [{ type: "line", x0: c.limit_working_days, x1: c.limit_working_days, yref: "paper", y0: 0, y1: 1, line: { color: OKABE_ITO[5], dash: "dash", width: 2 } }],
@@ -527,7 +565,7 @@ async function showCompare(ids) {
     (value, i) => (i > 2 * nRuns - 1 ? pct(value) : typeof value === "number" ? fmt(value, 1) : value));
   plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
     y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]) })),
-  { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, margin: { l: 260, r: 20, t: 40, b: 50 }, barmode: "group" });
+  { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, yaxis: { automargin: true }, margin: { l: 10, r: 20, t: 40, b: 50 }, barmode: "group" });
   const select = $("#compare-series");
   const keys = Object.keys(c.series[0].series);
   const chosen = select.value && keys.includes(select.value) ? select.value : keys[0];
@@ -535,7 +573,7 @@ async function showCompare(ids) {
   select.value = chosen;
   select.onchange = () => showCompare(ids);
   plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(s.dates, s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15)),
-    { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: { type: "date" },
+    { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: dateAxis(c.series[0].dates),
       yaxis: { rangemode: "tozero", title: { text: t(c.series[0].series[chosen].unit === "per_day" ? "persons_per_day" : "persons") } } });
 }
 
@@ -564,6 +602,10 @@ async function start() {
   $("#lang").addEventListener("change", (e) => setLanguage(e.target.value));
   $("#load-base").addEventListener("click", loadBase);
   $("#builder").addEventListener("submit", submitRun);
+  // Enter in a field validates; only the Run button starts a run
+  $("#builder").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target.matches("input:not([type=file]), select")) { e.preventDefault(); validateBuilder().catch(report); }
+  });
   $("#validate").addEventListener("click", validateBuilder);
   $("#save-toml").addEventListener("click", saveToml);
   $("#open-toml").addEventListener("change", openToml);
