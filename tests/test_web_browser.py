@@ -218,6 +218,12 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert "Difference" in page.locator("#compare-table thead").inner_text()
     page.screenshot(path=SHOTS / "04-compare-en.png", full_page=True)
 
+    page.goto(server + "/#/runs")  # a finished run can be deleted from the list, after a confirmation
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click(f"[data-delete='{tiny}']")
+    page.wait_for_selector(f"tr[data-run='{tiny}']", state="detached")
+    assert page.request.get(f"{server}/api/runs/{tiny}").status == 404
+
     context.close()
     assert outside == [], f"requests left the host: {outside}"
     assert errors == [], errors

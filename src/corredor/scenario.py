@@ -406,6 +406,8 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
             message = "required field is missing"
         value = item.get("input")
         shown = "" if item["type"] in ("missing",) or isinstance(value, dict) else f"{value!r} -> "
+        if value is None and item["type"] != "missing":
+            shown = "empty -> "  # JSON null, e.g. a blank field of the dashboard
         problems.append((_path(loc), f"{shown}{message}"))
     return problems
 

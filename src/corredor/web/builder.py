@@ -149,7 +149,8 @@ def check_limits(scenario: Scenario, limits: Limits) -> None:
         problems.append(
             (
                 "scale",
-                f"about {agents:,} agents at 1 agent = {scenario.scale} persons; allowed: up to {limits.max_agents:,}"
+                f"about {agents:,} agents at 1 agent = {scenario.scale} person{'s' if scenario.scale != 1 else ''};"
+                f" allowed: up to {limits.max_agents:,} (raise the scale or shorten the period)"
                 f" (raise the scale to at least {int(scenario.scale * agents / limits.max_agents) + 1} or shorten "
                 "the period)",
             )

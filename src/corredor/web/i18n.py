@@ -70,6 +70,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "builder.submitted": ("Corrida enviada", "Run submitted"),
     "runs.heading": ("Corridas", "Runs"),
     "runs.empty": ("Aún no hay corridas.", "No runs yet."),
+    "runs.delete": ("Borrar", "Delete"),
+    "runs.delete_confirm": ("¿Borrar esta corrida y sus resultados?", "Delete this run and its results?"),
     "runs.name": ("Escenario", "Scenario"),
     "runs.created": ("Creada", "Created"),
     "runs.status": ("Estado", "Status"),

@@ -360,6 +360,15 @@ async function showRuns() {
     if (r.status === "interrupted" || r.status === "failed") {
       actions.append(" ", el("button", { type: "button", "data-resubmit": r.id, text: t("runs.resubmit"), onclick: async () => { await api(`/api/runs/${r.id}/resubmit`, { method: "POST" }); showRuns(); } }));
     }
+    if (r.status !== "queued" && r.status !== "running") {
+      actions.append(" ", el("button", { type: "button", "data-delete": r.id, text: t("runs.delete"), "aria-label": `${t("runs.delete")}: ${r.name} ${r.id}`,
+        onclick: async () => {
+          if (!window.confirm(`${t("runs.delete_confirm")} ${r.name} (${r.id})`)) return;
+          await api(`/api/runs/${r.id}`, { method: "DELETE" });
+          S.selected.delete(r.id);
+          showRuns();
+        } }));
+    }
     body.append(el("tr", { "data-run": r.id, "data-status": r.status },
       el("td", {}, el("input", { type: "checkbox", "data-compare": r.id, "aria-label": `${t("runs.select")}: ${r.name} ${r.id}`, disabled: r.status !== "done",
         checked: S.selected.has(r.id) && r.status === "done", onchange: (e) => { if (e.target.checked) S.selected.add(r.id); else S.selected.delete(r.id); } })),
@@ -481,7 +490,7 @@ async function drawMap(v) {
       }
     });
     if (x.length) traces.push({ x, y, mode: "lines", line: { color: OKABE_ITO[0], width: 1 + c * 2.5 }, hoverinfo: "skip",
-      name: `${t("map.flow")} ≤ ${fmt(upper * maxFlow)}`, showlegend: true });
+      name: `${t("map.flow")} ≤ ${fmt(Math.min(upper, 1) * maxFlow)}`, showlegend: true });
   });
   // hover points at edge midpoints with the flow
   traces.push({ x: m.edges.map(([a, b]) => (m.nodes[a].lon + m.nodes[b].lon) / 2), y: m.edges.map(([a, b]) => (m.nodes[a].lat + m.nodes[b].lat) / 2),
