@@ -207,7 +207,7 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     for run_id in (first, second):
         page.check(f"[data-compare='{run_id}']")
     page.click("#compare-selected")
-    page.wait_for_url(re.compile(f".*#/compare\\?ids=.*{second}.*"))
+    page.wait_for_url(re.compile(f".*#/compare\\?ids={first},{second}$"))  # in the order ticked: first is the reference
     try:
         page.wait_for_selector("#chart-compare .main-svg", timeout=30_000)
     except sync_api.TimeoutError:

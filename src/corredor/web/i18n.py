@@ -83,7 +83,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "runs.open": ("Abrir", "Open"),
     "runs.resubmit": ("Reenviar", "Resubmit"),
     "runs.select": ("Elegir para comparar", "Select to compare"),
-    "runs.compare_selected": ("Comparar las elegidas", "Compare selected"),
+    "runs.compare_selected": (
+        "Comparar las elegidas (la primera es la referencia)",
+        "Compare selected (the first is the reference)",
+    ),
     "runs.share": ("Enlace para compartir", "Shareable link"),
     "status.queued": ("en cola", "queued"),
     "status.running": ("en curso", "running"),
@@ -151,8 +154,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "totals.high": ("95 %", "95 %"),
     "compare.heading": ("Comparar corridas", "Compare runs"),
     "compare.help": (
-        "Elija dos o más corridas terminadas en la lista de corridas.",
-        "Choose two or more finished runs in the list of runs.",
+        "Elija dos o más corridas terminadas en la lista de corridas; la primera que elija es la referencia.",
+        "Choose two or more finished runs in the list of runs; the first you choose is the reference.",
     ),
     "compare.reference": ("referencia", "reference"),
     "compare.difference": ("Diferencia", "Difference"),

@@ -621,7 +621,9 @@ async function start() {
   $("#add-drought").addEventListener("click", () => itemRow($("#droughts"), droughtFields(), { start: $("#f-start").value, end: $("#f-end").value, food_insecurity_pp: 3 }, "droughts"));
   $("#add-caravan").addEventListener("click", () => itemRow($("#caravans"), caravanFields(), { date: $("#f-start").value, size: 1000 }, "caravans"));
   $("#compare-selected").addEventListener("click", () => {
-    const ids = [...document.querySelectorAll("[data-compare]:checked")].map((n) => n.dataset.compare);
+    // in the order they were ticked: the first is the reference
+    const checked = new Set([...document.querySelectorAll("[data-compare]:checked")].map((n) => n.dataset.compare));
+    const ids = [...S.selected].filter((id) => checked.has(id));
     location.hash = `#/compare?ids=${ids.join(",")}`;
   });
   // The skip link moves the focus to the content without changing the hash, which is the router's.
