@@ -281,7 +281,7 @@ def run_calibration() -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="corredor benchmarks: one JSON line per workload")
-    parser.add_argument("names", nargs="*", help="workloads (default: baseline, flee-corridor, dask-speedup)")
+    parser.add_argument("names", nargs="*", help=f"workloads (default: {', '.join(DEFAULT)})")
     parser.add_argument("--workload", action="append", default=[], help="a workload to run (repeatable)")
     parser.add_argument("--replicates", type=int, default=None, help="replicates of ensemble-1000 / dask-speedup")
     parser.add_argument("--workers", type=int, default=2, help="processes of ensemble-1000 (default 2)")

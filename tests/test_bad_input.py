@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,14 @@ def test_inputs_that_cannot_act_are_named(tmp_path: Path):
     assert "policy[0]: mx_enforcement_intensity from 2019-06-01, after the period's end 2018-03-31" in outcome.output
     assert "droughts[0]: 2014-07-01 to 2015-06-30, outside the period" in outcome.output
     assert outcome.output.count("no effect in this run") == 2
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path: Path):
+    """A port another program listens on is named in one line (exit 2) before any URL is printed."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        outcome = corredor("serve", "--port", str(port), "--store", tmp_path / "runs", timeout=60)
+    assert outcome.returncode == 2, outcome.output
+    assert f"cannot listen on 127.0.0.1:{port}" in outcome.stderr and "http://" not in outcome.output

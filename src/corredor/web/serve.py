@@ -13,6 +13,25 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail with a plain message, before printing the URL, when the address cannot be listened on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        _fail(f"--host: {host!r} -> cannot be resolved ({error.strerror})")
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            _fail(
+                f"--port: cannot listen on {host}:{port} ({error.strerror}); another server may use it: pick another --port"
+            )
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless you mean to share it")] = (
         "127.0.0.1"
@@ -34,6 +53,7 @@ def serve(
         _fail(f"--store: {store} -> is a file; give a folder (it is created if missing)")
     if scenarios is not None and not scenarios.is_dir():
         _fail(f"--scenarios: {scenarios} -> no such folder")
+    _check_port_free(host, port)
     settings = Settings(store=store, workers=workers, max_queued=max_queued)
     if scenarios is not None:
         settings.scenarios = scenarios
