@@ -106,7 +106,7 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.click("#validate")
     scale_error = page.locator('[data-error-for="scale"]')
     scale_error.wait_for()
-    assert "scale" in scale_error.inner_text()
+    assert "scale" in scale_error.inner_text() and "debe ser mayor o igual que 1" in scale_error.inner_text()
     assert page.get_attribute("#f-scale", "aria-invalid") == "true"
     page.screenshot(path=SHOTS / "01-builder-error.png")
     page.fill("#f-scale", "10")

@@ -28,7 +28,8 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as error:
             _fail(
-                f"--port: cannot listen on {host}:{port} ({error.strerror}); another server may use it: pick another --port"
+                f"--port: cannot listen on {host}:{port} ({error.strerror});"
+                " another server may use it: pick another --port"
             )
 
 

@@ -256,6 +256,26 @@ function readBuilder() {
   for (const key of ["name", "scale", "seed"]) if (data[key] === null) delete data[key];
   return data;
 }
+// The server writes its messages in English; in Spanish the builder translates their common phrases (values,
+// field paths and names stay as they are).
+const MESSAGE_ES = [
+  [/Input should be greater than or equal to/g, "debe ser mayor o igual que"], [/Input should be greater than/g, "debe ser mayor que"],
+  [/Input should be less than or equal to/g, "debe ser menor o igual que"], [/Input should be less than/g, "debe ser menor que"],
+  [/Input should be a valid date[^;]*/g, "debe ser una fecha válida (AAAA-MM-DD)"], [/Input should be a valid integer[^;]*/g, "debe ser un número entero"],
+  [/Input should be a valid number[^;]*/g, "debe ser un número"], [/String should have at most (\d+) characters/g, "debe tener como máximo $1 caracteres"],
+  [/required field is missing/g, "falta este campo obligatorio"], [/^empty ->/g, "vacío ->"], [/ is before start /g, " es anterior al inicio "],
+  [/ is before date /g, " es anterior a la fecha "], [/out of range for/g, "fuera de rango para"], [/allowed from the dashboard:/g, "permitido desde el tablero:"],
+  [/allowed:/g, "permitido:"], [/ to /g, " a "], [/unknown node; see `corredor info --network` for the node ids/g, "nodo desconocido"],
+  [/not a nationality of this scenario/g, "no es una nacionalidad de este escenario"], [/not a nationality/g, "no es una nacionalidad"],
+  [/outside the period/g, "fuera del periodo"], [/after the period's end/g, "después del fin del periodo"],
+  [/before the period's start/g, "antes del inicio del periodo"], [/it has no effect in this run/g, "no tiene efecto en esta corrida"],
+  [/about ([\d,]+) agents at 1 agent = (\d+) persons?;/g, "unos $1 agentes con 1 agente = $2 personas;"],
+  [/up to ([\d,]+) \(raise the scale or shorten the period\)/g, "hasta $1 (suba la escala o acorte el periodo)"],
+  [/the period has (\d+) days;/g, "el periodo tiene $1 días;"], [/ days$/g, " días"], [/dated /g, "con fecha "],
+];
+function localMessage(message) {
+  return S.lang === "es" ? MESSAGE_ES.reduce((text, [pattern, spanish]) => text.replace(pattern, spanish), message) : message;
+}
 function clearErrors() {
   document.querySelectorAll("[data-error-for]").forEach((n) => { n.textContent = ""; });
   document.querySelectorAll("[aria-invalid]").forEach((n) => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
@@ -275,7 +295,7 @@ function showProblems(problems) {
     while (!box && parent.includes(".")) { parent = parent.slice(0, parent.lastIndexOf(".")); box = document.querySelector(`[data-error-for="${CSS.escape(parent)}"]`); }
     if (!box) box = document.querySelector('[data-error-for="scenario"]');
     // on a lever's row the message is enough; elsewhere it names the field (the policy index means nothing there)
-    box.textContent = (box.textContent ? box.textContent + " · " : "") + (lever !== null ? p.message : `${p.field}: ${p.message}`);
+    box.textContent = (box.textContent ? box.textContent + " · " : "") + (lever !== null ? localMessage(p.message) : `${p.field}: ${localMessage(p.message)}`);
     const input = lever !== null ? document.getElementById(`lever-${lever}`) : box.parentElement && box.parentElement.querySelector("input, select");
     if (input && box.dataset.errorFor !== "scenario") {
       box.id = box.id || `error-${box.dataset.errorFor.replace(/[^A-Za-z0-9_-]/g, "_")}`;
@@ -293,7 +313,7 @@ async function validateBuilder() {
     clearErrors();
     const idle = r.notes.length ? ` · ${fmt(r.notes.length)} ${t("builder.idle")}` : "";
     $("#builder-result").textContent = `${t("builder.valid")}: ${fmt(r.days)} ${t("builder.days")}, ${fmt(r.estimated_agents)} ${t("builder.agents")}${idle}`;
-    $("#builder-result").title = r.notes.map((n) => `${n.field}: ${n.message}`).join("\n");
+    $("#builder-result").title = r.notes.map((n) => `${n.field}: ${localMessage(n.message)}`).join("\n");
     return true;
   } catch (e) { if (e.problems) showProblems(e.problems); else throw e; return false; }
 }
