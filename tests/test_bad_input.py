@@ -3,6 +3,8 @@ show a traceback. Fixtures are in tests/data/bad/; each starts with a comment sa
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import re
 import shutil
 import socket
@@ -10,9 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from corredor import simulate
+from corredor.scenario import inputs_outside_period, parse_scenario
 from tests.cli_utils import ROOT, Outcome, cli_env, corredor, corredor_many
+from tests.conftest import baseline_dict
 
 BAD = ROOT / "tests" / "data" / "bad"
 SMALL = ROOT / "tests" / "data" / "small.toml"
@@ -203,4 +209,30 @@ def test_serve_on_a_busy_port_says_so(tmp_path: Path):
         port = other.getsockname()[1]
         outcome = corredor("serve", "--port", str(port), "--store", tmp_path / "runs", timeout=60)
     assert outcome.returncode == 2, outcome.output
-    assert f"cannot listen on 127.0.0.1:{port}" in outcome.stderr and "http://" not in outcome.output
+    assert f"--port: {port} -> in use on 127.0.0.1" in outcome.stderr and "http://" not in outcome.output
+
+
+LISTS = ("caravans", "cohorts", "policy", "droughts")
+
+
+def test_inputs_outside_the_period_change_nothing():
+    """Caravans, a cohort, a policy change and a drought dated outside the period are accepted and leave the run
+    exactly as it is without them."""
+    data = copy.deepcopy(baseline_dict())
+    data["period"] = {"start": dt.date(2018, 4, 1), "end": dt.date(2018, 5, 31)}
+    data["scale"] = 200
+    assert [c["date"] for c in data["caravans"]] == [dt.date(2018, 3, 25), dt.date(2018, 10, 13)]  # both outside
+    data["cohorts"] = [{"date": dt.date(2019, 1, 1), "origin": "tapachula", "nationality": "HND", "persons": 5000}]
+    data["policy"] = data["policy"] + [{"date": dt.date(2018, 7, 1), "lever": "mx_enforcement_intensity", "value": 5}]
+    data["droughts"] = data["droughts"] + [
+        {"nationality": "HND", "start": dt.date(2017, 1, 1), "end": dt.date(2017, 12, 31), "food_insecurity_pp": 9}
+    ]
+    idle = parse_scenario(data)
+    noted = {path for path, _ in inputs_outside_period(idle)}
+    last_policy, last_drought = len(data["policy"]) - 1, len(data["droughts"]) - 1
+    assert {"caravans[0]", "caravans[1]", "cohorts[0]", f"policy[{last_policy}]", f"droughts[{last_drought}]"} <= noted
+    kept = {name: [x for i, x in enumerate(data[name]) if f"{name}[{i}]" not in noted] for name in LISTS}
+    assert not kept["caravans"] and not kept["cohorts"]
+    bare = parse_scenario({**data, **kept})
+    with_idle, without = simulate(idle, seed=5), simulate(bare, seed=5)
+    assert np.array_equal(with_idle.daily, without.daily)

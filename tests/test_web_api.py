@@ -4,6 +4,7 @@ numbers the views are built from (Erlang C, edge flows, bands)."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import math
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 pytest.importorskip("fastapi")
@@ -21,7 +23,7 @@ from corredor.scenario import LEVERS
 from corredor.web import basemap
 from corredor.web.app import Settings, create_app
 from corredor.web.builder import Limits
-from corredor.web.views import caseworkers_needed, erlang_c_time_in_system
+from corredor.web.views import caseworkers_needed, erlang_c_time_in_system, upgrade_view
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,6 +89,9 @@ def test_page_assets_and_docs_are_served_locally(client: TestClient) -> None:
     assert "/api/runs" in spec["paths"] and "/api/compare" in spec["paths"]
     answer = spec["paths"]["/api/runs"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
     assert answer == {"$ref": "#/components/schemas/ErrorAnswer"}  # the {field, message} list the API really sends
+    assert "HTTPValidationError" not in json.dumps(spec["paths"])  # FastAPI's own error shape is never documented
+    assert "429" in spec["paths"]["/api/runs"]["post"]["responses"]
+    assert "409" not in spec["paths"]["/api/meta"]["get"]["responses"]  # only the errors a route can give
     assert client.get("/api/docs").status_code == 200
     assert client.get("/docs").status_code == 404  # FastAPI's Swagger page would load from a CDN
     countries = {f["properties"]["name"] for f in client.get("/static/basemap.geojson").json()["features"]}
@@ -174,7 +179,8 @@ def test_limits_on_horizon_and_agents(client: TestClient) -> None:
         "/api/scenarios/validate", json={**data, "period": {"start": "2009-01-02", "end": "2018-12-31"}, "scale": 1}
     )
     assert crowded.status_code == 422 and fields(crowded) == ["scale"]
-    assert "raise the scale" in crowded.json()["detail"][0]["message"]
+    message = crowded.json()["detail"][0]["message"]
+    assert message.count("raise the scale to at least") == 1, message
 
 
 def test_toml_save_and_load_round_trip(client: TestClient) -> None:
@@ -276,6 +282,27 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     assert toml.status_code == 200 and "end = 2018-02-28" in toml.text
     assert client.get(f"/api/runs/{run_id}/scenario").json()["scale"] == 200
     assert (client.app.state.store.path(run_id) / "rep-1" / "events.parquet").is_file()  # type: ignore[attr-defined]
+
+
+def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClient, str, str]) -> None:
+    """Views written before event series became daily means (per-bin totals, no days_in_bin) are read as today's."""
+    client, run_id, _ = finished
+    view = client.get(f"/api/runs/{run_id}/view").json()
+    record = client.get(f"/api/runs/{run_id}").json()
+    old = copy.deepcopy(view)
+    days = old["timeseries"].pop("days_in_bin")
+    del old["comar"]["days_in_bin"]
+    for entry in old["timeseries"]["series"].values():
+        del entry["unit"]
+        if entry["kind"] == "event":
+            for key in ("low", "median", "high"):
+                entry[key] = [v * d for v, d in zip(entry[key], days, strict=True)]
+    new = upgrade_view(old, record["start"], record["end"])
+    assert new["timeseries"]["days_in_bin"] == days and new["comar"]["days_in_bin"] == days
+    for name, entry in view["timeseries"]["series"].items():
+        assert new["timeseries"]["series"][name]["unit"] == entry["unit"]
+        assert np.allclose(new["timeseries"]["series"][name]["median"], entry["median"], atol=0.01), name
+    assert upgrade_view(view, record["start"], record["end"]) == view  # today's views are left alone
 
 
 def test_done_runs_are_not_resubmitted(finished: tuple[TestClient, str, str]) -> None:

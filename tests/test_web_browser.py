@@ -114,9 +114,9 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
     assert "#/runs/" not in page.url
     assert page.input_value("#base") == "baseline"
-    # the baseline's 2014-15 drought cannot act in 2018: the builder says so, with the details on hover
-    assert "3 entradas fuera del período" in page.inner_text("#builder-result")
-    assert "droughts[0]" in (page.get_attribute("#builder-result", "title") or "")
+    # the baseline's 2014-15 drought cannot act in 2018: the builder says so, and lists them
+    assert "3 entradas fuera del periodo" in page.inner_text("#builder-result")
+    assert "droughts[0]: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")
 
     first = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{first}'] .status-done", timeout=60_000)

@@ -32,7 +32,7 @@ from corredor.web import builder
 from corredor.web.i18n import STRINGS
 from corredor.web.jobs import JobRunner, QueueFull
 from corredor.web.store import RunStore, UnknownRun
-from corredor.web.views import observed_overlays
+from corredor.web.views import observed_overlays, upgrade_view
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -62,6 +62,20 @@ class ErrorAnswer(BaseModel):
     """The shape of every 4xx answer."""
 
     detail: list[Problem]
+
+
+ERROR_MEANINGS = {
+    404: "Unknown run or scenario",
+    409: "The run is in the wrong state for this request",
+    422: "Invalid input: every bad field, with what is allowed",
+    429: "The queue is full",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of a route: the error answers it can give, all in the {field, message} shape (422
+    always: a route with inputs can answer it, and FastAPI would otherwise document its own error shape)."""
+    return {status: {"model": ErrorAnswer, "description": ERROR_MEANINGS[status]} for status in {*statuses, 422}}
 
 
 MAX_COMPARED = 8  # runs side by side: one colour each of the dashboard's 8-colour (Okabe-Ito) palette
@@ -99,15 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
-        responses={
-            status: {"model": ErrorAnswer, "description": meaning}
-            for status, meaning in (
-                (404, "Unknown run, scenario or path"),
-                (409, "The run is in the wrong state for this request"),
-                (422, "Invalid input: every bad field, with what is allowed"),
-                (429, "The queue is full"),
-            )
-        },
     )
     app.state.store = store
     app.state.settings = settings
@@ -135,6 +140,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             {"detail": [{"field": "(path)", "message": message}]}, status_code=error.status_code, headers=error.headers
         )
+
+    def stored_view(run_id: str) -> dict[str, Any] | None:
+        """The run's view as the page draws it today (views of older versions are upgraded when read)."""
+        view = store.view(run_id)
+        if view is None:
+            return None
+        record = store.record(run_id)
+        return upgrade_view(view, record["start"], record["end"])
 
     def run_folder(run_id: str) -> None:
         try:
@@ -192,7 +205,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def scenarios() -> list[dict[str, str]]:
         return builder.list_scenarios(settings.scenarios)
 
-    @app.get("/api/scenarios/{scenario_id}", summary="A shipped scenario as JSON (extends resolved)")
+    @app.get(
+        "/api/scenarios/{scenario_id}", summary="A shipped scenario as JSON (extends resolved)", responses=errors(404)
+    )
     def scenario(scenario_id: str) -> dict[str, Any]:
         try:
             return builder.shipped_scenario(settings.scenarios, scenario_id)
@@ -202,7 +217,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 404, detail=[{"field": "scenario_id", "message": f"no scenario {scenario_id!r}; known: {known}"}]
             ) from None
 
-    @app.post("/api/scenarios/validate", summary="Check a scenario (schema, network, limits)", response_model=None)
+    @app.post(
+        "/api/scenarios/validate",
+        summary="Check a scenario (schema, network, limits)",
+        response_model=None,
+        responses=errors(422),
+    )
     def validate(data: Annotated[Any, Body()]) -> dict[str, Any] | JSONResponse:
         try:
             s = builder.validate(data, settings.limits)
@@ -211,7 +231,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notes = [{"field": f, "message": f"{m}: it has no effect in this run"} for f, m in inputs_outside_period(s)]
         return {"ok": True, "days": s.period.days, "estimated_agents": builder.estimated_agents(s), "notes": notes}
 
-    @app.post("/api/scenarios/toml", summary="A scenario as TOML text (validated first)", response_model=None)
+    @app.post(
+        "/api/scenarios/toml",
+        summary="A scenario as TOML text (validated first)",
+        response_model=None,
+        responses=errors(422),
+    )
     def to_toml(data: Annotated[Any, Body()]) -> Response:
         try:
             builder.validate(data)
@@ -228,6 +253,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/api/scenarios/parse",
         summary="TOML text (request body) to scenario JSON, validated",
         response_model=None,
+        responses=errors(422),
         openapi_extra={
             "requestBody": {"required": True, "content": {"application/toml": {"schema": {"type": "string"}}}}
         },
@@ -245,7 +271,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _problems(422, error.problems)
         return data
 
-    @app.post("/api/runs", status_code=202, summary="Submit a run (background); returns its record")
+    @app.post(
+        "/api/runs",
+        status_code=202,
+        summary="Submit a run (background); returns its record",
+        responses=errors(422, 429),
+    )
     def create_run(body: RunRequest) -> Any:
         limits = settings.limits
         if body.replicates > limits.max_replicates:
@@ -268,28 +299,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def runs() -> list[dict[str, Any]]:
         return store.runs()
 
-    @app.get("/api/runs/{run_id}", summary="One run's record: status, progress, error")
+    @app.get("/api/runs/{run_id}", summary="One run's record: status, progress, error", responses=errors(404))
     def run(run_id: str) -> dict[str, Any]:
         run_folder(run_id)
         return store.record(run_id)
 
-    @app.get("/api/runs/{run_id}/scenario", summary="The scenario a run was submitted with (JSON)")
+    @app.get(
+        "/api/runs/{run_id}/scenario", summary="The scenario a run was submitted with (JSON)", responses=errors(404)
+    )
     def run_scenario(run_id: str) -> dict[str, Any]:
         run_folder(run_id)
         result: dict[str, Any] = store.request(run_id)["scenario"]
         return result
 
-    @app.get("/api/runs/{run_id}/view", summary="What the dashboard draws for a finished run")
+    @app.get(
+        "/api/runs/{run_id}/view", summary="What the dashboard draws for a finished run", responses=errors(404, 409)
+    )
     def view(run_id: str) -> dict[str, Any]:
         run_folder(run_id)
         record = store.record(run_id)
-        data = store.view(run_id) if record["status"] == "done" or record.get("view_ready") else None
+        data = stored_view(run_id) if record["status"] == "done" or record.get("view_ready") else None
         if data is None:
             status = record["status"]
             raise HTTPException(409, detail=[{"field": "id", "message": f"run {run_id} is {status}, not done"}])
         return data
 
-    @app.get("/api/runs/{run_id}/scenario.toml", summary="The run's scenario as a TOML file")
+    @app.get("/api/runs/{run_id}/scenario.toml", summary="The run's scenario as a TOML file", responses=errors(404))
     def run_toml(run_id: str) -> PlainTextResponse:
         run_folder(run_id)
         return PlainTextResponse(
@@ -298,7 +333,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="{run_id}.toml"'},
         )
 
-    @app.post("/api/runs/{run_id}/resubmit", status_code=202, summary="Run an interrupted or failed run again")
+    @app.post(
+        "/api/runs/{run_id}/resubmit",
+        status_code=202,
+        summary="Run an interrupted or failed run again",
+        responses=errors(404, 409, 429),
+    )
     def resubmit(run_id: str) -> Any:
         run_folder(run_id)
         record = store.record(run_id)
@@ -318,7 +358,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _problems(429, [("(server)", str(error))])
         return store.record(run_id)
 
-    @app.delete("/api/runs/{run_id}", status_code=204, summary="Delete a finished, failed or interrupted run")
+    @app.delete(
+        "/api/runs/{run_id}",
+        status_code=204,
+        summary="Delete a finished, failed or interrupted run",
+        responses=errors(404, 409),
+    )
     def delete(run_id: str) -> Response:
         run_folder(run_id)
         status = store.record(run_id)["status"]
@@ -327,7 +372,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store.delete(run_id)
         return Response(status_code=204)
 
-    @app.get("/api/compare", summary="Totals of two or more finished runs side by side, with differences")
+    @app.get(
+        "/api/compare",
+        summary="Totals of two or more finished runs side by side, with differences",
+        responses=errors(404, 409, 422),
+    )
     def compare(ids: Annotated[list[str], Query(description="Run ids; the first is the reference")]) -> Any:
         if not 2 <= len(ids) <= MAX_COMPARED:
             return _problems(422, [("ids", f"{len(ids)} run(s) given; compare needs 2 to {MAX_COMPARED}")])
@@ -337,7 +386,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 store.path(run_id)
             except UnknownRun:
                 return _problems(404, [("ids", f"no run {run_id!r}")])
-            data = store.view(run_id) if store.record(run_id)["status"] == "done" else None
+            data = stored_view(run_id) if store.record(run_id)["status"] == "done" else None
             if data is None:
                 return _problems(409, [("ids", f"run {run_id} is not done")])
             views.append(data)

@@ -131,7 +131,9 @@ def estimated_agents(scenario: Scenario) -> int:
     caravans and cohorts, divided by the scale."""
     years = scenario.period.days / 365.25
     persons = 1.5 * years * sum(n.base_departures_per_year for n in scenario.nationalities.values())
-    persons += sum(c.size for c in scenario.caravans) + sum(c.persons for c in scenario.cohorts)
+    period = scenario.period
+    persons += sum(c.size for c in scenario.caravans if period.start <= c.date <= period.end)
+    persons += sum(c.persons for c in scenario.cohorts if period.start <= c.date <= period.end)  # others do nothing
     return int(persons / scenario.scale)
 
 
@@ -146,13 +148,13 @@ def check_limits(scenario: Scenario, limits: Limits) -> None:
         )
     agents = estimated_agents(scenario)
     if agents > limits.max_agents:
+        least_scale = int(scenario.scale * agents / limits.max_agents) + 1
         problems.append(
             (
                 "scale",
                 f"about {agents:,} agents at 1 agent = {scenario.scale} person{'s' if scenario.scale != 1 else ''};"
-                f" allowed: up to {limits.max_agents:,} (raise the scale or shorten the period)"
-                f" (raise the scale to at least {int(scenario.scale * agents / limits.max_agents) + 1} or shorten "
-                "the period)",
+                f" allowed: up to {limits.max_agents:,} (raise the scale to at least {least_scale} or shorten the"
+                " period)",
             )
         )
     if problems:

@@ -64,7 +64,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "builder.days": ("días", "days"),
     "builder.agents": ("agentes estimados", "estimated agents"),
     "builder.idle": (
-        "entradas fuera del período, sin efecto en esta corrida",
+        "entradas fuera del periodo, sin efecto en esta corrida",
         "inputs outside the period, without effect in this run",
     ),
     "builder.submitted": ("Corrida enviada", "Run submitted"),

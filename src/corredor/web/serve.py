@@ -13,24 +13,25 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
-def _check_port_free(host: str, port: int) -> None:
-    """Fail with a plain message, before printing the URL, when the address cannot be listened on."""
+def _check_address(host: str, port: int) -> None:
+    """Fail with a plain message, before printing the URL, when uvicorn could not listen on host:port: bind the
+    socket uvicorn would (IPv6 for an address with ':', else IPv4) and name the cause."""
+    import errno
     import socket
 
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as error:
-        _fail(f"--host: {host!r} -> cannot be resolved ({error.strerror})")
-    family, _, _, _, address = infos[0]
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: only a listening socket blocks
         try:
-            probe.bind(address)
+            probe.bind((host, port))
+        except socket.gaierror as error:
+            _fail(f"--host: {host!r} -> cannot be resolved ({error.strerror})")
         except OSError as error:
-            _fail(
-                f"--port: cannot listen on {host}:{port} ({error.strerror});"
-                " another server may use it: pick another --port"
-            )
+            if error.errno == errno.EADDRINUSE:
+                _fail(f"--port: {port} -> in use on {host} (another server?); pick another --port")
+            if error.errno == errno.EACCES:
+                _fail(f"--port: {port} -> not allowed for this user; pick one above 1023")
+            _fail(f"--host: {host!r} -> cannot listen there ({error.strerror}); use an address of this machine")
 
 
 def serve(
@@ -54,9 +55,10 @@ def serve(
         _fail(f"--store: {store} -> is a file; give a folder (it is created if missing)")
     if scenarios is not None and not scenarios.is_dir():
         _fail(f"--scenarios: {scenarios} -> no such folder")
-    _check_port_free(host, port)
+    _check_address(host, port)
     settings = Settings(store=store, workers=workers, max_queued=max_queued)
     if scenarios is not None:
         settings.scenarios = scenarios
-    typer.echo(f"corredor dashboard: http://{host}:{port}/  (runs stored in {store.resolve()}; Ctrl-C stops)")
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL goes in brackets
+    typer.echo(f"corredor dashboard: http://{shown}:{port}/  (runs stored in {store.resolve()}; Ctrl-C stops)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

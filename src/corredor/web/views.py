@@ -409,6 +409,28 @@ def totals(runs: Sequence[Results]) -> dict[str, dict[str, float]]:
     return out
 
 
+def upgrade_view(view: dict[str, Any], start: str, end: str) -> dict[str, Any]:
+    """A view stored before event series became daily means (no ``days_in_bin``), brought to today's format: the
+    event series and COMAR applications of each bin divided by its days. Views of today are returned unchanged."""
+    series = view.get("timeseries", {})
+    if "days_in_bin" in series:
+        return view
+    days = (np.datetime64(end) - np.datetime64(start)).astype(int) + 1
+    bins, _ = time_bins(np.datetime64(start), int(days))
+    days_in_bin = np.bincount(bins)
+    for entry in series.get("series", {}).values():
+        if entry.get("kind") == "event":
+            for key in ("low", "median", "high"):
+                entry[key] = _round(np.asarray(entry[key]) / days_in_bin)
+            entry["unit"] = "per_day"
+        else:
+            entry["unit"] = "persons"
+    series["days_in_bin"] = days_in_bin.tolist()
+    if "comar" in view:
+        view["comar"]["days_in_bin"] = days_in_bin.tolist()
+    return view
+
+
 def build_view(runs: Sequence[Results], scenario: Scenario, network: Network) -> dict[str, Any]:
     """Everything the dashboard draws for one run."""
     first = runs[0]

@@ -258,20 +258,23 @@ function readBuilder() {
 }
 // The server writes its messages in English; in Spanish the builder translates their common phrases (values,
 // field paths and names stay as they are).
-const MESSAGE_ES = [
+const MESSAGE_ES = [  // specific phrases before the generic ones they contain
   [/Input should be greater than or equal to/g, "debe ser mayor o igual que"], [/Input should be greater than/g, "debe ser mayor que"],
   [/Input should be less than or equal to/g, "debe ser menor o igual que"], [/Input should be less than/g, "debe ser menor que"],
   [/Input should be a valid date[^;]*/g, "debe ser una fecha válida (AAAA-MM-DD)"], [/Input should be a valid integer[^;]*/g, "debe ser un número entero"],
   [/Input should be a valid number[^;]*/g, "debe ser un número"], [/String should have at most (\d+) characters/g, "debe tener como máximo $1 caracteres"],
   [/required field is missing/g, "falta este campo obligatorio"], [/^empty ->/g, "vacío ->"], [/ is before start /g, " es anterior al inicio "],
-  [/ is before date /g, " es anterior a la fecha "], [/out of range for/g, "fuera de rango para"], [/allowed from the dashboard:/g, "permitido desde el tablero:"],
-  [/allowed:/g, "permitido:"], [/ to /g, " a "], [/unknown node; see `corredor info --network` for the node ids/g, "nodo desconocido"],
+  [/ is before date /g, " es anterior a la fecha "], [/out of range for/g, "fuera de rango para"],
+  [/about ([\d,]+) agents at 1 agent = (\d+) persons?;/g, (_, agents, scale) => `unos ${agents} agentes con 1 agente = ${scale} persona${scale === "1" ? "" : "s"};`],
+  [/up to ([\d,]+) \(raise the scale to at least (\d+) or shorten the period\)/g, "hasta $1 (suba la escala al menos a $2 o acorte el periodo)"],
+  [/the period has (\d+) days; allowed from the dashboard: up to (\d+) days/g, "el periodo tiene $1 días; permitido desde el tablero: hasta $2 días"],
+  [/allowed from the dashboard:/g, "permitido desde el tablero:"], [/allowed:/g, "permitido:"],
+  [/(\d) to (-?\d)/g, "$1 a $2"],  // ranges of numbers and of dates only: names keep their words
+  [/unknown node; see `corredor info --network` for the node ids/g, "nodo desconocido"],
   [/not a nationality of this scenario/g, "no es una nacionalidad de este escenario"], [/not a nationality/g, "no es una nacionalidad"],
   [/outside the period/g, "fuera del periodo"], [/after the period's end/g, "después del fin del periodo"],
   [/before the period's start/g, "antes del inicio del periodo"], [/it has no effect in this run/g, "no tiene efecto en esta corrida"],
-  [/about ([\d,]+) agents at 1 agent = (\d+) persons?;/g, "unos $1 agentes con 1 agente = $2 personas;"],
-  [/up to ([\d,]+) \(raise the scale or shorten the period\)/g, "hasta $1 (suba la escala o acorte el periodo)"],
-  [/the period has (\d+) days;/g, "el periodo tiene $1 días;"], [/ days$/g, " días"], [/dated /g, "con fecha "],
+  [/dated (\d)/g, "con fecha $1"],
 ];
 function localMessage(message) {
   return S.lang === "es" ? MESSAGE_ES.reduce((text, [pattern, spanish]) => text.replace(pattern, spanish), message) : message;
@@ -280,6 +283,16 @@ function clearErrors() {
   document.querySelectorAll("[data-error-for]").forEach((n) => { n.textContent = ""; });
   document.querySelectorAll("[aria-invalid]").forEach((n) => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
   $("#builder-result").textContent = "";
+  $("#builder-notes").replaceChildren();
+}
+// A field as the builder shows it: a lever's row by its lever's label (and target), not by its policy index.
+function fieldName(field) {
+  const m = /^policy\[(\d+)\]/.exec(field);
+  const key = m && S.leverIndex ? S.leverIndex[m[1]] : undefined;
+  if (key === undefined) return field;
+  const [lever] = key.split("~");
+  const target = document.getElementById(`lever-${key}-target`);
+  return `${t("lever." + lever)}${target ? ` (${placeName(target.value)})` : ""}`;
 }
 function showProblems(problems) {
   clearErrors();
@@ -313,7 +326,7 @@ async function validateBuilder() {
     clearErrors();
     const idle = r.notes.length ? ` · ${fmt(r.notes.length)} ${t("builder.idle")}` : "";
     $("#builder-result").textContent = `${t("builder.valid")}: ${fmt(r.days)} ${t("builder.days")}, ${fmt(r.estimated_agents)} ${t("builder.agents")}${idle}`;
-    $("#builder-result").title = r.notes.map((n) => `${n.field}: ${localMessage(n.message)}`).join("\n");
+    $("#builder-notes").replaceChildren(...r.notes.map((n) => el("li", { text: `${fieldName(n.field)}: ${localMessage(n.message)}` })));
     return true;
   } catch (e) { if (e.problems) showProblems(e.problems); else throw e; return false; }
 }
@@ -384,7 +397,9 @@ async function showRuns() {
       actions.append(" ", el("button", { type: "button", "data-delete": r.id, text: t("runs.delete"), "aria-label": `${t("runs.delete")}: ${r.name} ${r.id}`,
         onclick: async () => {
           if (!window.confirm(`${t("runs.delete_confirm")} ${r.name} (${r.id})`)) return;
-          await api(`/api/runs/${r.id}`, { method: "DELETE" });
+          try { await api(`/api/runs/${r.id}`, { method: "DELETE" }); } catch (e) {  // e.g. resubmitted in another tab
+            setStatus(`${t("error.generic")}: ${(e.problems || []).map((p) => localMessage(p.message)).join("; ") || e.message}`);
+          }
           S.selected.delete(r.id);
           showRuns();
         } }));
