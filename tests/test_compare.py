@@ -22,6 +22,14 @@ from tests.cli_utils import ROOT, cli_env, corredor
 DATA = ROOT / "tests" / "data" / "experiments"
 
 
+def test_few_pairs_get_at_least_the_t_interval() -> None:
+    """The four differences an analyst saw (-4.3, -9.9, -16.7, +2.6): the percentile bootstrap alone gave about
+    [-11.9, -0.9], a 'better' verdict; Student's t interval includes 0, and so does the interval reported."""
+    _, low, high, pairs = paired_difference(np.zeros(4), np.array([-4.3, -9.9, -16.7, 2.6]))
+    assert pairs == 4 and low < -16 and high > 0
+    assert verdict("minimize", low, high) == "no clear difference"
+
+
 def test_paired_interval_is_narrower_than_unpaired_noise() -> None:
     rng = np.random.default_rng(0)
     shared = rng.normal(1000, 100, size=40)  # noise common to both scenarios (same seeds)

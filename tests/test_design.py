@@ -58,6 +58,18 @@ def test_apply_changes_parameters_and_overrides_later_lever_entries() -> None:
         apply(scenario, [Factor(path="parameters.asylum.recognition_rate.HND", low=0.5, high=2)], [2.0])
 
 
+def test_a_nationality_missing_from_a_default_table_can_vary() -> None:
+    """Tables keyed by nationality may lack an entry by default that the scenario sets (the calibrated homicide
+    elasticities): a factor can name it, and only in such tables."""
+    factor = Factor(path="parameters.departures.homicide_elasticity_by_nationality.HND", low=0.05, high=1.0)
+    scenario = make_scenario()  # the baseline: its calibrated elasticities include HND
+    changed = apply(scenario, [factor], [0.7])
+    assert changed.parameters.departures.homicide_elasticity_by_nationality["HND"] == 0.7
+    assert scenario.parameters.departures.homicide_elasticity_by_nationality["HND"] != 0.7
+    with pytest.raises(ValidationError, match="no 'HND'"):
+        Factor(path="parameters.hazards.death_per_1000km.HND", low=0, high=1)  # a single value, not a table
+
+
 def test_factor_errors_name_the_problem() -> None:
     with pytest.raises(ValidationError, match="no 'hazard'; allowed here: departures"):
         Factor(path="parameters.hazard.death_per_1000km", low=0, high=1)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corredor.experiments.sensitivity import analyse
+from corredor.experiments.sensitivity import SensitivityResult, analyse
 from tests.cli_utils import ROOT, corredor
 
 DATA = ROOT / "tests" / "data" / "experiments"
@@ -36,6 +36,24 @@ def test_ishigami_indices_recovered_and_inert_factor_screened_out() -> None:
     assert result.drivers()["y"] == ["x1", "x2", "x3"]
     assert result.skipped == {"flat": "no variation"}
     assert result.evaluations == 20 * 5 + 2048 * 5
+
+
+def test_a_driver_must_clear_the_threshold_beyond_its_interval() -> None:
+    """With one replicate per point, noise gives wide intervals: a factor is named a driver only when its total index
+    minus the interval's half-width reaches 0.1; one whose interval reaches below is 'possibly' one."""
+    sobol = pd.DataFrame(
+        {
+            "outcome": ["y"] * 3,
+            "factor": ["sure", "maybe", "no"],
+            "S1": [0.4, 0.1, 0.0],
+            "S1_conf": [0.05, 0.1, 0.05],
+            "ST": [0.5, 0.3, 0.05],
+            "ST_conf": [0.1, 0.25, 0.04],
+        }
+    )
+    result = SensitivityResult(factors=["sure", "maybe", "no"], morris=pd.DataFrame(), kept=[], sobol=sobol)
+    assert result.drivers() == {"y": ["sure"]} and result.possible_drivers() == {"y": ["maybe"]}
+    assert result.driver_text("y").startswith("sure; possibly maybe (interval reaches below 0.1")
 
 
 def test_sensitivity_command(tmp_path: Path) -> None:

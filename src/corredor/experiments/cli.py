@@ -323,12 +323,15 @@ def sensitivity(
     result.morris.to_csv(folder / "morris.csv", index=False)
     result.sobol.to_csv(folder / "sobol.csv", index=False)
     table = base.folding_table(
-        "outcome", "drivers (total Sobol index ≥ 0.1)", "S1 / ST ± its interval, each kept uncertainty", title=title
+        "outcome",
+        "drivers (total Sobol index ≥ 0.1 beyond its interval)",
+        "S1 / ST ± its interval, each kept uncertainty",
+        title=title,
     )
-    for outcome, drivers in result.drivers().items():
+    for outcome in result.drivers():
         rows = result.sobol[result.sobol["outcome"] == outcome]
         indices = ", ".join(f"{r.factor} {r.S1:.2f}/{r.ST:.2f} ±{r.ST_conf:.2f}" for r in rows.itertuples(index=False))
-        table.add_row(escape(labels.get(outcome, outcome)), escape(", ".join(drivers) or "none"), escape(indices))
+        table.add_row(escape(labels.get(outcome, outcome)), escape(result.driver_text(outcome)), escape(indices))
     for outcome, why in result.skipped.items():
         table.add_row(escape(labels.get(outcome, outcome)), f"not analysed ({why})", "")
     base.console.print(table)

@@ -7,9 +7,10 @@ difference of scenario ``k`` from the reference is therefore estimated from the 
 ``d_i = y_k,i - y_ref,i``, whose spread excludes most of the noise the scenarios share.
 
 Interval. The mean of ``d_i`` with a percentile bootstrap interval (2,000 resamples of the replicates, seeded, so the
-report is reproducible); replicates where either value is missing (e.g. no asylum decision at an office) are left
-out. With fewer than 2 pairs the interval is missing. A scenario is called better or worse for an outcome only when
-the interval excludes 0, in the direction given by the outcome's kind.
+report is reproducible), widened where needed to Student's t interval of the mean (the bootstrap alone is too
+narrow with few pairs: with 4 it can exclude 0 where t does not); replicates where either value is missing (e.g. no
+asylum decision at an office) are left out. With fewer than 2 pairs the interval is missing. A scenario is called
+better or worse for an outcome only when the interval excludes 0, in the direction given by the outcome's kind.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def paired_difference(
     resamples: int = RESAMPLES,
     seed: int = 0,
 ) -> tuple[float, float, float, int]:
-    """Mean paired difference ``other - reference`` with a percentile bootstrap interval: (mean, low, high, pairs)."""
+    """Mean paired difference ``other - reference`` with a percentile bootstrap interval, at least as wide as Student's
+    t interval: (mean, low, high, pairs)."""
     a = np.asarray(reference, dtype=np.float64)
     b = np.asarray(other, dtype=np.float64)
     keep = ~(np.isnan(a) | np.isnan(b))
@@ -50,11 +52,14 @@ def paired_difference(
     mean = float(d.mean())
     if n < 2:
         return mean, float("nan"), float("nan"), n
+    from scipy import stats
+
     rng = np.random.default_rng(seed)
     means = d[rng.integers(0, n, size=(resamples, n))].mean(axis=1)
     tail = (1 - level) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
-    return mean, float(low), float(high), n
+    half = float(stats.t.ppf(1 - tail, n - 1) * d.std(ddof=1) / np.sqrt(n))  # Student's t, for few pairs
+    return mean, min(float(low), mean - half), max(float(high), mean + half), n
 
 
 def verdict(kind: str, low: float, high: float) -> str:

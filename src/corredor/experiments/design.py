@@ -21,6 +21,8 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -73,9 +75,12 @@ class Factor(Strict):
             if self.target is not None or self.date is not None:
                 raise ValueError("target and date apply to levers only")
             node: Any = Parameters().model_dump()
-            for key in rest.split("."):
+            keys = rest.split(".")
+            for i, key in enumerate(keys):
                 if isinstance(node, dict) and key in node:
                     node = node[key]
+                elif i == len(keys) - 1 and isinstance(node, dict) and new_entry_allowed(keys):
+                    node = 0.0  # a new entry of a by-nationality table (set in the scenario, e.g. by the fit)
                 elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                     node = node[int(key)]
                 else:
@@ -140,12 +145,26 @@ def scale_unit(factors: Sequence[Factor], unit: NDArray[np.float64]) -> NDArray[
     return np.column_stack(columns) if columns else np.zeros((unit.shape[0], 0))
 
 
+NATIONALITY_KEY = re.compile(r"[A-Z]{3}|OTHER")
+
+
+def new_entry_allowed(keys: list[str]) -> bool:
+    """Whether `group.table.KEY` may name an entry its default lacks: a nationality in a table keyed by name (e.g.
+    `departures.homicide_elasticity_by_nationality.HND`, which the calibrated scenarios set)."""
+    if len(keys) != 3 or not NATIONALITY_KEY.fullmatch(keys[2]):
+        return False
+    group = Parameters.model_fields.get(keys[0])
+    model = group.annotation if group is not None else None
+    fields = getattr(model, "model_fields", {})
+    return keys[1] in fields and typing.get_origin(fields[keys[1]].annotation) is dict
+
+
 def _set(tree: Any, keys: list[str], value: float, path: str) -> None:
     node = tree
     for i, key in enumerate(keys):
         last = i == len(keys) - 1
         if isinstance(node, dict):
-            if key not in node:
+            if key not in node and not (last and new_entry_allowed(keys)):
                 allowed = ", ".join(str(k) for k in node)
                 raise ValueError(f"path {path!r}: no {key!r} here; allowed: {allowed}")
             if last:

@@ -15,6 +15,7 @@ variation are reported as not analysed rather than given made-up indices.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -43,12 +44,31 @@ class SensitivityResult:
     skipped: dict[str, str] = field(default_factory=dict)  # outcome -> why it was not analysed
 
     def drivers(self, min_total: float = 0.1) -> dict[str, list[str]]:
-        """Per outcome, the factors whose total index ST reaches ``min_total``, largest first."""
+        """Per outcome, the factors whose total index ST reaches ``min_total`` beyond doubt (ST minus its confidence
+        half-width), largest first."""
         out: dict[str, list[str]] = {}
         for outcome, rows in self.sobol.groupby("outcome", sort=False):
             rows = rows.sort_values("ST", ascending=False)
-            out[str(outcome)] = [str(f) for f in rows.loc[rows["ST"] >= min_total, "factor"]]
+            out[str(outcome)] = [str(f) for f in rows.loc[rows["ST"] - rows["ST_conf"] >= min_total, "factor"]]
         return out
+
+    def possible_drivers(self, min_total: float = 0.1) -> dict[str, list[str]]:
+        """Per outcome, the factors whose ST reaches ``min_total`` but whose interval reaches below it."""
+        out: dict[str, list[str]] = {}
+        for outcome, rows in self.sobol.groupby("outcome", sort=False):
+            rows = rows.sort_values("ST", ascending=False)
+            unclear = (rows["ST"] >= min_total) & (rows["ST"] - rows["ST_conf"] < min_total)
+            out[str(outcome)] = [str(f) for f in rows.loc[unclear, "factor"]]
+        return out
+
+    def driver_text(self, outcome: str, min_total: float = 0.1) -> str:
+        """The drivers of one outcome in words, with the possible ones apart."""
+        sure = self.drivers(min_total).get(outcome, [])
+        maybe = self.possible_drivers(min_total).get(outcome, [])
+        text = ", ".join(sure) if sure else f"no single uncertainty for sure (no total index clearly >= {min_total})"
+        if maybe:
+            text += f"; possibly {', '.join(maybe)} (interval reaches below {min_total}: more samples would tell)"
+        return text
 
 
 def _problem(names: Sequence[str]) -> dict[str, object]:
@@ -211,9 +231,8 @@ def sensitivity_markdown(result: SensitivityResult, labels: dict[str, str] | Non
     lines = ["# Sensitivity analysis", "", f"{result.evaluations} evaluations. Factors: {', '.join(result.factors)}."]
     lines += [f"Kept after Morris screening: {', '.join(result.kept) or 'none'}."]
     lines += ["", "## What drives each outcome", ""]
-    for outcome, drivers in result.drivers().items():
-        text = ", ".join(drivers) if drivers else "no single uncertainty (all total indices < 0.1)"
-        lines.append(f"- **{labels.get(outcome, outcome)}**: {text}")
+    for outcome in result.drivers():
+        lines.append(f"- **{labels.get(outcome, outcome)}**: {result.driver_text(outcome)}")
     for outcome, why in result.skipped.items():
         lines.append(f"- {labels.get(outcome, outcome)}: not analysed ({why})")
     lines += ["", "## Sobol indices (first order S1, total ST, ± confidence half-width)", ""]
@@ -252,14 +271,11 @@ def sensitivity_html(result: SensitivityResult, title: str) -> str:
             )
         figure.update_layout(title=f"Sobol indices: {outcome}", barmode="group", height=360, yaxis_range=[0, 1.05])
         figures.append((str(outcome), figure))
-    drivers = "".join(
-        f"<li><b>{o}</b>: {', '.join(d) or 'no single uncertainty (all ST &lt; 0.1)'}</li>"
-        for o, d in result.drivers().items()
-    )
+    drivers = "".join(f"<li><b>{o}</b>: {html.escape(result.driver_text(o))}</li>" for o in result.drivers())
     skipped = "".join(f"<li>{o}: not analysed ({why})</li>" for o, why in result.skipped.items())
     body = (
         f"<p>{result.evaluations} evaluations. Kept after Morris screening: {', '.join(result.kept) or 'none'}.</p>"
-        f"<h2>What drives each outcome (total index ≥ 0.1)</h2><ul>{drivers}{skipped}</ul>"
+        f"<h2>What drives each outcome (total index ≥ 0.1 beyond its interval)</h2><ul>{drivers}{skipped}</ul>"
         f"<h2>Sobol indices</h2>{table_html(result.sobol)}<h2>Morris screening</h2>{table_html(result.morris)}"
     )
     return html_page(title, body, figures)
