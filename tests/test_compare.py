@@ -78,7 +78,8 @@ def test_compare_command(tmp_path: Path) -> None:
     args = ("compare", DATA / "tiny.toml", DATA / "tiny-staffed.toml", "-n", "6", "--seed", "2", "--out", out)
     result = corredor(*args, "--executor", "serial")
     assert result.returncode == 0, result.output
-    assert "tiny-staffed vs tiny: 6 paired replicates" in result.stdout
+    assert "tiny-staffed vs tiny: 6 paired replicates (seed 2), 1 agent = " in result.stdout  # what was compared
+    assert "intervals are rough below about 10" in result.stdout
     assert "Deaths" in result.stdout and "COMAR backlog at end" in result.stdout
     table = pd.read_csv(out / "differences.csv")
     assert set(table["scenario"]) == {"tiny-staffed"}

@@ -8,7 +8,7 @@ Ctrl-C stops cleanly (exit 130) and keeps completed runs. Bad input exits with s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -215,7 +215,7 @@ def compare(
     for name in comparison.names[1:]:
         rich_table = base.folding_table(
             "outcome", comparison.names[0], name, "difference [90% interval]", "%", "verdict",
-            title=f"{name} vs {comparison.names[0]}: {n} paired replicates (seed {root})",
+            title=f"{name} vs {comparison.names[0]}: {n} paired replicates (seed {root}), {_agents(loaded)}",
         )  # fmt: skip
         for row in table[table["scenario"] == name].to_dict("records"):
             verdict = str(row["verdict"])
@@ -230,7 +230,15 @@ def compare(
                 f"[{colour}]{verdict}[/]" if colour else verdict,
             )
         base.console.print(rich_table)
+    if n < 10:
+        base.console.print(f"[yellow]{n} paired replicates[/]: intervals are rough below about 10; report with 20")
     base.console.print(f"report: [bold]{folder / 'report.html'}[/], table: {folder / 'differences.csv'}")
+
+
+def _agents(scenarios: Sequence[Any]) -> str:
+    """'1 agent = k persons' for the scenarios compared (COMAR waits and shares shift somewhat with k)."""
+    scales = sorted({int(s.scale) for s in scenarios})
+    return "1 agent = " + "/".join(f"{k:,}" for k in scales) + (" person" if scales == [1] else " persons")
 
 
 def _need_scenario(experiment: Path, scenario: Any) -> None:
