@@ -136,6 +136,7 @@ def serve(sim: Sim) -> None:
         (cases.agent, cases.office, cases.applied, cases.started, np.array([cases.n], dtype=np.int64)),
         sim.lever("comar_caseworkers")[offices.nodes],
         sim.c.mean_service_days,
+        float(sim.c.scale),
         float(sim.day),
         sim.agents.kernel_arrays(),
         sim.rng,

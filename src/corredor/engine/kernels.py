@@ -831,11 +831,17 @@ def _staff(o, servers, day, free_at, n_free, retired, n_retired):  # pragma: no 
 
 
 @njit(cache=True)
-def serve_asylum(offices, cs, staff, mean_service, day, ag, rng):  # pragma: no cover - compiled
+def serve_asylum(offices, cs, staff, mean_service, scale, day, ag, rng):  # pragma: no cover - compiled
     """`asylum.serve`: queue the applications opened since the last call (cases `queued` .. n - 1), then, office by
-    office, set the day's caseworkers and let each free caseworker take the first live waiting applicant, until
-    nobody is free before the day's end. An applicant who would abandon before a caseworker is free is passed over
-    (her file is closed when she is due). Service times are exponential of mean `mean_service` days."""
+    office, set the day's deciding teams and let each free team take the first live waiting applicant, until nobody
+    is free before the day's end. An applicant who would abandon before a team is free is passed over (her file is
+    closed when she is due). Service times are exponential.
+
+    An agent stands for `scale` = k persons. c caseworkers form m = floor(c / k) teams of c / m caseworkers (one team
+    of all c when c < k) that decide one agent each, in mean `mean_service` (k persons' files for one caseworker)
+    x m / c days: the same throughput as c caseworkers deciding one person at a time, and, at k = 1, exactly c
+    servers of mean `mean_service`. (With c servers of mean `mean_service` at k > 1, each agent would wait k times
+    one person's decision after reaching the head of the queue: waits would grow with the scale.)"""
     size, time, case, agent, free_at, n_free, retired, n_retired, queued = offices
     c_agent, c_office, c_applied, c_started, n_cases = cs
     state, t_next, in_service, case_of = ag[2], ag[7], ag[10], ag[11]
@@ -843,8 +849,12 @@ def serve_asylum(offices, cs, staff, mean_service, day, ag, rng):  # pragma: no 
         _queue_push(size, time, case, agent, c_office[c], c_applied[c], c, c_agent[c])
     queued[0] = n_cases[0]
     day_end = day + 1.0
+    persons = np.int64(max(np.floor(scale + 0.5), 1.0))  # per agent
     for o in range(len(size)):
-        _staff(o, np.int64(np.floor(staff[o] + 0.5)), day, free_at, n_free, retired, n_retired)
+        caseworkers = np.int64(np.floor(staff[o] + 0.5))
+        teams = caseworkers // persons if caseworkers >= persons else (np.int64(1) if caseworkers > 0 else caseworkers)
+        mean = mean_service if teams == caseworkers else mean_service * teams / caseworkers
+        _staff(o, teams, day, free_at, n_free, retired, n_retired)
         while size[o] > 0 and n_free[o] > 0:
             k = 0
             for j in range(1, n_free[o]):
@@ -862,7 +872,7 @@ def serve_asylum(offices, cs, staff, mean_service, day, ag, rng):  # pragma: no 
             _queue_pop(size, time, case, agent, o)
             if t_next[a] <= start:
                 continue  # abandons before a caseworker is free; `dispatch` closes the file at that time
-            finish = start + mean_service * rng.standard_exponential()
+            finish = start + mean * rng.standard_exponential()
             free_at[o, k] = finish
             in_service[a] = True
             t_next[a] = finish
@@ -1491,7 +1501,7 @@ def day(
     arrive_chain(
         due, rounds, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent
     )
-    serve_asylum(offices, (cs[0], cs[1], cs[3], cs[7], cs[4]), staff, mean_service, par[P_DAY], ag, rng)
+    serve_asylum(offices, (cs[0], cs[1], cs[3], cs[7], cs[4]), staff, mean_service, par[P_SCALE], par[P_DAY], ag, rng)
     metering_append(listed, port_of_node, metering)
     serve_metering(port_nodes, credit, metering, metering_today, intake, ag, net, par, today, shape, ex, rng)
     return n_new
