@@ -110,7 +110,7 @@ def calibrate(
     raw = copy.deepcopy(scenario_path) if isinstance(scenario_path, dict) else read_scenario_dict(scenario_path)
     if start:
         raw = space.with_values(raw, free, [start.get(p.path, space.read(raw, p)) for p in free])
-    frame = L.observed(folder, up_to_year)
+    frame = L.fitted(L.observed(folder, up_to_year))
     frame = frame[frame["year"] >= first_year]
     if frame.empty:
         raise ValueError(f"no observations between {first_year} and {up_to_year}")

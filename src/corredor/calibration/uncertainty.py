@@ -5,7 +5,7 @@ With residuals r (n targets) and their Jacobian J in the unit box of the p free 
 step ``diff_step``, the fit's replicate seeds), the covariance of the fitted point is s^2 (J'J)^-1 with
 s^2 = |r|^2 / (n - p), taken through the singular values of J: a direction the targets do not feel (a singular
 value below 1e-6 of the largest) gives every parameter that loads on it an unbounded interval. Intervals are
-clipped to the bounds. They are rough: the model is not linear over the interval, n - p is small (28 targets for
+clipped to the bounds. They are rough: the model is not linear over the interval, n - p is small (27 fitted targets for
 22 parameters in the shipped fit), and common random numbers only partly cancel the seed noise in J.
 """
 

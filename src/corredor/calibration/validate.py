@@ -214,7 +214,7 @@ def validate_history(
     identification = uncertainty.intervals(
         raw,
         fitted,
-        L.Targets.build(observed[observed["year"] <= cutoff]),
+        L.Targets.build(L.fitted(observed[observed["year"] <= cutoff])),
         scale=scale,
         end=min(dt.date(cutoff, 12, 31), period_end),
         replicates=fit_replicates,
