@@ -98,6 +98,16 @@ def test_comar_backlog_passes_40000_by_end_2018():
     assert np.mean(pending) > 40_000  # Mexico News Daily, Dec 2018: >48,000
 
 
+def test_the_backlog_is_scored_but_not_fitted():
+    """The end-2018 backlog (one press lower bound) is among the observations validate-history scores, and not
+    among the targets the fit uses: 27 of the 28 rows of 2013-2018."""
+    observed = L.observed(up_to_year=2018)
+    observed = observed[observed["year"] >= 2013]
+    fitted = L.fitted(observed)
+    assert L.PENDING in set(observed["series"]) and L.PENDING not in set(fitted["series"])
+    assert len(fitted) == len(observed) - 1 == 27
+
+
 def test_calibrate_reduces_the_loss_and_writes_a_fragment_scenarios_can_extend(tmp_path):
     # Start the Guatemalan base rate far too low and fit it alone, on 2012-2014 at a coarse scale.
     free = space.find(["GTM.base_departures_per_year"])
