@@ -286,10 +286,14 @@ function clearErrors() {
   $("#builder-notes").replaceChildren();
 }
 // A field as the builder shows it: a lever's row by its lever's label (and target), not by its policy index.
-function fieldName(field) {
+// The lever row a server field path like "policy[12].value" points to (the builder's own entries), or null.
+function leverKeyOf(field) {
   const m = /^policy\[(\d+)\]/.exec(field);
-  const key = m && S.leverIndex ? S.leverIndex[m[1]] : undefined;
-  if (key === undefined) return field;
+  return m && S.leverIndex && S.leverIndex[m[1]] !== undefined ? S.leverIndex[m[1]] : null;
+}
+function fieldName(field) {
+  const key = leverKeyOf(field);
+  if (key === null) return field;
   const [lever] = key.split("~");
   const target = document.getElementById(`lever-${key}-target`);
   return `${t("lever." + lever)}${target ? ` (${placeName(target.value)})` : ""}`;
@@ -299,8 +303,7 @@ function showProblems(problems) {
   let first = null;
   for (const p of problems) {
     let field = p.field;
-    const m = /^policy\[(\d+)\]/.exec(field);
-    const lever = m && S.leverIndex && S.leverIndex[m[1]] !== undefined ? S.leverIndex[m[1]] : null;  // a lever row's entry
+    const lever = leverKeyOf(field);
     if (lever !== null) field = `lever.${lever}`;
     let box = document.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
     // fall back to the nearest enclosing field (e.g. "period" for "period.end" problems, or the top of the form)
