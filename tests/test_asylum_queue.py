@@ -139,3 +139,44 @@ def test_caseworker_taken_off_while_busy_finishes_her_case_and_is_free_only_afte
     _serve_day(offices, cases, agents, 2, back, rng)  # ...and back after that file ended: free from the day's start
     assert sorted(offices.free_at[0, : offices.n_free[0]].tolist()) == [7.5, float(back)]
     assert offices.n_retired[0] == 0
+
+
+def _short_run(servers: int):
+    data = mmc_scenario(2.0, servers, 1.0)
+    data["period"] = {"start": "2000-01-01", "end": "2000-12-31"}
+    return simulate(parse_scenario(data, "mmc", Path(__file__).parent), seed=1)
+
+
+def test_files_left_waiting_past_the_deadline_count_as_late():
+    """An office that decides nothing has decided none of its files in time: share 0, not 'no decided files'."""
+    from corredor.experiments.outcomes import standard_outcomes
+
+    results = _short_run(servers=0)
+    office = results.summary()["asylum_offices"]["office"]
+    assert office["decisions"] == 0 and office["pending_at_end"] > 500
+    assert office["share_decided_within_deadline"] == 0.0
+    assert standard_outcomes(results)["asylum_within_deadline.office"] == 0.0
+
+
+def test_deadline_status_of_each_file():
+    """Decided files: in time iff decided within 45 working days; open files count as late once 45 working days
+    have passed since they applied, and as unknown before. The summary, the experiments' outcome and the table
+    all read the same status."""
+    from corredor.experiments.outcomes import standard_outcomes
+
+    results = _short_run(servers=1)  # 2 applicants a day, 1 decision a day: the queue grows all year
+    cases = results.tables["asylum_cases"]
+    status = cases["decided_within_deadline"]
+    decided = cases["outcome"].isin(["recognised", "rejected"]).to_numpy()
+    assert decided.sum() > 200 and (~decided).sum() > 200
+    assert (status[decided].to_numpy(dtype=bool) == (cases["wait_working_days"][decided] <= 45).to_numpy()).all()
+    end = np.datetime64(results.start) + np.timedelta64(results.days, "D")
+    age = np.busday_count(cases["applied_date"].to_numpy().astype("datetime64[D]"), end)
+    pending = (cases["outcome"] == "pending").to_numpy()
+    assert (status[pending & (age > 45)] == False).all()  # noqa: E712 (a nullable boolean column)
+    assert status[pending & (age <= 45)].isna().all()
+    share = results.summary()["asylum_offices"]["office"]["share_decided_within_deadline"]
+    assert share == round(float(status.dropna().astype(bool).mean()), 4)
+    assert standard_outcomes(results)["asylum_within_deadline.office"] == status.dropna().astype(bool).mean()
+    # Counting decided files only would call this office's service better than it is.
+    assert share < (cases["wait_working_days"][decided] <= 45).mean()

@@ -110,9 +110,10 @@ PENDING, RECOGNISED, ABANDONED = 0, 1, 3
 
 def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
     """Per COMAR office: applications, decisions, abandonments, waits, share decided within the legal deadline
-    (``parameters.asylum.decision_deadline_working_days``), pending at the end."""
-    deadline_working_days = results.meta.get("decision_deadline_working_days", 45)
+    (``parameters.asylum.decision_deadline_working_days``) among the files whose deadline has passed or that were
+    decided (`Results.deadline_met`), pending at the end."""
     cs = results.case_columns
+    met = results.deadline_met
     waits = results.case_waits
     outcome = cs["outcome"]
     decided_all = np.isin(outcome, DECIDED)
@@ -122,7 +123,7 @@ def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
         mine = cs["office"] == results.node_ids.index(office)
         decided = mine & decided_all
         waits_days = waits["wait_days"][decided]
-        working = waits["wait_working_days"][decided]
+        known = met[mine & ~np.isnan(met)]
         out[office] = {
             "applications": int(np.count_nonzero(mine)) * scale,
             "decisions": int(np.count_nonzero(decided)) * scale,
@@ -132,8 +133,6 @@ def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
             "mean_wait_days": round(float(waits_days.mean()), 2) if len(waits_days) else None,
             "median_wait_days": round(float(np.median(waits_days)), 2) if len(waits_days) else None,
             "p90_wait_days": round(float(np.quantile(waits_days, 0.9)), 2) if len(waits_days) else None,
-            "share_decided_within_deadline": (
-                round(float((working <= deadline_working_days).mean()), 4) if len(working) else None
-            ),
+            "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
         }
     return out

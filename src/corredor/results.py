@@ -1,10 +1,12 @@
 """Results of one run: daily counts by node x nationality x state, event counters, the asylum case register and
 caravans, with pandas views and Parquet / JSON output.
 
-All figures are in persons (agents x scale). Tables written by `Results.write`:
-``counts.parquet`` (date, node, state, nationality, persons; non-zero cells only), ``events.parquet`` (date, event,
-node, nationality, mode, value), ``asylum_cases.parquet`` (one row per application), ``caravans.parquet`` and
-``summary.json`` (official statistics from `corredor.observe` plus run metadata).
+Tables written by `Results.write`: ``counts.parquet`` (date, node, state, nationality, persons; non-zero cells only),
+``events.parquet`` (date, event, node, nationality, mode, value), ``asylum_cases.parquet`` (one row per application),
+``caravans.parquet`` and ``summary.json`` (official statistics from `corredor.observe` plus run metadata). Counts are
+persons (agents x scale); event values are persons too, except USD for ``fee_usd`` and ``ransom_usd`` and person-km
+for ``km_travelled``. The unit and meaning of every column (written into each Parquet file's schema as field
+metadata) and of every summary.json key are in `corredor.outputs`.
 """
 
 from __future__ import annotations
@@ -149,6 +151,26 @@ class Results:
         return {"applied_date": applied_date, "wait_days": closed - cs["applied"], "wait_working_days": working}
 
     @cached_property
+    def deadline_met(self) -> NDArray[np.float64]:
+        """Per asylum case, whether COMAR decided it within the legal deadline (meta
+        ``decision_deadline_working_days``, 45 by default): 1 if decided in time; 0 if the deadline passed without a
+        decision (decided later, or still open when it passed: pending at the end of the run or abandoned after it);
+        NaN while unknown (abandoned, or pending at the end, before the deadline passed). Leaving the files still
+        pending out would count only the files COMAR got to, and hide a growing backlog."""
+        cs = self.case_columns
+        deadline = float(self.meta.get("decision_deadline_working_days", 45))
+        applied_day = np.floor(cs["applied"]).astype(np.int64)
+        open_until = np.where(np.isnan(cs["closed"]), float(self.days), np.nan_to_num(cs["closed"]))
+        open_working = np.busday_count(
+            self._date_column(applied_day), self._date_column(np.floor(open_until).astype(np.int64))
+        ).astype(float)
+        decided = np.isin(cs["outcome"], (1, 2))  # CaseRegister.OUTCOMES: recognised, rejected
+        met = np.full(len(applied_day), np.nan)
+        met[open_working > deadline] = 0.0
+        met[decided] = (open_working[decided] <= deadline).astype(float)
+        return met
+
+    @cached_property
     def tables(self) -> dict[str, pd.DataFrame]:
         day, node, state, nat = np.nonzero(self.daily)
         counts = pd.DataFrame(
@@ -185,6 +207,9 @@ class Results:
                 "outcome": _categorical(cs["outcome"], list(CaseRegister.OUTCOMES)),
                 "wait_days": waits["wait_days"],
                 "wait_working_days": waits["wait_working_days"],
+                "decided_within_deadline": pd.arrays.BooleanArray(
+                    self.deadline_met == 1.0, np.isnan(self.deadline_met)
+                ),
                 "persons": np.full(len(cs["applied"]), self.scale, dtype=np.int64),
             }
         )
@@ -215,11 +240,14 @@ class Results:
 
     def write(self, out_dir: str | Path) -> Path:
         """Write the Parquet tables and summary.json into `out_dir` (created if needed)."""
+        from corredor.outputs import documented  # the column docs need STATES from this module
+
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in self.tables.items():
             table = pa.Table.from_pandas(frame, preserve_index=False)
             table = table.replace_schema_metadata(None)  # no pandas/pyarrow version stamps: byte-stable files
+            table = documented(name, table)  # unit and description of each column as field metadata
             pq.write_table(table, out / f"{name}.parquet", compression="zstd")
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=2, sort_keys=True) + "\n")
         return out

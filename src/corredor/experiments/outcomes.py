@@ -15,7 +15,7 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | arrivals_us_border | arrivals at a northern border city (events) |
 | asylum_applications | COMAR applications (persons) |
 | asylum_wait_working_days | mean wait, application to decision, in working days, over decided files (all offices) |
-| asylum_within_deadline | share of decided files decided within the legal deadline (45 working days by default) |
+| asylum_within_deadline | share decided within the legal deadline (45 working days), of files decided or open past it |
 | asylum_backlog_end | files (persons) still pending at the end of the period, all offices |
 | smuggler_revenue_usd | smuggling fees + kidnappers' ransoms (USD) |
 
@@ -87,15 +87,15 @@ def outcome_info(name: str) -> OutcomeInfo:
 
 
 def _queue(
-    working: NDArray[np.float64], decided: NDArray[np.bool_], pending: int, scale: int, deadline: float
+    working: NDArray[np.float64], decided: NDArray[np.bool_], met: NDArray[np.float64], pending: int, scale: int
 ) -> dict[str, float]:
-    """Queue figures of a set of files: `working` days of its decided files (`decided` the mask among them)."""
+    """Queue figures of a set of files: `working` days of its decided files (`decided` the mask among them), and
+    `met`, `Results.deadline_met` of its files (NaN where not yet known)."""
     working = working[decided]
-    weights = np.full(len(working), float(scale))
-    total = float(weights.sum())
+    known = met[~np.isnan(met)]
     return {
-        "asylum_wait_working_days": float(np.dot(working, weights) / total) if total else float("nan"),
-        "asylum_within_deadline": float(weights[working <= deadline].sum() / total) if total else float("nan"),
+        "asylum_wait_working_days": float(working.mean()) if len(working) else float("nan"),
+        "asylum_within_deadline": float(known.mean()) if len(known) else float("nan"),
         "asylum_backlog_end": float(pending * scale),
     }
 
@@ -129,12 +129,12 @@ def standard_outcomes(results: Results) -> dict[str, float]:
     outcome = cases["outcome"]
     decided = (outcome == 1) | (outcome == 2)  # CaseRegister.OUTCOMES: recognised, rejected
     pending = outcome == 0
-    deadline = float(results.meta.get("decision_deadline_working_days", 45))
-    out.update(_queue(working, decided, int(np.count_nonzero(pending)), results.scale, deadline))
+    met = results.deadline_met
+    out.update(_queue(working, decided, met, int(np.count_nonzero(pending)), results.scale))
     offices = {results.node_ids[int(node)]: int(node) for node in np.unique(cases["office"])}
     for office in sorted(offices):
         mine = cases["office"] == offices[office]
-        figures = _queue(working[mine], decided[mine], int(np.count_nonzero(pending & mine)), results.scale, deadline)
+        figures = _queue(working[mine], decided[mine], met[mine], int(np.count_nonzero(pending & mine)), results.scale)
         out.update({f"{name}.{office}": value for name, value in figures.items()})
     return out
 
