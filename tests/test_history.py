@@ -283,3 +283,32 @@ def test_cli_rejects_bad_options(tmp_path):
         assert "Traceback" not in outcome.output
         named = args[1] if str(args[1]).startswith("--") and args[1] != "--only" else "unknown free parameter"
         assert named in outcome.output, outcome.output
+
+
+def test_scenarios_starting_after_2012_continue_the_word_of_mouth_of_the_calibrated_history():
+    """baseline.toml's word-of-mouth memory by date is the fitted history's (applications faded by the memory), within
+    15 % on every date of its table (a re-fit can move it), and the shipped scenarios that start later than the
+    history (the baseline and those extending it, the caravan scenario from 1 Mar 2018) start from the history's
+    memory on their first day. Left to the fallback (observed applicants before the start), the baseline's would be
+    less than half."""
+    from corredor.engine.inputs import _recent_applicants
+
+    baseline = load_scenario(ROOT / "scenarios" / "baseline.toml")
+    caravan = load_scenario(ROOT / "scenarios" / "caravan-oct-2018.toml")
+    table = baseline.parameters.asylum.recent_applicants_by_date
+    dates = [*table, baseline.period.start, caravan.period.start]
+    history = prepare(read_scenario_dict(HISTORY), 100, max(dates) - dt.timedelta(days=1))
+    tau = history.parameters.asylum.word_of_mouth_memory_days
+    at_start = history.parameters.asylum.recent_applicants_at_start or 0.0
+    memory: dict[dt.date, list[float]] = {d: [] for d in dates}
+    for seed in range(1, 9):
+        results = simulate(history, seed=seed)
+        applied = results.case_columns["applied"]
+        for day in dates:
+            t = (day - results.start).days
+            faded = np.exp(-(t - applied[applied < t]) / tau).sum() * results.scale
+            memory[day].append(at_start * np.exp(-t / tau) + faded)
+    for day, value in table.items():
+        assert value == pytest.approx(np.mean(memory[day]), rel=0.15), day
+    for scenario in (baseline, caravan):
+        assert _recent_applicants(scenario) == pytest.approx(np.mean(memory[scenario.period.start]), rel=0.15)

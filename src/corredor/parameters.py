@@ -7,6 +7,7 @@ PARAMETERS.md, or ``assumption: <why>``). `docs/parameters.md` is generated from
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -582,11 +583,19 @@ class AsylumParameters(Strict):
     recent_applicants_at_start: float | None = param(
         None,
         "persons (recent-applicant count on the first simulated day)",
-        "initial condition; unset: COMAR applicants observed in the years before the start (<= 2018, comar.csv), "
-        "each faded by the memory from mid-year to the start",
+        "initial condition; unset: interpolated in recent_applicants_by_date when the start is within its dates, "
+        "else the COMAR applicants observed in the years before the start (<= 2018, comar.csv), each faded by the "
+        "memory from mid-year to the start",
         "Word-of-mouth memory at the start",
         ge=0,
         le=1e7,
+    )
+    recent_applicants_by_date: dict[dt.date, float] = param(
+        {},
+        "persons (word-of-mouth memory on each date)",
+        "the calibrated history's memory on 1 Jan of each year (scenarios/baseline.toml; kept in step by "
+        "tests/test_history.py), so that a scenario starting after 2012 continues the fitted history",
+        "Word-of-mouth memory by date",
     )
     caravan_propensity_multiplier: float = param(
         3.0,
@@ -637,6 +646,13 @@ class AsylumParameters(Strict):
     )
 
     _shares = field_validator("application_propensity", "recognition_rate")(_check_shares)
+
+    @field_validator("recent_applicants_by_date")
+    @classmethod
+    def _memory_table(cls, table: dict[dt.date, float]) -> dict[dt.date, float]:
+        if any(not 0 <= v <= 1e7 for v in table.values()):
+            raise ValueError("values are persons; allowed: 0 to 10,000,000")
+        return dict(sorted(table.items()))
 
 
 class PathwayParameters(Strict):

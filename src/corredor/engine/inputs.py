@@ -413,15 +413,21 @@ def _home_starts(scenario: Scenario, network: Network, starts: list[int], nats: 
 
 
 def _recent_applicants(scenario: Scenario) -> float:
-    """Word-of-mouth memory on the first day: the parameter, else the COMAR applicants observed before the start
-    (calibration years only), each year's count faded by the memory from 1 July of that year to the start."""
+    """Word-of-mouth memory on the first day: the parameter; else, when the start lies within the dates of
+    ``recent_applicants_by_date``, that table interpolated log-linearly (the memory grows about geometrically);
+    else the COMAR applicants observed before the start (calibration years only), each year's count faded by the
+    memory from 1 July of that year to the start."""
     asylum = scenario.parameters.asylum
     if asylum.recent_applicants_at_start is not None:
         return asylum.recent_applicants_at_start
+    table = asylum.recent_applicants_by_date
+    start = scenario.period.start
+    if table and min(table) <= start <= max(table):
+        days = np.array([(d - start).days for d in table], dtype=float)
+        return float(np.exp(np.interp(0.0, days, np.log(np.maximum(list(table.values()), 1e-9)))))
     from corredor import data  # the shipped observations: read once, at compile time
 
     observed = data.observed_series("comar_applicants", nationality="ALL")
-    start = scenario.period.start
     total = 0.0
     for year, value in zip(observed.index.astype(int), observed.to_numpy(dtype=float), strict=True):
         if year < start.year and year <= data.CUTOFF_YEAR:
