@@ -82,20 +82,33 @@ def test_us_apprehensions_fall_from_fy2014_to_fy2015_as_observed():
     assert run["us_fy15"] < 0.95 * run["us_fy14"]  # observed GTM + HND + SLV: -30 %
 
 
-BACKLOG_SEEDS = tuple(range(1, 9))  # the end-2018 backlog spreads widely between replicates: 2 seeds can flip it
+BACKLOG_SEEDS = tuple(range(1, 17))  # the end-2018 backlog spreads widely between replicates (about 20k-56k)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known shortfall: with the sourced ~21 deciding officials the fit ends 2018 with ~34k pending files on "
-    "average (8 seeds, replicate spread 29-40k); observed >48,000 (Mexico News Daily, Dec 2018); not fitted",
-)
-def test_comar_backlog_passes_40000_by_end_2018():
+@functools.cache
+def _history_to_2018() -> tuple[tuple[float, int], ...]:
+    """(pending files at the end of 2018, emergent caravans formed) of the history at scale 100, per backlog seed."""
     scenario = prepare(read_scenario_dict(HISTORY), 100, dt.date(2018, 12, 31))
     staff = [p for p in scenario.policy if p.lever == "comar_caseworkers" and p.date.year <= 2018]
     assert sum(p.value for p in staff) <= 25  # 21 deciding officials of ~50 staff (ASF audit; PARAMETERS.md §5)
-    pending = [L.statistics(simulate(scenario, seed=s))[L.key(L.PENDING, "ALL", 2018)] for s in BACKLOG_SEEDS]
-    assert np.mean(pending) > 40_000  # Mexico News Daily, Dec 2018: >48,000
+    out = []
+    for seed in BACKLOG_SEEDS:
+        results = simulate(scenario, seed=seed)
+        caravans = results.tables["caravans"]
+        out.append((L.statistics(results)[L.key(L.PENDING, "ALL", 2018)], int((caravans["name"] == "emergent").sum())))
+    return tuple(out)
+
+
+def test_comar_backlog_passes_40000_by_end_2018():
+    """With the sourced ~21 deciding officials and the 2018 inflow, the backlog grows past 40,000 files (observed
+    >48,000, Mexico News Daily, Dec 2018); the backlog is scored, not fitted, so this is an independent check."""
+    assert np.mean([pending for pending, _ in _history_to_2018()]) > 40_000
+
+
+def test_no_crowd_empties_into_emergent_caravans_before_2019():
+    """The files pending in Dec 2018 show that stranded applicants had not left en masse: no emergent caravan forms
+    in the history through 2018 (an emergent caravan closes its members' files as abandoned)."""
+    assert [emergent for _, emergent in _history_to_2018()] == [0] * len(BACKLOG_SEEDS)
 
 
 def test_the_backlog_is_scored_but_not_fitted():

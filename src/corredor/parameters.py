@@ -757,10 +757,11 @@ class CaravanParameters(Strict):
         le=1,
     )
     emergent_threshold_persons: float = param(
-        20000.0,
+        50000.0,
         "persons waiting at one node",
         "assumption: caravans formed from people stranded in Tapachula; high enough that no office's queue "
-        "empties into caravans before 2019 (the backlog passed 48,000 in Dec 2018, §5)",
+        "empties into caravans before 2019 (the backlog passed 48,000 in Dec 2018, §5): the calibrated history "
+        "ends 2018 with 22,000-41,000 waiting at its busiest office (8 seeds, scale 100)",
         "Crowd that starts an emergent caravan",
         gt=0,
         le=1e7,

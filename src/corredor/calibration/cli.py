@@ -149,7 +149,9 @@ def validate_history_command(
         "reports/history"
     ),
     scale: Annotated[int, typer.Option(help="Persons per agent")] = 100,
-    replicates: Annotated[int, typer.Option(help="Replicates of the history (for the 5-95 % bands)")] = 6,
+    replicates: Annotated[
+        int, typer.Option(help="Replicates of the history (their mean is scored; 5-95 % bands)")
+    ] = 20,
     backtest_years: Annotated[
         list[int] | None, typer.Option("--backtest-year", help="Backtest years (default 2016, 2017, 2018)")
     ] = None,
