@@ -135,7 +135,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "comar.pending": ("Pendientes al final", "Pending at the end"),
     "comar.arrivals": ("Solicitudes por día (último año)", "Applications per day (last year)"),
     "comar.caseworkers": ("Dictaminadores al final", "Caseworkers at the end"),
-    "comar.needed": ("Dictaminadores necesarios (Erlang C)", "Caseworkers needed (Erlang C)"),
+    "comar.needed": (
+        "Dictaminadores necesarios (90 % en 45 días hábiles, rezago resuelto en un año)",
+        "Caseworkers needed (90 % within 45 working days, backlog cleared in a year)",
+    ),
     "comar.method": (
         "Necesarios: el menor número c con espera media M/M/c (Erlang C) hasta la resolución de 45 días hábiles o "
         "menos, con la tasa de solicitudes del último año y la productividad del modelo; ignora el abandono.",

@@ -9,16 +9,16 @@ line their median. Methods (documented in the README's "Dashboard" section):
   persons leaving node n in a time window are estimated as km travelled from n / mean length of n's edges, and the
   flow along edge (a, b) as the smaller of the persons leaving a and b (exact on a chain of single edges; an upper
   bound where routes fork). Border cities, where journeys end, count their arrivals instead.
-- Caseworkers needed: each office as an M/M/c queue (the engine's own model, see `corredor.engine.asylum`) with the
-  arrival rate of applications (persons/day, over the last 365 days of the run or the whole run if shorter) and the
-  service rate per caseworker mu = productivity x persons per case / 365.25; the smallest c whose Erlang-C mean
-  time to decision Wq + 1/mu is within the legal limit (45 working days = 63 calendar days). Abandonment, which
-  shortens real queues, is ignored, so the figure errs on the side of enough staff.
+- Caseworkers needed (`corredor.staffing.caseworkers_needed`): each office as an M/M/c queue (the engine's own
+  model) with the application rate of the last 90 days of the run (persons/day; the whole run if shorter) plus its
+  pending files at the end cleared within a year, and the service rate per caseworker mu = productivity x persons
+  per case / 365.25: the smallest c with which 90 % of applicants are decided within the legal limit (45 working
+  days = 63 calendar days). Abandonment, which shortens real queues, is ignored, so the figure errs on the side of
+  enough staff.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,6 +30,7 @@ from corredor.network import NODE_KINDS, Network
 from corredor.parameters import MODES
 from corredor.results import STATES, Results
 from corredor.scenario import Scenario
+from corredor.staffing import caseworkers_needed
 
 QUANTILES = (0.05, 0.5, 0.95)
 # Event series of the time-series view: (key, event name).
@@ -267,36 +268,6 @@ def sankey(runs: Sequence[Results]) -> dict[str, Any]:
     }
 
 
-def erlang_c_time_in_system(arrival_rate: float, service_rate: float, servers: int) -> float:
-    """Mean time from application to decision, W = Wq + 1/mu, of an M/M/c queue (inf when overloaded)."""
-    if servers <= 0 or service_rate <= 0:
-        return math.inf
-    load = arrival_rate / service_rate
-    rho = load / servers
-    if rho >= 1:
-        return math.inf
-    # Erlang C through the Erlang B recursion (stable for large c).
-    blocking = 1.0
-    for k in range(1, servers + 1):
-        blocking = load * blocking / (k + load * blocking)
-    wait_probability = blocking / (1 - rho + rho * blocking)
-    return wait_probability / (servers * service_rate - arrival_rate) + 1 / service_rate
-
-
-def caseworkers_needed(arrival_rate: float, service_rate: float, limit_days: float, most: int = 100000) -> int | None:
-    """Smallest c whose Erlang-C mean time to decision is at most `limit_days` (None if no c up to `most` is)."""
-    if arrival_rate <= 0:
-        return 0
-    if service_rate <= 0 or 1 / service_rate >= limit_days:
-        return None
-    c = max(1, math.floor(arrival_rate / service_rate))
-    while c <= most:
-        if erlang_c_time_in_system(arrival_rate, service_rate, c) <= limit_days:
-            return c
-        c += 1
-    return None
-
-
 def _caseworkers_at_end(scenario: Scenario, office: str) -> float:
     value = scenario.parameters.asylum.default_caseworkers
     latest = None
@@ -319,7 +290,7 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
     asylum = scenario.parameters.asylum
     service_rate = asylum.productivity_cases_per_year * asylum.persons_per_case / 365.25
     limit_days = LIMIT_WORKING_DAYS * WORKING_TO_CALENDAR
-    window = min(first.days, 365)
+    window = min(first.days, 90)  # the application rate of the last quarter: COMAR's intake kept growing
     edges = np.arange(0, 181, 5)
     offices = []
     for office in first.office_ids:
@@ -343,7 +314,7 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
         recent = np.mean(
             [
                 _event_by_day(r, "asylum_application", node)[-window:].sum() / window
-                for r in runs  # persons per day over the last year
+                for r in runs  # persons per day over the last quarter
             ]
         )
         if applications.sum() == 0 and backlog.sum() == 0:
@@ -361,7 +332,9 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
                 "pending_end": round(float(np.mean(pending)), 1),
                 "arrivals_per_day": round(float(recent), 3),
                 "caseworkers_end": _caseworkers_at_end(scenario, office),
-                "caseworkers_needed": caseworkers_needed(float(recent), service_rate, limit_days),
+                "caseworkers_needed": caseworkers_needed(
+                    float(recent), service_rate, limit_days, backlog=float(np.mean(pending))
+                ),
             }
         )
     days_in_bin = np.bincount(bins, minlength=n).tolist()  # for daily rates in the chart (a partial bin is shorter)
