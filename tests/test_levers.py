@@ -284,3 +284,17 @@ def test_every_lever_is_documented_in_the_model_description():
 
     text = (ROOT / "docs" / "model.md").read_text()
     assert [name for name in LEVERS if f"`{name}`" not in text] == []
+
+
+def test_a_hub_that_turns_people_away_is_full():
+    """On days a hub turns people away its beds were all taken: the day's leavers free their beds before the day's
+    arrivals ask for one (with 2-day stays and the leavers still counted, hubs stayed about 2/3 full)."""
+    results = simulate(make_scenario(scale=5), seed=1)
+    capacity = results.scale * np.floor(100.0 / results.scale)  # parameters.movement.default_shelter_capacity
+    events = results.tables["events"]
+    turned = events[events["event"] == "shelter_turned_away"].groupby(["node", "date"], observed=True)["value"].sum()
+    counts = results.tables["counts"]
+    occupied = counts[counts["state"] == "shelter"].groupby(["node", "date"], observed=True)["persons"].sum()
+    full_days = occupied.reindex(turned.index, fill_value=0)
+    assert len(full_days) > 50
+    assert (full_days >= capacity - results.scale * 2).mean() > 0.9  # full at the end of the day, give or take

@@ -961,9 +961,19 @@ def _regional_card(idx, t, ag, net, par, today, shape, ev, ex, rng):  # pragma: 
 
 
 @njit(cache=True)
+def leave_shelters(due, states, ag, net, par, today, shape, ev, rng):  # pragma: no cover - compiled
+    """Due agents staying at a shelter (`states` as the day began) go on with their journey. Runs before the day's
+    arrivals, so that the beds they free today can go to the people who arrive today (the model keeps one bed count
+    a day: were the leavers still counted, a hub with 2-day stays would never be more than about 2/3 full)."""
+    idx = due[states == SHELTER]
+    if len(idx):
+        _journey(idx, ag[7][idx].copy(), ag, net, par, today, shape, ev, rng)
+
+
+@njit(cache=True)
 def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed):  # pragma: no cover - compiled
-    """Due agents of every state but waiting at home and travelling (`model._dispatch`), group by group in state
-    order, `states` being their states when the day's dispatch began: leaving shelters, end of detention in Mexico,
+    """Due agents of every state but waiting at home, travelling and staying at a shelter (`model._dispatch`), group
+    by group in state order, `states` being their states when the day's dispatch began: end of detention in Mexico,
     asylum decisions and abandonment, the northern border, US removal, cards ready and ATD ends. Agents who join a
     port's metering list are written to `listed` (agent, attempt, port node; first row: how many), for the lists
     kept in Python."""
@@ -972,10 +982,7 @@ def dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, l
     c_closed, c_outcome = cs[5], cs[6]
     recognition_rate, route_port = net[18], net[17]
     n_nats = shape[2]
-    # SHELTER: leave
-    idx = due[states == SHELTER]
-    if len(idx):
-        _journey(idx, t_next[idx].copy(), ag, net, par, today, shape, ev, rng)
+    # SHELTER: left before the day's arrivals (`leave_shelters`)
     # DETAINED_MX: deportation or release
     idx = due[states == DETAINED_MX]
     if len(idx):
@@ -1490,12 +1497,13 @@ def day(
         )
         for j in range(len(idx)):
             log(today, js[4], cell[idx[j]], mode[idx[j]], 1.0, shape)
+    leave_shelters(due, states, ag, net, par, today, shape, ev, rng)
     idx = due[states == EN_ROUTE]
     if len(idx):
         arrive(idx, ag, cs, net, par, office_open, shelter_capacity, propensity_mult, today, shape, ev, rng, recent)
     others = False
     for j in range(len(due)):
-        others = others or (states[j] != WAITING_ORIGIN and states[j] != EN_ROUTE)
+        others = others or (states[j] != WAITING_ORIGIN and states[j] != EN_ROUTE and states[j] != SHELTER)
     if others:
         dispatch(due, states, ag, cs, net, par, intake, today, shape, ev, ex, rng, listed)
     arrive_chain(

@@ -139,16 +139,29 @@ def new_sim(compiled: Compiled, seed: int) -> Sim:
 
 
 def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
-    """Due agents by state, in state order: re-attempts (numpy), arrivals (`movement.arrive`), then every other
-    state in one compiled call (`kernels.dispatch`)."""
+    """Due agents by state: re-attempts (numpy), shelter leavers (`kernels.leave_shelters`, so that the beds they
+    free go to the day's arrivals), arrivals (`movement.arrive`), then every other state in one compiled call
+    (`kernels.dispatch`)."""
     a = sim.agents
     state = a.state[due]
     present = np.bincount(state, minlength=N_STATES) > 0
     if present[State.WAITING_ORIGIN]:
         departures.restart(sim, due[state == State.WAITING_ORIGIN])
+    if present[State.SHELTER]:
+        kernels.leave_shelters(
+            due,
+            state,
+            a.kernel_arrays(),
+            sim.c.kernel_arrays,
+            movement.arrival_inputs(sim),
+            sim.events.today,
+            sim.events.kernel_shape,
+            sim.events.kernel_codes(kernels.ARRIVAL_EVENTS),
+            sim.rng,
+        )
     if present[State.EN_ROUTE]:
         movement.arrive(sim, due[state == State.EN_ROUTE])
-    present[[State.WAITING_ORIGIN, State.EN_ROUTE]] = False
+    present[[State.WAITING_ORIGIN, State.EN_ROUTE, State.SHELTER]] = False
     if not present.any():
         return
     c, cases = sim.c, sim.cases
