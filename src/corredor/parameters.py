@@ -757,11 +757,11 @@ class CaravanParameters(Strict):
         le=1,
     )
     emergent_threshold_persons: float = param(
-        50000.0,
+        75000.0,
         "persons waiting at one node",
         "assumption: caravans formed from people stranded in Tapachula; high enough that no office's queue "
-        "empties into caravans before 2019 (the backlog passed 48,000 in Dec 2018, §5): the calibrated history "
-        "ends 2018 with 22,000-41,000 waiting at its busiest office (8 seeds, scale 100)",
+        "empties into caravans before 2019 (the backlog passed 48,000 in Dec 2018, §5): in the calibrated history "
+        "the busiest office has 14,500-50,300 waiting at the end of 2018 (16 seeds, scale 100)",
         "Crowd that starts an emergent caravan",
         gt=0,
         le=1e7,

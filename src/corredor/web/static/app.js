@@ -562,7 +562,7 @@ function drawComar(v) {
     o.median_wait_working_days, o.pending_end, o.arrivals_per_day, o.caseworkers_end, o.caseworkers_needed]);
   fillTable($("#comar-table"), "comar", [t("comar.office"), t("comar.applications"), t("comar.decided"), t("comar.within"), t("comar.median_wait"),
     t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
-  (value, i) => (i === 3 ? pct(value) : typeof value === "number" ? fmt(value, i === 6 ? 2 : 1) : value ?? "–"));
+  (value, i) => (i === 3 ? pct(value) : typeof value === "number" ? fmt(value, i === 6 ? 2 : i === 4 ? 1 : 0) : value ?? "–"));
   const select = $("#comar-office");
   if (!c.offices.length) { select.replaceChildren(); chartMessage("chart-comar-load", t("comar.none")); chartMessage("chart-comar-wait", ""); return; }
   const chosen = select.value && c.offices.some((o) => o.office === select.value) ? select.value : c.offices[0].office;
