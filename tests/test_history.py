@@ -82,7 +82,7 @@ def test_us_apprehensions_fall_from_fy2014_to_fy2015_as_observed():
     assert run["us_fy15"] < 0.95 * run["us_fy14"]  # observed GTM + HND + SLV: -30 %
 
 
-BACKLOG_SEEDS = tuple(range(1, 17))  # the end-2018 backlog spreads widely between replicates (about 20k-56k)
+BACKLOG_SEEDS = tuple(range(1, 33))  # the end-2018 backlog spreads widely between replicates (SD about 16k)
 
 
 @functools.cache
@@ -101,7 +101,8 @@ def _history_to_2018() -> tuple[tuple[float, int], ...]:
 
 def test_comar_backlog_passes_40000_by_end_2018():
     """With the sourced ~21 deciding officials and the 2018 inflow, the backlog grows past 40,000 files (observed
-    >48,000, Mexico News Daily, Dec 2018); the backlog is scored, not fitted, so this is an independent check."""
+    >48,000, Mexico News Daily, Dec 2018). The backlog is scored, not fitted. The model's mean is about 42,000, within
+    seed noise of 40,000 (32 seeds: 43,750, standard error about 2,900), so a re-fit can flip this test."""
     assert np.mean([pending for pending, _ in _history_to_2018()]) > 40_000
 
 

@@ -361,8 +361,10 @@ def test_erlang_c_against_textbook_values() -> None:
     assert mean_time_to_decision(2.0, 1.0, 2) == math.inf
     # M/M/1: the time in system is exponential of rate mu - lambda
     assert math.isclose(share_decided_within(0.5, 1.0, 1, 3.0), 1 - math.exp(-0.5 * 3.0))
-    # M/M/1 with mu - lambda = mu would divide by zero in the general formula
-    assert math.isclose(share_decided_within(1.0, 2.0, 1, 3.0), 1 - math.exp(-1.0 * 3.0))
+    # M/M/2, lambda = mu = 1: c mu - lambda = mu, where the general formula would divide by zero; C = 1/3
+    t = 3.0
+    expected = 1 - ((2 / 3) * math.exp(-t) + (1 / 3) * (1 + t) * math.exp(-t))
+    assert math.isclose(share_decided_within(1.0, 1.0, 2, t), expected)
 
 
 def test_share_decided_within_the_limit_matches_a_simulated_queue() -> None:

@@ -134,10 +134,11 @@ OUTPUT_COLUMNS: Final[Mapping[str, Mapping[str, ColumnDoc]]] = MappingProxyType(
                 "decided_within_deadline": (
                     "boolean (nullable)",
                     "Whether COMAR decided the file within the legal deadline (parameter "
-                    "asylum.decision_deadline_working_days, 45 working days by default): true if decided in time; "
-                    "false if the deadline passed without a decision (decided later, or still open when it passed: "
-                    "pending at the end of the run or abandoned after it); empty (null) while unknown (abandoned, "
-                    "or pending at the end, before the deadline passed). See `Results.deadline_met`.",
+                    "asylum.decision_deadline_working_days, 45 working days by default), for files that applied at "
+                    "least that long before the end of the run: true if decided in time; false if not (decided "
+                    "later, or still open when the deadline passed: pending at the end or abandoned after it); "
+                    "empty (null) for a file abandoned before its deadline and for the files that applied later. "
+                    "See `Results.deadline_met`.",
                 ),
                 "persons": ("persons", "Persons the row stands for: the run's scale (persons per agent)."),
             }

@@ -153,21 +153,22 @@ class Results:
     @cached_property
     def deadline_met(self) -> NDArray[np.float64]:
         """Per asylum case, whether COMAR decided it within the legal deadline (meta
-        ``decision_deadline_working_days``, 45 by default): 1 if decided in time; 0 if the deadline passed without a
-        decision (decided later, or still open when it passed: pending at the end of the run or abandoned after it);
-        NaN while unknown (abandoned, or pending at the end, before the deadline passed). Leaving the files still
-        pending out would count only the files COMAR got to, and hide a growing backlog."""
+        ``decision_deadline_working_days``, 45 by default), for the files whose deadline passed before the end of the
+        run: 1 if decided in time; 0 if not (decided later, or still open when it passed: pending at the end or
+        abandoned after it); NaN for a file abandoned before its deadline, and for every file that applied less than
+        the deadline before the end (among those, the quickly decided ones are known and their peers are not, so
+        counting them would flatter the office). Leaving out the files still pending would count only the files COMAR
+        got to, and hide a growing backlog."""
         cs = self.case_columns
         deadline = float(self.meta.get("decision_deadline_working_days", 45))
-        applied_day = np.floor(cs["applied"]).astype(np.int64)
+        applied = self._date_column(np.floor(cs["applied"]).astype(np.int64))
         open_until = np.where(np.isnan(cs["closed"]), float(self.days), np.nan_to_num(cs["closed"]))
-        open_working = np.busday_count(
-            self._date_column(applied_day), self._date_column(np.floor(open_until).astype(np.int64))
-        ).astype(float)
+        open_working = np.busday_count(applied, self._date_column(np.floor(open_until).astype(np.int64)))
+        passed = np.busday_count(applied, self._date_column(np.full(len(applied), self.days))) > deadline
         decided = np.isin(cs["outcome"], (1, 2))  # CaseRegister.OUTCOMES: recognised, rejected
-        met = np.full(len(applied_day), np.nan)
-        met[open_working > deadline] = 0.0
-        met[decided] = (open_working[decided] <= deadline).astype(float)
+        met = np.full(len(applied), np.nan)
+        met[passed & (open_working > deadline)] = 0.0
+        met[passed & decided & (open_working <= deadline)] = 1.0
         return met
 
     @cached_property

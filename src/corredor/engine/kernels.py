@@ -1447,7 +1447,8 @@ def day(
     number per origin is drawn into `new` (Poisson of mean `rates[day] / scale`, `departures.counts`), else `new`
     holds it; they are created here as agents `first`, `first` + 1, ... (`new_agents`). People given as `born`
     (created before `first`) set out at `t_born`. Then every active agent (`Sim.active`: those of `kept`, then every
-    agent from `since` on) due before the day's end, by state: re-attempts, arrivals, the other states (`dispatch`),
+    agent from `since` on) due before the day's end, by state: re-attempts, shelter leavers (`leave_shelters`),
+    arrivals, the other states (`dispatch`),
     then edges chained within the day (`arrive_chain`). Then the COMAR offices' service (`serve_asylum`; cs: agent,
     office, nat, applied, n, closed, outcome, started), and the metering lists: today's listed agents join them and
     the ports take in their intake (`metering_append`, `serve_metering`). js: event codes of caravan_join,

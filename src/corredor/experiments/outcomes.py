@@ -15,7 +15,7 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | arrivals_us_border | arrivals at a northern border city (events) |
 | asylum_applications | COMAR applications (persons) |
 | asylum_wait_working_days | mean wait, application to decision, in working days, over decided files (all offices) |
-| asylum_within_deadline | share decided within the legal deadline (45 working days), of files decided or open past it |
+| asylum_within_deadline | share decided within the legal deadline (45 working days) of files whose deadline passed |
 | asylum_backlog_end | files (persons) still pending at the end of the period, all offices |
 | smuggler_revenue_usd | smuggling fees + kidnappers' ransoms (USD) |
 

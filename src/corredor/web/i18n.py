@@ -130,20 +130,24 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "comar.wait": ("Espera hasta la resolución (días hábiles)", "Wait until decision (working days)"),
     "comar.limit": ("Límite legal de 45 días hábiles", "45-working-day legal limit"),
     "comar.decided": ("Resueltas", "Decided"),
-    "comar.within": ("Resueltas dentro del límite", "Decided within the limit"),
+    "comar.within": ("Resueltas dentro del límite (de las vencidas)", "Decided within the limit (of files due)"),
     "comar.median_wait": ("Espera mediana (días hábiles)", "Median wait (working days)"),
     "comar.pending": ("Pendientes al final", "Pending at the end"),
-    "comar.arrivals": ("Solicitudes por día (último año)", "Applications per day (last year)"),
+    "comar.arrivals": ("Solicitudes por día (últimos 90 días)", "Applications per day (last 90 days)"),
     "comar.caseworkers": ("Dictaminadores al final", "Caseworkers at the end"),
     "comar.needed": (
         "Dictaminadores necesarios (90 % en 45 días hábiles, rezago resuelto en un año)",
         "Caseworkers needed (90 % within 45 working days, backlog cleared in a year)",
     ),
     "comar.method": (
-        "Necesarios: el menor número c con espera media M/M/c (Erlang C) hasta la resolución de 45 días hábiles o "
-        "menos, con la tasa de solicitudes del último año y la productividad del modelo; ignora el abandono.",
-        "Needed: the smallest c whose M/M/c (Erlang C) mean time to decision is at most 45 working days, at the last "
-        "year's application rate and the model's productivity; ignores abandonment.",
+        "Necesarios: el menor número c con el que una cola M/M/c resuelve el 90 % de las solicitudes en 45 días "
+        "hábiles, con la tasa de solicitudes de los últimos 90 días más la que resuelve en un año los expedientes "
+        "pendientes, y la productividad del modelo; ignora el abandono. Resueltas dentro del límite: entre los "
+        "expedientes presentados al menos 45 días hábiles antes del final (los pendientes cuentan como tardíos).",
+        "Needed: the smallest c with which an M/M/c queue decides 90 % of applications within 45 working days, at "
+        "the application rate of the last 90 days plus the rate that clears the pending files within a year, and "
+        "the model's productivity; ignores abandonment. Decided within the limit: among the files that applied at "
+        "least 45 working days before the end (pending files count as late).",
     ),
     "comar.persons": ("Personas", "Persons"),
     "comar.none": ("Sin solicitudes en esta corrida.", "No applications in this run."),

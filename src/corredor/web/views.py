@@ -94,7 +94,6 @@ TOTALS = (
     ("in_us_end", "state", "in_us"),
     ("asylum_queue_end", "state", "asylum_queue"),
 )
-LIMIT_WORKING_DAYS = 45
 WORKING_TO_CALENDAR = 7 / 5
 
 
@@ -289,7 +288,8 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
     queue = STATES.index("asylum_queue")
     asylum = scenario.parameters.asylum
     service_rate = asylum.productivity_cases_per_year * asylum.persons_per_case / 365.25
-    limit_days = LIMIT_WORKING_DAYS * WORKING_TO_CALENDAR
+    limit_working_days = asylum.decision_deadline_working_days  # 45 unless the scenario changes the law
+    limit_days = limit_working_days * WORKING_TO_CALENDAR
     window = min(first.days, 90)  # the application rate of the last quarter: COMAR's intake kept growing
     edges = np.arange(0, 181, 5)
     offices = []
@@ -338,7 +338,7 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
             }
         )
     days_in_bin = np.bincount(bins, minlength=n).tolist()  # for daily rates in the chart (a partial bin is shorter)
-    return {"dates": labels, "days_in_bin": days_in_bin, "limit_working_days": LIMIT_WORKING_DAYS, "offices": offices}
+    return {"dates": labels, "days_in_bin": days_in_bin, "limit_working_days": limit_working_days, "offices": offices}
 
 
 def _event_by_day(results: Results, name: str, node: int) -> NDArray[np.float64]:
