@@ -222,7 +222,7 @@ def compare(
             colour = {"better": "green", "worse": "red"}.get(verdict, "")
             number = {k: compact_number(float(row[k])) for k in ("reference_mean", "mean", "difference", "low", "high")}
             rich_table.add_row(
-                escape(str(row["label"])),
+                escape(f"{row['label']} ({row['unit']})"),
                 number["reference_mean"],
                 number["mean"],
                 f"{number['difference']} [{number['low']}, {number['high']}]",

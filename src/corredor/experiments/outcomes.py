@@ -67,7 +67,7 @@ STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
     "asylum_applications": OutcomeInfo("info", "persons", "COMAR applications"),
     "asylum_wait_working_days": OutcomeInfo("minimize", "working days", "COMAR mean wait"),
     "asylum_within_deadline": OutcomeInfo("maximize", "share", "COMAR decided within deadline"),
-    "asylum_backlog_end": OutcomeInfo("minimize", "files", "COMAR backlog at end"),
+    "asylum_backlog_end": OutcomeInfo("minimize", "persons", "COMAR backlog at end"),
     "smuggler_revenue_usd": OutcomeInfo("minimize", "USD", "Smuggler revenue"),
 }
 PER_OFFICE = ("asylum_wait_working_days", "asylum_within_deadline", "asylum_backlog_end")
