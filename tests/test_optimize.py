@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +51,27 @@ def test_optimize_command(tmp_path: Path) -> None:
     # more caseworkers shorten the wait: the best-staffed candidate waits less than the single caseworker
     best_staffed = table.loc[table["lever.comar_caseworkers@tapachula"].idxmax()]
     assert best_staffed["asylum_wait_working_days_q"] < table.loc[0, "asylum_wait_working_days_q"]
+    # two months: no file's 45 working days have passed, so no share decided in time is known
+    assert table["asylum_within_deadline_q"].isna().all()
     assert "Plotly.newPlot" in (out / "optimize.html").read_text()
 
 
-def test_a_bad_option_is_named_in_plain_words(tmp_path: Path) -> None:
-    result = corredor("optimize", DATA / "tiny-experiment.toml", "--candidates", "200000", "--out", tmp_path / "x")
-    assert result.returncode == 2 and "Traceback" not in result.output
-    assert "--candidates: 200000 ->" in result.output and "pydantic" not in result.output
+def test_a_target_share_decided_in_time_makes_understaffed_candidates_infeasible(tmp_path: Path) -> None:
+    folder = tmp_path / "experiments"
+    shutil.copytree(DATA, folder)  # the experiment names its scenario relative to itself
+    short = folder / "tiny-short.toml"  # four months, so that files of the first two pass their deadline
+    short.write_text(short.read_text().replace("end = 2016-02-29", "end = 2016-04-30"))
+    spec = (folder / "tiny-experiment.toml").read_text().replace("refine = 2\n", "refine = 0\n")
+    path = folder / "strict.toml"
+    path.write_text(spec.replace("[optimize]\n", "[optimize]\nmin_within_deadline = 0.9\n", 1))
+    result = corredor("optimize", path, "--executor", "serial", "--out", tmp_path / "opt")
+    assert result.returncode == 0, result.output
+    assert "share decided within the deadline ≥ 0.9" in (tmp_path / "opt" / "optimize.html").read_text()
+    table = pd.read_csv(tmp_path / "opt" / "candidates.csv")
+    within, wait = table["asylum_within_deadline_q"], table["asylum_wait_working_days_q"]
+    assert within.between(0, 1).all()
+    assert (table["feasible"] == ((within >= 0.9) & (wait <= 45))).all()
+    assert not table.loc[0, "feasible"] and within.iloc[0] < 0.9  # 1 caseworker at Tapachula
+    # more caseworkers decide a larger share in time (scored at the low end, the 1 - quantile quantile)
+    best_staffed = table.loc[table["lever.comar_caseworkers@tapachula"].idxmax()]
+    assert best_staffed["asylum_within_deadline_q"] > within.iloc[0]

@@ -446,14 +446,20 @@ def optimize(
         f"Scenario {scenario.name}; budget USD {settings.budget_usd_million:g} million per year; "
         f"{result.runs} runs: each candidate on {settings.uncertainty_samples} uncertainty samples x "
         f"{settings.replicates} replicates, scored by the {settings.quantile:g} quantile; target: mean COMAR wait "
-        f"≤ {settings.max_wait_working_days} working days. Costs: {cost_notes}."
+        f"≤ {settings.max_wait_working_days} working days"
+        + (
+            f", share decided within the deadline ≥ {settings.min_within_deadline:g}"
+            if settings.min_within_deadline is not None
+            else ""
+        )
+        + f". Costs: {cost_notes}."
         + (f" Counted as free (no cost known): {', '.join(free)}." if free else "")
     )
     title = f"corredor optimize: {scenario.name}"
     (folder / "optimize.html").write_text(optimize_html(result, title, escape(intro)), encoding="utf-8")
-    shown = ["candidate", *result.levers, "cost_musd", "asylum_wait_working_days_q"]
+    shown = ["candidate", *result.levers, "cost_musd", "asylum_wait_working_days_q", "asylum_within_deadline_q"]
     shown += [f"{o}_q" for o in result.objectives]
-    short = {"cost_musd": "USD M/yr", "asylum_wait_working_days_q": "wait (wd)"}
+    short = {"cost_musd": "USD M/yr", "asylum_wait_working_days_q": "wait (wd)", "asylum_within_deadline_q": "in time"}
     headers = [short.get(c, c.removeprefix("lever.").removesuffix("_q")) for c in shown]
     caption = f"Pareto frontier (feasible, non-dominated; scores = q{settings.quantile:g})"
     table = base.folding_table(*headers, title=f"{title}: {caption}")
@@ -462,7 +468,7 @@ def optimize(
         table.add_row(f"{row[0]}{marker}", *(compact_number(float(v)) for v in row[1:]))
     base.console.print(table)
     if result.best is None:
-        base.console.print("[yellow]no candidate meets the wait target[/]; see candidates.csv for the nearest")
+        base.console.print("[yellow]no candidate meets the COMAR targets[/]; see candidates.csv for the nearest")
     else:
         base.console.print("* best feasible candidate (lowest sum of normalised scores)")
     if free:

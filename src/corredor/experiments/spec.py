@@ -111,6 +111,14 @@ class OptimizeSettings(Strict):
     max_wait_working_days: float | None = Field(
         45, ge=0, description="Target: the quantile of the mean COMAR wait must not exceed this (None: no target)"
     )
+    min_within_deadline: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Target: the share of COMAR files decided within the legal deadline, at its lower quantile "
+        "(1 - quantile), must be at least this (None: no target). Unlike the mean wait, which counts decided files "
+        "only, it counts files left pending past the deadline as late",
+    )
     objectives: list[str] = Field(
         default_factory=lambda: ["deaths", "kidnappings", "irregular_journeys"],
         min_length=1,
