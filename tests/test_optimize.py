@@ -75,3 +75,9 @@ def test_a_target_share_decided_in_time_makes_understaffed_candidates_infeasible
     # more caseworkers decide a larger share in time (scored at the low end, the 1 - quantile quantile)
     best_staffed = table.loc[table["lever.comar_caseworkers@tapachula"].idxmax()]
     assert best_staffed["asylum_within_deadline_q"] > within.iloc[0]
+
+
+def test_a_bad_option_is_named_in_plain_words(tmp_path: Path) -> None:
+    result = corredor("optimize", DATA / "tiny-experiment.toml", "--candidates", "200000", "--out", tmp_path / "x")
+    assert result.returncode == 2 and "Traceback" not in result.output
+    assert "--candidates: 200000 ->" in result.output and "pydantic" not in result.output
