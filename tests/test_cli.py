@@ -171,3 +171,16 @@ def test_the_command_line_starts_without_the_analysis_libraries():
     code = f"import sys, corredor.cli; print([m for m in {heavy!r} if m in sys.modules])"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"  # loaded by the commands that use them, so that --help and quick commands start fast
+
+
+def test_staffing_names_the_caseworkers_each_office_needs():
+    result = corredor("staffing", SMALL, "--replicates", "2", "--share", "0.8")
+    assert result.returncode == 0, result.output
+    assert "caseworkers for 80% of applicants within 45 working days" in " ".join(result.stdout.split())
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│ tapachula")]
+    assert len(rows) == 1
+    cells = [cell.strip() for cell in rows[0].strip("│").split("│")]
+    now, needed = float(cells[4]), int(cells[5].replace(",", ""))
+    assert needed > now  # the baseline's 12 deciding officials at Tapachula do not keep up by the end of 2018
+    bad = corredor("staffing", SMALL, "--clear-within-days", "0")
+    assert bad.returncode == 2 and "--clear-within-days" in bad.output and "Traceback" not in bad.output

@@ -202,6 +202,77 @@ def run(
 
 
 @app.command()
+def staffing(
+    scenario: ScenarioPath,
+    replicates: Annotated[int, typer.Option(help="Replicates (their seeds derive from --seed)", min=1, max=100)] = 4,
+    seed: Annotated[int, typer.Option(help="Root seed of the replicates", min=0)] = 1,
+    scale: Annotated[
+        int | None, typer.Option(help="Persons per agent; overrides the scenario's (waits hold at 20 or less)", min=1)
+    ] = None,
+    share: Annotated[
+        float, typer.Option(help="Share of applicants to decide within the legal deadline", min=0.01, max=0.99)
+    ] = 0.9,
+    clear_within_days: Annotated[
+        float, typer.Option(help="Days in which to clear the files pending at the end", min=1.0)
+    ] = 365.0,
+) -> None:
+    """COMAR caseworkers each office needs at the end of a scenario: --share of applicants decided within the legal
+    deadline at the last 90 days' intake, and the pending files cleared within --clear-within-days (an M/M/c queue,
+    `corredor.staffing`)."""
+    from corredor.experiments.ensemble import replicate_seeds
+    from corredor.simulate import simulate
+    from corredor.staffing import office_staffing
+
+    try:
+        loaded = load_scenario(scenario)
+    except (ScenarioError, NetworkError) as error:
+        raise _fail(error) from None
+    if scale is not None:
+        loaded = loaded.model_copy(update={"scale": scale})
+    seeds = replicate_seeds(seed, replicates)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+        task = bar.add_task(f"simulating {loaded.name}", total=len(seeds))
+        runs = []
+        for one in seeds:
+            runs.append(simulate(loaded, seed=one))
+            bar.advance(task)
+    deadline = loaded.parameters.asylum.decision_deadline_working_days
+    table = folding_table(
+        "office",
+        "applied/day",
+        "pending",
+        "in time",
+        "caseworkers",
+        "needed",
+        title=f"{loaded.name}, {loaded.period.end}: caseworkers for {share:.0%} of applicants within {deadline} "
+        f"working days and the backlog cleared in {clear_within_days:g} days ({replicates} replicates, 1 agent = "
+        f"{loaded.scale} persons)",
+    )
+    for office in runs[0].office_ids:
+        figures = office_staffing(runs, loaded, office, share=share, clear_within=clear_within_days)
+        if not figures["arrivals_per_day"] and not figures["pending_end"]:
+            continue
+        within = figures["share_within_limit"]
+        needed = figures["caseworkers_needed"]
+        table.add_row(
+            office,
+            f"{figures['arrivals_per_day']:,.1f}",
+            f"{figures['pending_end']:,.0f}",
+            "n/a" if within is None else f"{within:.0%}",
+            f"{figures['caseworkers_end']:g}",
+            "n/a" if needed is None else f"{needed:,}",
+        )
+    console.print(table)
+    console.print(
+        "[dim]applied/day: applications per day over the last 90 days; pending: persons in files pending at the end; "
+        f"in time: share of files decided within {deadline} working days, of those that applied at least that long "
+        "before the end (pending ones count as late); caseworkers: at the end; needed: the smallest c with which an "
+        "M/M/c queue at the model's productivity decides the share in time and clears the backlog (abandonment "
+        "ignored).[/]"
+    )
+
+
+@app.command()
 def info(
     network: Annotated[bool, typer.Option("--network", help="List the nodes of the network")] = False,
     parameters: Annotated[bool, typer.Option("--parameters", help="List every model parameter")] = False,

@@ -5,12 +5,21 @@ one person's file each in an exponential time of mean 1 / mu) in steady state.
 legal limit, at the office's application rate plus the rate that clears its pending files within a horizon (default
 a year). Without the backlog term, an office that starts with a queue would be staffed for its new arrivals only and
 never catch up: its old files, decided first in order, keep every new applicant waiting past the limit. Abandonment
-is ignored, so the figure errs on the side of enough staff.
+is ignored, so the figure errs on the side of enough staff. `office_staffing` gives an office's figures at the end
+of a set of runs (used by the dashboard and `corredor staffing`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from corredor.results import Results
+    from corredor.scenario import Scenario
 
 
 def erlang_c(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -73,3 +82,61 @@ def caseworkers_needed(
             return c
         c += 1
     return None
+
+
+WORKING_TO_CALENDAR = 7 / 5  # calendar days per working day (Monday to Friday, no holidays)
+
+
+def caseworkers_at_end(scenario: Scenario, office: str) -> float:
+    """Caseworkers at ``office`` on the scenario's last day: its latest `comar_caseworkers` entry in force then, else
+    ``parameters.asylum.default_caseworkers``."""
+    value = scenario.parameters.asylum.default_caseworkers
+    latest = None
+    end = scenario.period.end
+    for change in scenario.policy:
+        if change.lever == "comar_caseworkers" and change.target == office and change.date <= end:
+            if change.until is not None and change.until < end:
+                continue
+            if latest is None or change.date >= latest:
+                latest, value = change.date, change.resolved(scenario.parameters)
+    return value
+
+
+def office_staffing(
+    runs: Sequence[Results],
+    scenario: Scenario,
+    office: str,
+    *,
+    share: float = 0.9,
+    clear_within: float = 365.0,
+    window_days: int = 90,
+) -> dict[str, float | int | None]:
+    """An office's staffing at the end of the runs (replicates of ``scenario``): applications per day over the last
+    ``window_days`` (COMAR's intake kept growing, so the last quarter rather than the year), persons in files pending
+    at the end, caseworkers at the end, the share of its files decided within the legal deadline
+    (`Results.deadline_met`, pooled over the runs) and the caseworkers needed (`caseworkers_needed`) for ``share``
+    of applicants within the deadline with the pending files cleared within ``clear_within`` days."""
+    asylum = scenario.parameters.asylum
+    service_rate = asylum.productivity_cases_per_year * asylum.persons_per_case / 365.25
+    limit_days = asylum.decision_deadline_working_days * WORKING_TO_CALENDAR
+    arrivals, pending, met = [], [], []
+    for results in runs:
+        cases = results.case_columns
+        mine = cases["office"] == results.node_ids.index(office)
+        window = min(results.days, window_days)
+        recent = mine & (cases["applied"] >= results.days - window)
+        arrivals.append(np.count_nonzero(recent) * results.scale / window)
+        pending.append(np.count_nonzero(mine & np.isnan(cases["closed"])) * results.scale)
+        known = results.deadline_met[mine]
+        met.append(known[~np.isnan(known)])
+    rate, backlog = float(np.mean(arrivals)), float(np.mean(pending))
+    pooled = np.concatenate(met)
+    return {
+        "arrivals_per_day": round(rate, 3),
+        "pending_end": round(backlog, 1),
+        "caseworkers_end": caseworkers_at_end(scenario, office),
+        "share_within_limit": round(float(pooled.mean()), 4) if len(pooled) else None,
+        "caseworkers_needed": caseworkers_needed(
+            rate, service_rate, limit_days, share=share, backlog=backlog, clear_within=clear_within
+        ),
+    }

@@ -30,7 +30,7 @@ from corredor.network import NODE_KINDS, Network
 from corredor.parameters import MODES
 from corredor.results import STATES, Results
 from corredor.scenario import Scenario
-from corredor.staffing import caseworkers_needed
+from corredor.staffing import office_staffing
 
 QUANTILES = (0.05, 0.5, 0.95)
 # Event series of the time-series view: (key, event name).
@@ -94,7 +94,6 @@ TOTALS = (
     ("in_us_end", "state", "in_us"),
     ("asylum_queue_end", "state", "asylum_queue"),
 )
-WORKING_TO_CALENDAR = 7 / 5
 
 
 def _band(values: NDArray[np.float64]) -> dict[str, list[float]]:
@@ -267,30 +266,13 @@ def sankey(runs: Sequence[Results]) -> dict[str, Any]:
     }
 
 
-def _caseworkers_at_end(scenario: Scenario, office: str) -> float:
-    value = scenario.parameters.asylum.default_caseworkers
-    latest = None
-    end = scenario.period.end
-    for change in scenario.policy:
-        if change.lever == "comar_caseworkers" and change.target == office and change.date <= end:
-            if change.until is not None and change.until < end:
-                continue
-            if latest is None or change.date >= latest:
-                latest, value = change.date, change.resolved(scenario.parameters)
-    return value
-
-
 def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
     first = runs[0]
     bins, labels = time_bins(np.datetime64(first.start), first.days)
     n = len(labels)
     sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])
     queue = STATES.index("asylum_queue")
-    asylum = scenario.parameters.asylum
-    service_rate = asylum.productivity_cases_per_year * asylum.persons_per_case / 365.25
-    limit_working_days = asylum.decision_deadline_working_days  # 45 unless the scenario changes the law
-    limit_days = limit_working_days * WORKING_TO_CALENDAR
-    window = min(first.days, 90)  # the application rate of the last quarter: COMAR's intake kept growing
+    limit_working_days = scenario.parameters.asylum.decision_deadline_working_days  # 45 unless the law changes
     edges = np.arange(0, 181, 5)
     offices = []
     for office in first.office_ids:
@@ -298,27 +280,15 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
         applications = np.stack([_event_matrix(r, "asylum_application", bins, n)[:, node] for r in runs])
         backlog = np.stack([r.daily[sample, node, queue, :].sum(axis=1) * r.scale for r in runs]).astype(float)
         waits: list[NDArray[np.float64]] = []
-        met: list[NDArray[np.float64]] = []  # `Results.deadline_met` of the office's files, where known
-        pending = []
         for r in runs:
             cs = r.tables["asylum_cases"]
-            mine = (cs["office"] == office).to_numpy()
-            decided = cs[mine & cs["outcome"].isin(["recognised", "rejected"]).to_numpy()]
+            decided = cs[(cs["office"] == office) & cs["outcome"].isin(["recognised", "rejected"])]
             waits.append(decided["wait_working_days"].to_numpy(dtype=float))
-            known = r.deadline_met[mine]
-            met.append(known[~np.isnan(known)])
-            pending.append(float(cs["closed_day"][mine].isna().sum()) * r.scale)
-        all_met = np.concatenate(met) if met else np.zeros(0)
         all_waits = np.concatenate(waits) if waits else np.zeros(0)
         counts, _ = np.histogram(np.clip(all_waits, 0, edges[-1] - 0.5), bins=edges)
-        recent = np.mean(
-            [
-                _event_by_day(r, "asylum_application", node)[-window:].sum() / window
-                for r in runs  # persons per day over the last quarter
-            ]
-        )
         if applications.sum() == 0 and backlog.sum() == 0:
             continue
+        staffing = office_staffing(runs, scenario, office)
         offices.append(
             {
                 "office": office,
@@ -327,25 +297,16 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
                 "wait_bins": edges[:-1].tolist(),
                 "wait_counts": (counts * first.scale / len(runs)).round(1).tolist(),
                 "decided": round(len(all_waits) * first.scale / len(runs), 1),
-                "share_within_limit": round(float(all_met.mean()), 4) if len(all_met) else None,
+                "share_within_limit": staffing["share_within_limit"],
                 "median_wait_working_days": round(float(np.median(all_waits)), 1) if len(all_waits) else None,
-                "pending_end": round(float(np.mean(pending)), 1),
-                "arrivals_per_day": round(float(recent), 3),
-                "caseworkers_end": _caseworkers_at_end(scenario, office),
-                "caseworkers_needed": caseworkers_needed(
-                    float(recent), service_rate, limit_days, backlog=float(np.mean(pending))
-                ),
+                "pending_end": staffing["pending_end"],
+                "arrivals_per_day": staffing["arrivals_per_day"],
+                "caseworkers_end": staffing["caseworkers_end"],
+                "caseworkers_needed": staffing["caseworkers_needed"],
             }
         )
     days_in_bin = np.bincount(bins, minlength=n).tolist()  # for daily rates in the chart (a partial bin is shorter)
     return {"dates": labels, "days_in_bin": days_in_bin, "limit_working_days": limit_working_days, "offices": offices}
-
-
-def _event_by_day(results: Results, name: str, node: int) -> NDArray[np.float64]:
-    ev = results.event_columns
-    rows = (ev["event"] == results.event_names.index(name)) & (ev["node"] == node)
-    counts = np.bincount(ev["day"][rows], weights=ev["value"][rows], minlength=results.days)
-    return np.asarray(counts * results.scale, dtype=np.float64)
 
 
 def segment_of(country: str, lat: float) -> str:
