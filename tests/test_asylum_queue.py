@@ -1,10 +1,9 @@
 """The COMAR office queue against queueing theory: with constant (Poisson) arrivals and constant staff, the mean
-time from application to decision matches the M/M/c result (Erlang C) within 5%, at scale 1 and, with caseworkers
+time from application to decision matches the M/M/c result (Erlang C, `corredor.staffing`) within 5%, at scale 1 and, with caseworkers
 in teams, at scale 10; and the staffing rule when caseworkers are taken off and brought back."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -14,17 +13,9 @@ from corredor.engine import kernels
 from corredor.engine.asylum import Offices
 from corredor.engine.state import Agents, CaseRegister, State
 from corredor.scenario import parse_scenario
+from corredor.staffing import mean_time_to_decision as queue_mean_time
 
 MMC = Path(__file__).parent / "data" / "mmc"
-
-
-def erlang_c_mean_time_in_system(arrival_rate: float, service_rate: float, servers: int) -> float:
-    """W = Wq + 1/mu for an M/M/c queue (Erlang C)."""
-    load = arrival_rate / service_rate
-    rho = load / servers
-    top = load**servers / math.factorial(servers) / (1 - rho)
-    wait_probability = top / (sum(load**k / math.factorial(k) for k in range(servers)) + top)
-    return wait_probability / (servers * service_rate - arrival_rate) + 1 / service_rate
 
 
 def mmc_scenario(arrivals_per_day: float, servers: int, decisions_per_server_day: float, scale: int = 1) -> dict:
@@ -73,7 +64,7 @@ def test_mean_time_to_decision_matches_erlang_c():
     # against a direct M/M/3 simulation), so the 5% tolerance tests the queue, not luck.
     arrivals, servers, mu = 1.8, 3, 1.0
     simulated = mean_time_to_decision(mmc_scenario(arrivals, servers, mu))
-    expected = erlang_c_mean_time_in_system(arrivals, mu, servers)
+    expected = queue_mean_time(arrivals, mu, servers)
     assert abs(simulated - expected) / expected < 0.05, (simulated, expected)
 
 
@@ -82,13 +73,8 @@ def test_at_scale_k_caseworkers_decide_in_teams():
     # 3 teams of 10, each deciding one agent (10 persons) a day: an M/M/3 queue of agents with mu = 1, the case
     # above. Were each agent decided by one caseworker in 10 days (30 servers, mu = 0.1), the mean would be ~10 days.
     simulated = mean_time_to_decision(mmc_scenario(18.0, 30, 1.0, scale=10))
-    expected = erlang_c_mean_time_in_system(1.8, 1.0, 3)
+    expected = queue_mean_time(1.8, 1.0, 3)
     assert abs(simulated - expected) / expected < 0.05, (simulated, expected)
-
-
-def test_erlang_c_formula_matches_a_textbook_value():
-    # M/M/1 with lambda = 0.5, mu = 1: W = 1 / (mu - lambda) = 2.
-    assert math.isclose(erlang_c_mean_time_in_system(0.5, 1.0, 1), 2.0)
 
 
 def _serve_day(offices, cases, agents, staff: int, day: int, rng) -> None:
