@@ -1,6 +1,6 @@
 """The COMAR office queue against queueing theory: with constant (Poisson) arrivals and constant staff, the mean
-time from application to decision matches the M/M/c result (Erlang C, `corredor.staffing`) within 5%, at scale 1 and, with caseworkers
-in teams, at scale 10; and the staffing rule when caseworkers are taken off and brought back."""
+time from application to decision matches the M/M/c result (Erlang C, `corredor.staffing`) within 5%, at scale 1
+and, with caseworkers in teams, at scale 10; and the staffing rule when caseworkers are taken off and brought back."""
 
 from __future__ import annotations
 
