@@ -135,6 +135,16 @@ def test_more_shelter_beds_turn_fewer_people_away():
     assert _mean(more, _total("shelter_stay")) > _mean(plain, _total("shelter_stay"))
 
 
+def test_beds_given_to_a_node_that_is_not_a_shelter_hub_are_used():
+    """Tapachula and Mexico City have shelters though their node kind is asylum_office: beds a scenario gives them
+    take people in (they used to do nothing)."""
+    plain = _runs(make_scenario())
+    beds = _runs(_levers({"shelter_capacity": {"tapachula": 500.0, "mexico_city": 100.0}}))
+    for node in ("tapachula", "mexico_city"):
+        assert _mean(plain, _total("shelter_stay", node=node)) == 0
+        assert _mean(beds, _total("shelter_stay", node=node)) > 0
+
+
 def test_a_closed_comar_office_takes_no_applications():
     closed = _levers({"comar_office_open": {"tapachula": 0.0}})
     assert replicate_mean(closed, SEEDS[:1], _total("asylum_application", node="tapachula")) == 0
@@ -262,6 +272,7 @@ def test_with_levers_builds_dated_entries_that_override_the_timeline():
         ({"mx_regional_card_eligibility": {"XXX": 1.0}}, "levers.mx_regional_card_eligibility.XXX", "nationality"),
         ({"comar_caseworkers": 30}, "levers.comar_caseworkers", "needs a target"),
         ({"shelter_capacity": {"nowhere": 10.0}}, "levers.shelter_capacity.nowhere", "unknown node"),
+        ({"shelter_capacity": {"tijuana": 900.0}}, "levers.shelter_capacity.tijuana", "counted there as AT_BORDER"),
         ({"drought_probability": {"HND": 2.0}}, "levers.drought_probability.HND", "allowed: 0 to 1"),
     ],
 )

@@ -412,6 +412,16 @@ def validation_problems(error: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
+# Node kinds where shelter beds would do nothing, and why (movement.shelter offers beds on arrival at a node that is
+# not the route's last city).
+NO_SHELTER_KINDS = {
+    "origin": "an origin is where people set out, not a stop on the way",
+    "border_city_north": "people waiting in a northern border city are counted there as AT_BORDER (its shelters"
+    " and camps); beds there are not modelled",
+    "us_port_of_entry": "a US port of entry is the end of the route",
+}
+
+
 def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, str]]:
     """What a schema-valid scenario gets wrong about the network: unknown nodes, kinds and nationalities."""
     nodes = set(network.node_ids)
@@ -459,6 +469,10 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
             node_problem(path, change.target)
             if target_kind == "office" and change.target in nodes and change.target not in mexican:
                 problems.append((path, f"{change.target!r} -> COMAR offices must be in Mexico"))
+            if change.lever == "shelter_capacity" and kinds.get(change.target) in NO_SHELTER_KINDS:
+                why = NO_SHELTER_KINDS[kinds[change.target]]
+                allowed = ", ".join(k for k in NODE_KINDS if k not in NO_SHELTER_KINDS)
+                problems.append((path, f"{change.target!r} -> {why}; shelters can be at nodes of kind {allowed}"))
     for i, caravan in enumerate(scenario.caravans):
         if caravan.route_family not in (None, "pacific", "gulf", "central"):
             problems.append(

@@ -495,7 +495,9 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         office_nodes=office_nodes,
         port_of_node=port_of_node,
         detection_factor=detection,
-        is_shelter=(kinds == "shelter_hub"),
+        # A shelter wherever a node has beds on some day: the shelter hubs by default, any other node a scenario
+        # gives beds (Tapachula, Mexico City, Tijuana, ... have shelters too).
+        is_shelter=(kinds == "shelter_hub") | (levers["shelter_capacity"] > 0).any(axis=0),
         is_entry=mexican & (kinds == "border_crossing_south"),
         tables=tables,
         step_km=routes.step_km.ravel(),

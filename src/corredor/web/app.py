@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor.experiments import replicate_seeds
 from corredor.network import NODE_KINDS, load_default_network
-from corredor.scenario import LEVERS, inputs_outside_period
+from corredor.scenario import LEVERS, NO_SHELTER_KINDS, inputs_outside_period
 from corredor.web import builder
 from corredor.web.i18n import STRINGS
 from corredor.web.jobs import JobRunner, QueueFull
@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "offices": [n["id"] for n in nodes if n["country"] == "MEX"],
             "ports": [n["id"] for n in nodes if n["kind"] == "us_port_of_entry"],
             "origins": [n["id"] for n in nodes if n["kind"] == "origin"],
+            "shelter_sites": [n["id"] for n in nodes if n["kind"] not in NO_SHELTER_KINDS],
             "limits": {**asdict(settings.limits), "workers": settings.workers, "max_queued": settings.max_queued},
         }
 

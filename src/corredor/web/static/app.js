@@ -147,7 +147,9 @@ function leverRow(lever, k) {
   const key = k ? `${lever.name}~${k}` : lever.name;
   const id = `lever-${key}`;
   const nationalities = S.base ? Object.keys(S.base.nationalities || {}) : [];
-  const choices = { office: S.meta.offices, node: S.meta.nodes.map((n) => n.id), port: S.meta.ports, nationality: nationalities };
+  // Shelter beds only where people stop on their way (scenario.NO_SHELTER_KINDS lists the other node kinds).
+  const nodes = lever.name === "shelter_capacity" ? S.meta.shelter_sites : S.meta.nodes.map((n) => n.id);
+  const choices = { office: S.meta.offices, node: nodes, port: S.meta.ports, nationality: nationalities };
   const value = el("input", { id, type: "number", step: "any", min: lever.low, max: lever.high === null ? null : lever.high });
   let target = "–";
   if (lever.target) {
