@@ -52,6 +52,8 @@ CASES = [
     ("missing_period.toml", "period", "required field is missing"),
     ("extends_missing_file.toml", "extends", "no such file"),
     ("extends_cycle_a.toml", "extends", "cycle"),
+    ("replace_unknown_list.toml", "replace", "give a list of some of 'policy', 'caravans', 'droughts', 'cohorts'"),
+    ("replace_without_extends.toml", "replace", "only a file that `extends` another"),
     ("not_utf8.toml", "(file)", "UTF-8"),
     ("zero_seasonality.toml", "parameters.departures.seasonality", "above 0"),
     ("short_mode_multiplier.toml", "parameters.hazards.mode_multiplier", "needs 4"),

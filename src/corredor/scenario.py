@@ -546,7 +546,8 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>", base_dir: P
     return scenario
 
 
-# Lists that a scenario extending another adds to (timelines); every other list or value replaces the base's.
+# Lists that a scenario extending another adds to (timelines), unless it names them in `replace`; every other list or
+# value replaces the base's.
 APPENDED_LISTS = ("policy", "caravans", "droughts", "cohorts")
 
 
@@ -582,7 +583,13 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         prefix = "flee:" if network.startswith("flee:") else ""
         data["network"] = prefix + str((path.parent / network.removeprefix(prefix)).resolve())
     parent = data.pop("extends", None)
+    replaced = data.pop("replace", [])
+    if not isinstance(replaced, list) or any(name not in APPENDED_LISTS for name in replaced):
+        allowed = ", ".join(repr(name) for name in APPENDED_LISTS)
+        raise ScenarioError(source, [("replace", f"{replaced!r} -> give a list of some of {allowed}")])
     if parent is None:
+        if replaced:
+            raise ScenarioError(source, [("replace", "only a file that `extends` another can replace its lists")])
         return data
     if not isinstance(parent, str):
         raise ScenarioError(source, [("extends", f"{parent!r} -> must be a file name (string)")])
@@ -591,7 +598,10 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError(source, [("extends", f"{parent!r} -> leads back to this file (a cycle of extends)")])
     if not parent_path.is_file():
         raise ScenarioError(source, [("extends", f"{parent!r} -> no such file next to {path.name}")])
-    return _merge(_read_toml(parent_path, (*chain, path.resolve())), data)
+    base = _read_toml(parent_path, (*chain, path.resolve()))
+    for name in replaced:  # these lists start empty instead of from the base's entries
+        base.pop(name, None)
+    return _merge(base, data)
 
 
 def read_scenario_dict(path: str | Path) -> dict[str, Any]:
@@ -604,7 +614,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a TOML scenario file; raise `ScenarioError` naming every bad field.
 
     A file may start from another with ``extends = "baseline.toml"``: its tables override the base's key by key,
-    and its ``[[policy]]``, ``[[caravans]]``, ``[[droughts]]`` and ``[[cohorts]]`` entries are added to the base's.
+    and its ``[[policy]]``, ``[[caravans]]``, ``[[droughts]]`` and ``[[cohorts]]`` entries are added to the base's,
+    except for the lists named in ``replace = ["caravans", ...]``, which hold only the file's own entries.
     """
     path = Path(path)
     return parse_scenario(_read_toml(path), str(path), path.parent)
