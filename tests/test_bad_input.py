@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from corredor import simulate
-from corredor.scenario import inputs_outside_period, parse_scenario
+from corredor.scenario import input_notes, inputs_outside_period, parse_scenario
 from tests.cli_utils import ROOT, Outcome, cli_env, corredor, corredor_many
 from tests.conftest import baseline_dict
 
@@ -238,3 +238,31 @@ def test_inputs_outside_the_period_change_nothing():
     bare = parse_scenario({**data, **kept})
     with_idle, without = simulate(idle, seed=5), simulate(bare, seed=5)
     assert np.array_equal(with_idle.daily, without.daily)
+
+
+def test_caseworkers_where_no_office_is_open_are_noted_and_change_nothing():
+    """Caseworkers given to a node without an open COMAR office (the dashboard once pre-selected Ciudad Hidalgo) decide
+    nothing: `input_notes` says so, and the run is the one without them. Opening an office there makes them count."""
+    data = copy.deepcopy(baseline_dict())
+    data["period"] = {"start": dt.date(2018, 1, 1), "end": dt.date(2018, 3, 31)}
+    data["scale"] = 200
+    staffed = {"date": dt.date(2018, 1, 1), "lever": "comar_caseworkers", "value": 36, "target": "ciudad_hidalgo"}
+    idle = parse_scenario({**data, "policy": [*data["policy"], staffed]})
+    last = f"policy[{len(idle.policy) - 1}]"
+    notes = dict(input_notes(idle))
+    assert "where no COMAR office is open" in notes[last] and "no effect in this run" in notes[last]
+    assert np.array_equal(simulate(idle, seed=5).daily, simulate(parse_scenario(data), seed=5).daily)
+    opened = {"date": dt.date(2018, 2, 1), "lever": "comar_office_open", "value": 1, "target": "ciudad_hidalgo"}
+    open_office = parse_scenario({**data, "policy": [*data["policy"], staffed, opened]})
+    assert not [path for path, _ in input_notes(open_office) if "caseworkers" in _]
+
+
+def test_driver_series_that_end_before_the_period_are_noted(tmp_path: Path):
+    """A run past the last year of the driver data carries the last value on; `validate` says which series and years
+    instead of repeating them silently."""
+    scenario = tmp_path / "later.toml"
+    baseline = (ROOT / "scenarios" / "baseline.toml").as_posix()
+    scenario.write_text(f'extends = "{baseline}"\n[period]\nstart = 2019-01-01\nend = 2021-06-30\n')
+    outcome = corredor("validate", scenario)
+    assert outcome.returncode == 0, outcome.output
+    assert "drivers.HND.homicide_rate: ends in 2019; 2020-2021 use the 2019 value (no data)" in outcome.output

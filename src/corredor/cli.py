@@ -23,7 +23,7 @@ from rich.table import Column, Table
 from corredor.experiments.cli import register as register_experiments
 from corredor.network import NODE_KINDS, NetworkError, compile_routes
 from corredor.parameters import parameter_rows
-from corredor.scenario import LEVERS, Scenario, ScenarioError, inputs_outside_period, load_scenario
+from corredor.scenario import LEVERS, Scenario, ScenarioError, input_notes, load_scenario
 from corredor.web.serve import serve
 
 if TYPE_CHECKING:
@@ -92,9 +92,10 @@ def _fail(error: Exception) -> typer.Exit:
 
 
 def _note_idle_inputs(scenario: Scenario) -> None:
-    """Tell the user which of the scenario's inputs cannot act within its period (kept, but without effect)."""
-    for path, why in inputs_outside_period(scenario):
-        errors.print(f"[yellow]note[/] {escape(path)}: {escape(why)}: it has no effect in this run", highlight=False)
+    """Tell the user which of the scenario's inputs do not act as they read (`scenario.input_notes`): kept, but
+    without effect in this run, or carried on past their data."""
+    for path, why in input_notes(scenario):
+        errors.print(f"[yellow]note[/] {escape(path)}: {escape(why)}", highlight=False)
 
 
 @app.command()

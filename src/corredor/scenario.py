@@ -514,6 +514,77 @@ def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
     return notes
 
 
+def _entry_days(scenario: Scenario, change: PolicyChange) -> tuple[int, int]:
+    """Days [first, last) of the period a policy entry covers (first >= last: none)."""
+    period = scenario.period
+    first = (change.date - period.start).days
+    last = period.days if change.until is None else (change.until - period.start).days + 1
+    return max(first, 0), min(last, period.days)
+
+
+def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
+    """`comar_caseworkers` entries at a node where no COMAR office is open on any of their days (a node of kind
+    asylum_office is open unless `comar_office_open` closes it; any other node only while `comar_office_open`
+    opens it): as (field path, why). Their caseworkers decide nothing."""
+    network = scenario.load_network()
+    kinds = {nid: NODE_KINDS[k] for nid, k in zip(network.node_ids, network.node_kind.tolist(), strict=True)}
+    days = scenario.period.days
+    timeline = sorted(scenario.policy, key=lambda c: c.date)  # as the engine applies them: later entries win
+
+    def open_days(node: str) -> list[bool]:
+        is_open = [kinds.get(node) == "asylum_office"] * days
+        for change in timeline:
+            if change.lever == "comar_office_open" and change.target == node:
+                first, last = _entry_days(scenario, change)
+                is_open[first:last] = [change.resolved(scenario.parameters) > 0] * max(last - first, 0)
+        return is_open
+
+    notes: list[tuple[str, str]] = []
+    for i, change in enumerate(scenario.policy):
+        if change.lever != "comar_caseworkers" or change.target is None or change.target not in kinds:
+            continue
+        first, last = _entry_days(scenario, change)
+        if first < last and change.resolved(scenario.parameters) > 0 and not any(open_days(change.target)[first:last]):
+            notes.append(
+                (
+                    f"policy[{i}]",
+                    f"comar_caseworkers at {change.target!r}, where no COMAR office is open on those days (open"
+                    " one there with comar_office_open, or staff an office): it has no effect in this run",
+                )
+            )
+    return notes
+
+
+def drivers_beyond_data(scenario: Scenario) -> list[tuple[str, str]]:
+    """Driver series that do not cover every year of the period, as (field path, what the run uses instead): a
+    year after a series' last takes the last value, a year before its first the first value."""
+    years = range(scenario.period.start.year, scenario.period.end.year + 1)
+    notes: list[tuple[str, str]] = []
+    for nat, drivers in scenario.drivers.items():
+        for name in ("homicide_rate", "remittances_usd_million", "food_insecurity_pp"):
+            series: YearSeries = getattr(drivers, name)
+            if not series:
+                continue
+            lo, hi = min(series), max(series)
+            after = [y for y in years if y > hi]
+            before = [y for y in years if y < lo]
+            if after:
+                span = f"{after[0]}" if len(after) == 1 else f"{after[0]}-{after[-1]}"
+                notes.append((f"drivers.{nat}.{name}", f"ends in {hi}; {span} use the {hi} value (no data)"))
+            if before:
+                span = f"{before[0]}" if len(before) == 1 else f"{before[0]}-{before[-1]}"
+                notes.append((f"drivers.{nat}.{name}", f"starts in {lo}; {span} use the {lo} value (no data)"))
+    return notes
+
+
+def input_notes(scenario: Scenario) -> list[tuple[str, str]]:
+    """What `validate`, `run` and the dashboard tell the user about valid inputs that do not act as they read, as
+    (field path, message): inputs outside the period and caseworkers without an office (no effect), and driver
+    series that stop before the period does (their last value is carried on)."""
+    notes = [(path, f"{why}: it has no effect in this run") for path, why in inputs_outside_period(scenario)]
+    return notes + idle_caseworkers(scenario) + drivers_beyond_data(scenario)
+
+
 EXPERIMENT_KEYS = ("uncertainties", "sensitivity", "optimize", "outcomes", "sampler")  # of experiment files only
 
 

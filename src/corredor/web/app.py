@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor.experiments import replicate_seeds
 from corredor.network import NODE_KINDS, load_default_network
-from corredor.scenario import LEVERS, NO_SHELTER_KINDS, inputs_outside_period
+from corredor.scenario import LEVERS, NO_SHELTER_KINDS, input_notes
 from corredor.web import builder
 from corredor.web.i18n import STRINGS
 from corredor.web.jobs import JobRunner, QueueFull
@@ -229,7 +229,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             s = builder.validate(data, settings.limits)
         except builder.Problems as error:
             return _problems(422, error.problems)
-        notes = [{"field": f, "message": f"{m}: it has no effect in this run"} for f, m in inputs_outside_period(s)]
+        notes = [{"field": f, "message": m} for f, m in input_notes(s)]
         return {"ok": True, "days": s.period.days, "estimated_agents": builder.estimated_agents(s), "notes": notes}
 
     @app.post(
