@@ -182,5 +182,8 @@ def test_staffing_names_the_caseworkers_each_office_needs():
     cells = [cell.strip() for cell in rows[0].strip("│").split("│")]
     now, needed = float(cells[4]), int(cells[5].replace(",", ""))
     assert needed > now  # the baseline's 12 deciding officials at Tapachula do not keep up by the end of 2018
+    flat = " ".join(result.stdout.split())
+    assert "The split of applicants between offices is the model's, not calibrated" in flat
+    assert "1 agent = 50 persons: COMAR waits and shares decided in time are overstated above 20" in flat
     bad = corredor("staffing", SMALL, "--clear-within-days", "0")
     assert bad.returncode == 2 and "--clear-within-days" in bad.output and "Traceback" not in bad.output

@@ -80,6 +80,7 @@ def test_compare_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.output
     assert "tiny-staffed vs tiny: 6 paired replicates (seed 2), 1 agent = " in result.stdout  # what was compared
     assert "intervals are rough below about 10" in result.stdout
+    assert "overstated above" not in result.stdout  # 1 agent = 20 persons: fine enough for COMAR waits
     assert "Deaths" in result.stdout and "COMAR backlog at end" in result.stdout
     table = pd.read_csv(out / "differences.csv")
     assert set(table["scenario"]) == {"tiny-staffed"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -269,8 +270,10 @@ def staffing(
         f"in time: share of files decided within {deadline} working days, of those that applied at least that long "
         "before the end (pending ones count as late); caseworkers: at the end; needed: the smallest c with which an "
         "M/M/c queue at the model's productivity decides the share in time and clears the backlog (abandonment "
-        "ignored).[/]"
+        "ignored). The split of applicants between offices is the model's, not calibrated (no office data up to "
+        "2018, docs/model.md): the total is better grounded than any one office's figure.[/]"
     )
+    print_scale_caution([loaded.scale])
 
 
 @app.command()
@@ -328,6 +331,22 @@ def info(
         for entry in parameter_rows():
             table.add_row(entry["parameter"], entry["default"], entry["unit"], entry["source"])
         console.print(table)
+
+
+# Above this many persons per agent, COMAR waits and within-deadline shares are overstated (docs/model.md 3.3.6).
+FINEST_SCALE_FOR_WAITS = 20
+
+
+def print_scale_caution(scales: Iterable[int]) -> None:
+    """Warn when a run is too coarse for COMAR waits (offices with fewer caseworkers than an agent has persons decide
+    whole blocks of persons at once)."""
+    coarsest = max(scales)
+    if coarsest > FINEST_SCALE_FOR_WAITS:
+        console.print(
+            f"[yellow]1 agent = {coarsest:,} persons[/]: COMAR waits and shares decided in time are overstated above "
+            f"{FINEST_SCALE_FOR_WAITS} persons per agent (docs/model.md 3.3.6); read them with --scale "
+            f"{FINEST_SCALE_FOR_WAITS} or less"
+        )
 
 
 def folding_table(*headers: str, title: str) -> Table:

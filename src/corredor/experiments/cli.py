@@ -232,6 +232,7 @@ def compare(
         base.console.print(rich_table)
     if n < 10:
         base.console.print(f"[yellow]{n} paired replicates[/]: intervals are rough below about 10; report with 20")
+    base.print_scale_caution(int(s.scale) for s in loaded)
     base.console.print(f"report: [bold]{folder / 'report.html'}[/], table: {folder / 'differences.csv'}")
 
 
@@ -349,6 +350,7 @@ def sensitivity(
             f"[yellow]uncertain indices[/]: intervals ({settings.confidence:.0%}) up to ±{widest:.2f} with "
             f"--sobol-n {settings.sobol_n}; a larger --sobol-n (e.g. {4 * settings.sobol_n}) firms them up"
         )
+    base.print_scale_caution([int(scenario.scale)])
     base.console.print(
         f"screened out: {', '.join(sorted(set(result.factors) - set(result.kept))) or 'none'}; "
         f"{result.evaluations} design points; report: [bold]{folder / 'sensitivity.html'}[/] and sensitivity.md"
@@ -473,6 +475,7 @@ def optimize(
         base.console.print("* best feasible candidate (lowest sum of normalised scores)")
     if free:
         base.console.print(f"[yellow]counted as free (no cost known)[/]: {', '.join(free)}")
+    base.print_scale_caution([int(scenario.scale)])
     base.console.print(f"report: [bold]{folder / 'optimize.html'}[/], every candidate: {folder / 'candidates.csv'}")
 
 
