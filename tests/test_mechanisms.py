@@ -53,6 +53,10 @@ def test_risk_managed_enforcement_cuts_smuggling_and_detention():
     assert share(managed) < share(blanket) - 0.05
     assert event_total(managed, "apprehension_mx") < 0.7 * event_total(blanket, "apprehension_mx")
     assert event_total(managed, "regularised_mx") > 0
+    # the analysts' outcome table shows them next to the (fewer) apprehensions, not hidden in events.parquet
+    from corredor.experiments.outcomes import standard_outcomes
+
+    assert standard_outcomes(managed)["regularised_mx"] == event_total(managed, "regularised_mx")
     assert event_total(blanket, "regularised_mx") == 0
 
 

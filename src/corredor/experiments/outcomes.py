@@ -11,6 +11,7 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | deaths, extortions, kidnappings, assaults | harms on the route, by kind (events) |
 | harms | extortions + kidnappings + assaults + deaths |
 | apprehensions_mx, deportations_mx | INM apprehensions and deportations by Mexico (events) |
+| regularised_mx | people intercepted in Mexico and given papers instead of being detained (risk-managed enforcement) |
 | apprehensions_us | US Border Patrol apprehensions between ports (events) |
 | arrivals_us_border | arrivals at a northern border city (events) |
 | asylum_applications | COMAR applications (persons) |
@@ -53,14 +54,15 @@ class OutcomeInfo:
 
 
 STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
-    "departures": OutcomeInfo("info", "persons", "Departures"),
-    "irregular_journeys": OutcomeInfo("minimize", "journeys", "Irregular journeys"),
+    "departures": OutcomeInfo("info", "persons", "Departures (legal pathways included)"),
+    "irregular_journeys": OutcomeInfo("minimize", "journeys", "Irregular journeys (re-attempts included)"),
     "deaths": OutcomeInfo("minimize", "persons", "Deaths"),
     "extortions": OutcomeInfo("minimize", "events", "Extortions"),
     "kidnappings": OutcomeInfo("minimize", "events", "Kidnappings"),
     "assaults": OutcomeInfo("minimize", "events", "Assaults"),
-    "harms": OutcomeInfo("minimize", "events", "Harms (all kinds)"),
-    "apprehensions_mx": OutcomeInfo("info", "events", "Apprehensions in Mexico"),
+    "harms": OutcomeInfo("minimize", "events", "Harms (extortions, kidnappings, assaults, deaths)"),
+    "apprehensions_mx": OutcomeInfo("info", "events", "Apprehensions in Mexico (detained)"),
+    "regularised_mx": OutcomeInfo("info", "persons", "Intercepted in Mexico and given papers"),
     "deportations_mx": OutcomeInfo("info", "events", "Deportations by Mexico"),
     "apprehensions_us": OutcomeInfo("info", "events", "US Border Patrol apprehensions"),
     "arrivals_us_border": OutcomeInfo("info", "events", "Arrivals at the US border"),
@@ -117,6 +119,7 @@ def standard_outcomes(results: Results) -> dict[str, float]:
         "irregular_journeys": float(journeys.sum()),
         **{name: total(event) for name, event in _HARMS.items()},
         "apprehensions_mx": total("apprehension_mx"),
+        "regularised_mx": total("regularised_mx"),
         "deportations_mx": total("deportation_mx"),
         "apprehensions_us": total("apprehension_us"),
         "arrivals_us_border": total("arrival_border"),
