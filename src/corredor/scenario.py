@@ -433,7 +433,11 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
 
     def node_problem(path: str, node: str) -> None:
         if node not in nodes:
-            problems.append((path, f"{node!r} -> unknown node; see `corredor info --network` for the node ids"))
+            import difflib
+
+            close = difflib.get_close_matches(node, nodes, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            problems.append((path, f"{node!r} -> unknown node; {hint}see `corredor info --network` for the node ids"))
 
     for i, origin in enumerate(scenario.origins):
         node_problem(f"origins[{i}].node", origin.node)
@@ -443,7 +447,13 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
             )
     for nat in scenario.nationalities:
         if not any(o.nationality == nat for o in scenario.origins):
-            problems.append((f"nationalities.{nat}", "no origin uses this nationality; add an [[origins]] entry"))
+            problems.append(
+                (
+                    f"nationalities.{nat}",
+                    "no origin uses this nationality; add an [[origins]] entry (a file's [[origins]] replace, not"
+                    " extend, those of the file it extends)",
+                )
+            )
     for name in scenario.drivers:
         if name not in nationalities:
             problems.append((f"drivers.{name}", f"{name!r} -> not defined under [nationalities]"))
@@ -462,7 +472,8 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
         if change.target is None:
             continue
         if target_kind == "nationality" and change.target not in nationalities:
-            problems.append((path, f"{change.target!r} -> not a nationality of this scenario"))
+            allowed = ", ".join(sorted(nationalities))
+            problems.append((path, f"{change.target!r} -> not a nationality of this scenario; allowed: {allowed}"))
         elif target_kind == "port" and change.target not in ports:
             problems.append((path, f"{change.target!r} -> not a US port of entry; allowed: {sorted(ports)}"))
         elif target_kind in ("office", "node"):
@@ -669,6 +680,10 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise ScenarioError(source, [("extends", f"{parent!r} -> leads back to this file (a cycle of extends)")])
     if not parent_path.is_file():
         raise ScenarioError(source, [("extends", f"{parent!r} -> no such file next to {path.name}")])
+    for name in APPENDED_LISTS:
+        if data.get(name) == [] and name not in replaced:
+            why = f"[] adds nothing to the inherited {name}; to drop them write replace = [{name!r}]".replace("'", '"')
+            raise ScenarioError(source, [(name, why)])
     base = _read_toml(parent_path, (*chain, path.resolve()))
     for name in replaced:  # these lists start empty instead of from the base's entries
         base.pop(name, None)
