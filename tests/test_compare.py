@@ -90,11 +90,15 @@ def test_compare_command(tmp_path: Path) -> None:
     assert backlog["difference"] < 0 and backlog["high"] < 0 and backlog["verdict"] == "better"
     assert wait["high"] < 0 and wait["verdict"] == "better"
     assert (table["low"] <= table["difference"]).all() and (table["difference"] <= table["high"]).all()
-    for row in table.itertuples():  # the printed table shows the means of differences.csv
-        assert re.search(
-            rf"{re.escape(compact_number(row.reference_mean))}\s+│\s+{re.escape(compact_number(row.mean))}",
-            result.stdout,
-        ), row
+    for row in table.itertuples():  # the printed table shows the means of differences.csv (shares in %)
+        ref, mean = (
+            (f"{100 * row.reference_mean:.1f} %", f"{100 * row.mean:.1f} %")
+            if row.unit == "share"
+            else (compact_number(row.reference_mean), compact_number(row.mean))
+        )
+        assert re.search(rf"{re.escape(ref)}\s+│\s+{re.escape(mean)}", result.stdout), row
+    within = by_outcome.loc["asylum_within_deadline"]  # a share's difference is printed in percentage points
+    assert f"{100 * within['difference']:+.1f} pp" in result.stdout
     html = (out / "report.html").read_text()
     assert "Plotly.newPlot" in html and html.count("<h2>") >= 5
     # plotly.js is inlined: no script, stylesheet or font comes from elsewhere

@@ -220,7 +220,12 @@ def compare(
         for row in table[table["scenario"] == name].to_dict("records"):
             verdict = str(row["verdict"])
             colour = {"better": "green", "worse": "red"}.get(verdict, "")
-            number = {k: compact_number(float(row[k])) for k in ("reference_mean", "mean", "difference", "low", "high")}
+            if row["unit"] == "share":  # shares as percentages, their differences in percentage points
+                number = {k: f"{100 * float(row[k]):.1f} %" for k in ("reference_mean", "mean")}
+                number |= {k: f"{100 * float(row[k]):+.1f} pp" for k in ("difference", "low", "high")}
+            else:
+                keys = ("reference_mean", "mean", "difference", "low", "high")
+                number = {k: compact_number(float(row[k])) for k in keys}
             rich_table.add_row(
                 escape(f"{row['label']} ({row['unit']})"),
                 number["reference_mean"],
