@@ -475,7 +475,11 @@ def optimize(
         table.add_row(f"{row[0]}{marker}", *(compact_number(float(v)) for v in row[1:]))
     base.console.print(table)
     if result.best is None:
-        base.console.print("[yellow]no candidate meets the COMAR targets[/]; see candidates.csv for the nearest")
+        base.console.print(
+            f"[yellow]no candidate meets the COMAR targets[/] within the budget of USD "
+            f"{settings.budget_usd_million:g} million a year ({len(result.table)} candidates fit it, the scenario as it"
+            " is included); raise --budget, or see candidates.csv for the nearest"
+        )
     else:
         base.console.print("* best feasible candidate (lowest sum of normalised scores)")
     if free:
