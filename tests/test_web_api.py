@@ -105,6 +105,9 @@ def test_meta_lists_every_lever_with_its_range_and_the_network(client: TestClien
     assert levers["comar_caseworkers"]["target"] == "office" and levers["comar_caseworkers"]["high"] == 10000
     assert levers["us_metering_intake_per_day"]["high"] is None  # unbounded, as JSON has no infinity
     assert "tapachula" in meta["offices"] and "san_diego" in meta["ports"]
+    # the nodes with a COMAR office come first (the builder pre-selects the first), then the other Mexican nodes
+    assert meta["comar_offices"] == ["tapachula", "acayucan", "mexico_city"]
+    assert meta["offices"][:3] == meta["comar_offices"] and "ciudad_hidalgo" in meta["offices"][3:]
     assert "tapachula" in meta["shelter_sites"] and "ixtepec" in meta["shelter_sites"]
     assert not {"tijuana", "san_diego", "san_pedro_sula"} & set(meta["shelter_sites"])  # beds there would do nothing
     assert meta["limits"]["max_replicates"] == Limits().max_replicates

@@ -114,6 +114,11 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
     assert "#/runs/" not in page.url
     assert page.input_value("#base") == "baseline"
+    # COMAR levers list the nodes with an office first and pre-select the first (never a place without an office)
+    assert page.input_value("#lever-comar_caseworkers-target") == "tapachula"
+    assert page.input_value("#lever-comar_office_open-target") == "tapachula"
+    groups = page.eval_on_selector_all("#lever-comar_caseworkers-target optgroup", "gs => gs.map((g) => g.label)")
+    assert groups == ["Oficinas COMAR", "Otros lugares (abrir oficina)"]
     # the baseline's 2014-15 drought cannot act in 2018: the builder says so, and lists them
     assert "3 entradas fuera del periodo" in page.inner_text("#builder-result")
     assert "droughts[0]: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")

@@ -40,6 +40,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "builder.target": ("Destino", "Target"),
     "builder.value": ("Valor", "Value"),
+    "builder.offices_open": ("Oficinas COMAR", "COMAR offices"),
+    "builder.offices_other": ("Otros lugares (abrir oficina)", "Other places (open an office)"),
     "builder.add_target": ("Otro destino", "Another target"),
     "builder.range": ("Rango", "Range"),
     "builder.droughts": ("Sequías", "Droughts"),

@@ -142,6 +142,11 @@ function placeName(id) {
   const node = S.meta.nodes.find((n) => n.id === id);
   return node ? node.name : id;
 }
+// Nodes with a COMAR office: those of kind asylum_office, and those the loaded scenario opens (comar_office_open = 1).
+function officesOfBase() {
+  const opened = ((S.base && S.base.policy) || []).filter((p) => p.lever === "comar_office_open" && p.value > 0).map((p) => p.target);
+  return [...new Set([...S.meta.comar_offices, ...opened.filter((c) => S.meta.offices.includes(c))])];
+}
 // One row per lever; a lever with a target (office, node, port, nationality) can have more rows, one per target.
 function leverRow(lever, k) {
   const key = k ? `${lever.name}~${k}` : lever.name;
@@ -153,8 +158,14 @@ function leverRow(lever, k) {
   const value = el("input", { id, type: "number", step: "any", min: lever.low, max: lever.high === null ? null : lever.high });
   let target = "–";
   if (lever.target) {
-    target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
-      ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: placeName(c) })));
+    const option = (c) => el("option", { value: c, text: placeName(c) });
+    let options = (choices[lever.target] || []).map(option);
+    if (lever.target === "office") {  // COMAR offices first (the first is pre-selected), then places to open one
+      const open = officesOfBase();
+      options = [el("optgroup", { label: t("builder.offices_open") }, ...open.map(option)),
+        el("optgroup", { label: t("builder.offices_other") }, ...S.meta.offices.filter((c) => !open.includes(c)).map(option))];
+    }
+    target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` }, ...options);
   }
   const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
   const first = el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }));
