@@ -119,6 +119,11 @@ def test_interface_strings_exist_in_both_languages(client: TestClient) -> None:
     assert set(strings["es"]) == set(strings["en"])
     assert all(strings["es"].values()) and all(strings["en"].values())
     assert strings["es"]["nav.runs"] != strings["en"]["nav.runs"]
+    # pending figures count persons, not COMAR's files; the median wait counts decided applications only
+    for key in ("comar.backlog", "comar.pending"):
+        assert "Personas" in strings["es"][key] and "Persons" in strings["en"][key]
+        assert "expediente" not in strings["es"][key].lower() and "file" not in strings["en"][key].lower()
+    assert "resueltas" in strings["es"]["comar.median_wait"] and "decided" in strings["en"]["comar.median_wait"]
     for name, lever in LEVERS.items():
         assert f"lever.{name}" in strings["en"] and f"unit.{lever.unit}" in strings["es"]
         assert strings["en"][f"leverhelp.{name}"] == lever.description  # the Spanish one translates this
@@ -282,6 +287,9 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     assert "tapachula" in offices
     assert [panel["key"] for panel in view["timeseries"]["annual"]] == []  # no complete year in two months
     assert offices["tapachula"]["caseworkers_needed"] is not None
+    # the last bin of the wait histogram is open (every wait of 180 working days or more), not 175-180 plus the rest
+    assert offices["tapachula"]["wait_bins"][-2:] == [175, 180]
+    assert len(offices["tapachula"]["wait_counts"]) == len(offices["tapachula"]["wait_bins"])
     assert set(view["harms"]["by_mode"]) == {"extortion", "kidnapping", "assault", "death"}
     toml = client.get(f"/api/runs/{run_id}/scenario.toml")
     assert toml.status_code == 200 and "end = 2018-02-28" in toml.text

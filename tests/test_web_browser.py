@@ -129,6 +129,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
         page.wait_for_selector(f"{chart} .main-svg", timeout=60_000)
     assert page.locator("#chart-sankey .sankey-node").count() > 4
     assert page.locator("#comar-table tbody tr").count() >= 1
+    comar_head = page.inner_text("#comar-table thead")
+    assert "Personas en espera de resolución al final" in comar_head and "Espera mediana de las resueltas" in comar_head
+    wait_ticks = page.eval_on_selector_all("#chart-comar-wait .xtick text", "ts => ts.map((t) => t.textContent)")
+    assert wait_ticks[-1] == "180+", wait_ticks  # the open last bar of the wait histogram says so
     page.locator("#map-time").focus()
     page.keyboard.press("Home")  # the time slider moves with the keyboard
     page.wait_for_function("document.querySelector('#map-date').textContent.includes('2018')")

@@ -128,13 +128,27 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "comar.office": ("Oficina", "Office"),
     "comar.applications": ("Solicitudes", "Applications"),
     "comar.applications_per_day": ("Solicitudes por día", "Applications per day"),
-    "comar.backlog": ("Expedientes pendientes", "Backlog (pending files)"),
-    "comar.wait": ("Espera hasta la resolución (días hábiles)", "Wait until decision (working days)"),
+    # pending figures count persons (one row of asylum_cases per person), not COMAR's files (about 1.6 persons each)
+    "comar.backlog": ("Personas en espera de resolución", "Persons waiting for a decision"),
+    "comar.wait": (
+        "Espera hasta la resolución de las solicitudes resueltas (días hábiles)",
+        "Wait until decision of decided applications (working days)",
+    ),
+    "comar.wait_top": (
+        "La última barra reúne todas las esperas de {top} días hábiles o más.",
+        "The last bar holds every wait of {top} working days or more.",
+    ),
     "comar.limit": ("Límite legal de 45 días hábiles", "45-working-day legal limit"),
     "comar.decided": ("Resueltas", "Decided"),
-    "comar.within": ("Resueltas dentro del límite (de las vencidas)", "Decided within the limit (of files due)"),
-    "comar.median_wait": ("Espera mediana (días hábiles)", "Median wait (working days)"),
-    "comar.pending": ("Pendientes al final", "Pending at the end"),
+    "comar.within": (
+        "Resueltas dentro del límite (de las vencidas)",
+        "Decided within the limit (of applications due)",
+    ),
+    "comar.median_wait": (
+        "Espera mediana de las resueltas (días hábiles; sin contar las pendientes)",
+        "Median wait of decided applications (working days; pending ones not counted)",
+    ),
+    "comar.pending": ("Personas en espera de resolución al final", "Persons waiting for a decision at the end"),
     "comar.arrivals": ("Solicitudes por día (últimos 90 días)", "Applications per day (last 90 days)"),
     "comar.caseworkers": ("Dictaminadores al final", "Caseworkers at the end"),
     "comar.needed": (
@@ -143,13 +157,18 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "comar.method": (
         "Necesarios: el menor número c con el que una cola M/M/c resuelve el 90 % de las solicitudes en 45 días "
-        "hábiles, con la tasa de solicitudes de los últimos 90 días más la que resuelve en un año los expedientes "
-        "pendientes, y la productividad del modelo; ignora el abandono. Resueltas dentro del límite: entre los "
-        "expedientes presentados al menos 45 días hábiles antes del final (los pendientes cuentan como tardíos).",
+        "hábiles, con la tasa de solicitudes de los últimos 90 días más la que resuelve en un año las solicitudes "
+        "pendientes, y la productividad del modelo; ignora el abandono. Resueltas dentro del límite: entre las "
+        "solicitudes presentadas al menos 45 días hábiles antes del final (las pendientes cuentan como tardías). "
+        "Solicitudes y pendientes cuentan personas, no expedientes de la COMAR (un expediente agrupa en promedio a "
+        "unas 1.6 personas). La espera mediana solo cuenta las solicitudes ya resueltas; las que siguen pendientes "
+        "esperarán más.",
         "Needed: the smallest c with which an M/M/c queue decides 90 % of applications within 45 working days, at "
-        "the application rate of the last 90 days plus the rate that clears the pending files within a year, and "
-        "the model's productivity; ignores abandonment. Decided within the limit: among the files that applied at "
-        "least 45 working days before the end (pending files count as late).",
+        "the application rate of the last 90 days plus the rate that clears the pending applications within a year, "
+        "and the model's productivity; ignores abandonment. Decided within the limit: among the applications made at "
+        "least 45 working days before the end (pending ones count as late). Applications and pending figures count "
+        "persons, not COMAR's files (a file holds about 1.6 persons on average). The median wait counts decided "
+        "applications only; those still pending will wait longer.",
     ),
     "comar.persons": ("Personas", "Persons"),
     "comar.none": ("Sin solicitudes en esta corrida.", "No applications in this run."),

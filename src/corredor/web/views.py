@@ -285,7 +285,9 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
             decided = cs[(cs["office"] == office) & cs["outcome"].isin(["recognised", "rejected"])]
             waits.append(decided["wait_working_days"].to_numpy(dtype=float))
         all_waits = np.concatenate(waits) if waits else np.zeros(0)
-        counts, _ = np.histogram(np.clip(all_waits, 0, edges[-1] - 0.5), bins=edges)
+        # 5-day bins up to the top edge, then one bin for every wait at or above it (labelled "180+" on the page)
+        below = np.histogram(all_waits[all_waits < edges[-1]], bins=edges)[0]
+        counts = np.append(below, (all_waits >= edges[-1]).sum())
         if applications.sum() == 0 and backlog.sum() == 0:
             continue
         staffing = office_staffing(runs, scenario, office)
@@ -294,7 +296,7 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
                 "office": office,
                 "applications": _band(applications),
                 "backlog": _band(backlog),
-                "wait_bins": edges[:-1].tolist(),
+                "wait_bins": edges.tolist(),  # lower edges; the last bin is open (edges[-1] working days or more)
                 "wait_counts": (counts * first.scale / len(runs)).round(1).tolist(),
                 "decided": round(len(all_waits) * first.scale / len(runs), 1),
                 "share_within_limit": staffing["share_within_limit"],

@@ -577,7 +577,7 @@ function drawComar(v) {
     t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
   (value, i) => (i === 3 ? pct(value) : typeof value === "number" ? fmt(value, i === 6 ? 2 : i === 4 ? 1 : 0) : value ?? "–"));
   const select = $("#comar-office");
-  if (!c.offices.length) { select.replaceChildren(); chartMessage("chart-comar-load", t("comar.none")); chartMessage("chart-comar-wait", ""); return; }
+  if (!c.offices.length) { select.replaceChildren(); chartMessage("chart-comar-load", t("comar.none")); chartMessage("chart-comar-wait", ""); $("#comar-wait-note").textContent = ""; return; }
   const chosen = select.value && c.offices.some((o) => o.office === select.value) ? select.value : c.offices[0].office;
   select.replaceChildren(...c.offices.map((o) => el("option", { value: o.office, text: officeName(o.office) })));
   select.value = chosen;
@@ -590,10 +590,18 @@ function drawComar(v) {
   ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: dateAxis(c.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { title: { text: t("comar.applications_per_day") }, rangemode: "tozero" },
     yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", showgrid: false } });
-  plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"), marker: { color: OKABE_ITO[2] } }],
-    { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
+  // the last bin is open: every wait at or above its lower edge ("180+"), not a spike at 180 days
+  const top = o.wait_bins[o.wait_bins.length - 1];
+  const ticks = o.wait_bins.filter((b) => b % 30 === 0 && b < top);
+  const binText = o.wait_bins.map((b, i) => (i === o.wait_bins.length - 1 ? `${b}+` : `${b}–${b + 4}`));
+  plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"),
+    marker: { color: o.wait_bins.map((b, i) => (i === o.wait_bins.length - 1 ? OKABE_ITO[4] : OKABE_ITO[2])) },
+    text: binText, hovertemplate: "%{text}: %{y:,.0f}<extra></extra>", textposition: "none" }],
+    { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, yaxis: { title: { text: t("comar.persons") } },
+      xaxis: { title: { text: t("comar.wait") }, tickvals: [...ticks, top + 2.5], ticktext: [...ticks.map(String), `${top}+`] },
       shapes: [{ type: "line", x0: c.limit_working_days, x1: c.limit_working_days, yref: "paper", y0: 0, y1: 1, line: { color: OKABE_ITO[5], dash: "dash", width: 2 } }],
       annotations: [{ x: c.limit_working_days, yref: "paper", y: 1, text: t("comar.limit"), showarrow: false, xanchor: "left" }] });
+  $("#comar-wait-note").textContent = t("comar.wait_top").replace("{top}", top);
 }
 function drawHarms(v) {
   const h = v.harms;
