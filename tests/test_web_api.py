@@ -23,7 +23,7 @@ from corredor.scenario import LEVERS
 from corredor.web import basemap
 from corredor.web.app import Settings, create_app
 from corredor.web.builder import Limits
-from corredor.web.views import upgrade_view
+from corredor.web.views import time_bins, upgrade_view
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -268,6 +268,13 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     view = client.get(f"/api/runs/{run_id}/view").json()
     ts = view["timeseries"]
     assert len(ts["dates"]) == 9  # weekly bins over 59 days
+    # a point is dated by the last day of its week, the day its stocks are read: the last point is the run's last
+    # day, and the people waiting for asylum there are those of the totals at the end
+    assert ts["period"] == "week" and ts["starts"][:2] == ["2018-01-01", "2018-01-08"]
+    assert ts["dates"][0] == "2018-01-07" and ts["dates"][-1] == "2018-02-28" and ts["starts"][-1] == "2018-02-26"
+    assert view["map"]["dates"] == view["comar"]["dates"] == ts["dates"] and view["map"]["period"] == "week"
+    end = view["totals"]["asylum_queue_end"]["median"]
+    assert end > 0 and math.isclose(ts["series"]["asylum_queue"]["median"][-1], end, abs_tol=0.1)
     for series in ts["series"].values():
         assert all(lo <= mid <= hi for lo, mid, hi in zip(series["low"], series["median"], series["high"], strict=True))
     assert sum(ts["series"]["departure"]["median"]) > 0
@@ -310,12 +317,29 @@ def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClien
         if entry["kind"] == "event":
             for key in ("low", "median", "high"):
                 entry[key] = [v * d for v, d in zip(entry[key], days, strict=True)]
+    for part in (old["timeseries"], old["map"], old["comar"]):  # points were dated by the first day of their bin
+        part["dates"] = part.pop("starts")
+        del part["period"]
     new = upgrade_view(old, record["start"], record["end"])
+    for name in ("timeseries", "map", "comar"):
+        assert {k: new[name][k] for k in ("dates", "starts", "period")} == {
+            k: view[name][k] for k in ("dates", "starts", "period")
+        }, name
     assert new["timeseries"]["days_in_bin"] == days and new["comar"]["days_in_bin"] == days
     for name, entry in view["timeseries"]["series"].items():
         assert new["timeseries"]["series"][name]["unit"] == entry["unit"]
         assert np.allclose(new["timeseries"]["series"][name]["median"], entry["median"], atol=0.01), name
     assert upgrade_view(view, record["start"], record["end"]) == view  # today's views are left alone
+
+
+def test_time_points_are_dated_by_their_last_day() -> None:
+    """Monthly points of a run that starts mid-month: the first point is the partial month up to its last day."""
+    tb = time_bins(np.datetime64("2018-01-15"), 365)
+    assert tb.period == "month" and len(tb.dates) == len(tb.starts) == 13
+    assert (tb.starts[0], tb.dates[0]) == ("2018-01-15", "2018-01-31")
+    assert (tb.starts[1], tb.dates[1]) == ("2018-02-01", "2018-02-28")
+    assert (tb.starts[-1], tb.dates[-1]) == ("2019-01-01", "2019-01-14")
+    assert [str(np.datetime64("2018-01-15") + int(d)) for d in tb.last_day] == tb.dates
 
 
 def test_done_runs_are_not_resubmitted(finished: tuple[TestClient, str, str]) -> None:

@@ -135,7 +135,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert wait_ticks[-1] == "180+", wait_ticks  # the open last bar of the wait histogram says so
     page.locator("#map-time").focus()
     page.keyboard.press("Home")  # the time slider moves with the keyboard
-    page.wait_for_function("document.querySelector('#map-date').textContent.includes('2018')")
+    # the first point is dated by the last day of January, the day its people are counted; the flow is per month
+    page.wait_for_function("document.querySelector('#map-date').textContent.includes('31 ene 2018')")
+    map_legend = page.text_content("#chart-map .legend") or ""
+    assert "personas en el mes" in map_legend and "periodo" not in map_legend
     page.screenshot(path=SHOTS / "02-run-es.png", full_page=True)
     tools = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map((b) => b.getAttribute('data-title'))")
     assert "Descargar la gráfica como PNG" in tools  # the chart tool bar speaks Spanish too

@@ -101,10 +101,17 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "map.heading": ("Mapa de la ruta", "Route map"),
     "map.date": ("Fecha", "Date"),
     "map.people": ("Personas en el nodo", "People at the node"),
-    "map.flow": (
-        "Flujo por tramo (estimado, personas en el periodo)",
-        "Flow per edge (estimated, persons in the period)",
+    # the map's flow is summed over each time point's week or month (views.time_bins), people are counted on its
+    # last day
+    "map.flow.month": (
+        "Flujo por tramo (estimado, personas en el mes)",
+        "Flow per edge (estimated, persons in the month)",
     ),
+    "map.flow.week": (
+        "Flujo por tramo (estimado, personas en la semana)",
+        "Flow per edge (estimated, persons in the week)",
+    ),
+    "map.title": ("personas al {end}; flujo del {start} al {end}", "people on {end}; flow {start} to {end}"),
     "map.note": (
         "Base cartográfica: Natural Earth (dominio público). Tamaño del círculo: personas en tránsito o retenidas en "
         "el nodo; grosor del tramo: flujo estimado.",
@@ -195,8 +202,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "error.generic": ("Error", "Error"),
     "persons": ("personas", "persons"),
     "persons_per_day": (
-        "personas por día (media del periodo del punto)",
-        "persons per day (mean over the point's period)",
+        "personas por día (media de la semana o del mes)",
+        "persons per day (mean over the week or month)",
     ),
     # outcomes and series
     "outcome.departure": ("Salidas", "Departures"),

@@ -474,13 +474,27 @@ function dateAxis(dates) {
   const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
   return { type: "date", range: [iso(day - 3 * 86400000), iso(day + 4 * 86400000)] };
 }
+// Time points (views.time_bins): a point's date is the last day of its week or month, the day a stock (people
+// waiting, on the map) is read; an event count is a mean or a sum over the whole week or month. Events are drawn at
+// the middle of their period and every point's hover names its day or its period.
+function pointX(part, kind) {
+  if (kind !== "event") return part.dates;
+  return part.dates.map((end, i) => {
+    const a = Date.parse(`${part.starts[i]}T00:00:00Z`), b = Date.parse(`${end}T00:00:00Z`);
+    return new Date((a + b) / 2).toISOString().slice(0, 16).replace("T", " ");
+  });
+}
+function pointText(part, kind) {
+  return part.dates.map((end, i) => (kind === "event" ? `${fmtDate(part.starts[i])} – ${fmtDate(end)}` : fmtDate(end)));
+}
 // The median as a line, and the 5-95 % band of the replicates when there is one (not for a single replicate).
-function bandTraces(x, band, name, color, fillOpacity = 0.25) {
-  const median = { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}` };
-  if (band.low.every((low, i) => low === band.high[i])) return [{ ...median, name }];
+function bandTraces(x, band, name, color, fillOpacity = 0.25, text = null) {
+  const hover = (label) => (text ? { text, hovertemplate: `%{text}<br>${label}: %{y:,.1f}<extra></extra>` } : {});
+  const median = { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}`, ...hover(`${name}: ${t("ts.median")}`) };
+  if (band.low.every((low, i) => low === band.high[i])) return [{ ...median, name, ...hover(name) }];
   return [
     { x, y: band.high, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip", name },
-    { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}` },
+    { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}`, ...hover(`${name}: 5 %`) },
     median,
   ];
 }
@@ -492,7 +506,7 @@ function drawTimeseries(v) {
   select.value = current;
   select.onchange = () => drawTimeseries(v);
   const s = v.timeseries.series[current];
-  plot("chart-timeseries", bandTraces(v.timeseries.dates, s, t("outcome." + current), OKABE_ITO[0]),
+  plot("chart-timeseries", bandTraces(pointX(v.timeseries, s.kind), s, t("outcome." + current), OKABE_ITO[0], 0.25, pointText(v.timeseries, s.kind)),
     { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: dateAxis(v.timeseries.dates) });
   const annual = v.timeseries.annual;
   const ps = $("#annual-panel");
@@ -520,7 +534,7 @@ async function drawMap(v) {
   if (Number(slider.value) > m.dates.length - 1 || slider.dataset.run !== S.runId) slider.value = m.dates.length - 1;
   slider.dataset.run = S.runId;
   const frame = Number(slider.value);
-  $("#map-date").textContent = fmtDate(m.dates[frame]);
+  $("#map-date").textContent = fmtDate(m.dates[frame]);  // people on that day; flow over the week or month it ends
   slider.setAttribute("aria-valuetext", fmtDate(m.dates[frame]));
   slider.oninput = () => drawMap(v);
   const lon = [], lat = [];
@@ -541,7 +555,7 @@ async function drawMap(v) {
       }
     });
     if (x.length) traces.push({ x, y, mode: "lines", line: { color: OKABE_ITO[0], width: 1 + c * 2.5 }, hoverinfo: "skip",
-      name: `${t("map.flow")} ≤ ${fmt(Math.min(upper, 1) * maxFlow)}`, showlegend: true });
+      name: `${t("map.flow." + m.period)} ≤ ${fmt(Math.min(upper, 1) * maxFlow)}`, showlegend: true });
   });
   // hover points at edge midpoints with the flow
   traces.push({ x: m.edges.map(([a, b]) => (m.nodes[a].lon + m.nodes[b].lon) / 2), y: m.edges.map(([a, b]) => (m.nodes[a].lat + m.nodes[b].lat) / 2),
@@ -552,7 +566,8 @@ async function drawMap(v) {
   traces.push({ x: m.nodes.map((n) => n.lon), y: m.nodes.map((n) => n.lat), mode: "markers", name: t("map.people"),
     marker: { size: people.map((p) => 5 + 40 * Math.sqrt(p / maxPeople)), color: OKABE_ITO[1], line: { color: "#000", width: 0.5 }, opacity: 0.85 },
     text: m.nodes.map((n, i) => `${n.name} (${n.country}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
-  plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${fmtDate(m.dates[frame])}` },
+  const title = t("map.title").replace("{start}", fmtDate(m.starts[frame])).replaceAll("{end}", fmtDate(m.dates[frame]));
+  plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${title}` },
     xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: "lon" }, constrain: "domain" },
     yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: "lat" } }, hovermode: "closest" });
 }
@@ -585,8 +600,9 @@ function drawComar(v) {
   const o = c.offices.find((x) => x.office === chosen);
   const perDay = o.applications.median.map((a, i) => a / c.days_in_bin[i]);  // a partial first or last bin is shorter
   plot("chart-comar-load", [
-    { x: c.dates, y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] } },
-    ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5]).map((tr) => ({ ...tr, yaxis: "y2" })),
+    { x: pointX(c, "event"), y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] },
+      text: pointText(c, "event"), textposition: "none", hovertemplate: `%{text}<br>${t("comar.applications_per_day")}: %{y:,.1f}<extra></extra>` },
+    ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5], 0.25, pointText(c, "state")).map((tr) => ({ ...tr, yaxis: "y2" })),
   ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: dateAxis(c.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { title: { text: t("comar.applications_per_day") }, rangemode: "tozero" },
     yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", showgrid: false } });
@@ -640,7 +656,8 @@ async function showCompare(ids) {
   select.replaceChildren(...keys.map((k) => el("option", { value: k, text: t("outcome." + k) })));
   select.value = chosen;
   select.onchange = () => showCompare(ids);
-  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(s.dates, s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15)),
+  const kind = c.series[0].series[chosen].kind;
+  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(pointX(s, kind), s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15, pointText(s, kind))),
     { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: dateAxis(c.series[0].dates),
       yaxis: { rangemode: "tozero", title: { text: t(c.series[0].series[chosen].unit === "per_day" ? "persons_per_day" : "persons") } } });
 }
