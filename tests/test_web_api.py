@@ -129,6 +129,25 @@ def test_interface_strings_exist_in_both_languages(client: TestClient) -> None:
         assert strings["en"][f"leverhelp.{name}"] == lever.description  # the Spanish one translates this
 
 
+def test_place_and_country_names_in_both_languages(client: TestClient) -> None:
+    """Places with a usual Spanish name get it in Spanish (i18n key place.<node id>); nationality codes have names."""
+    strings = client.get("/api/i18n").json()
+    meta = client.get("/api/meta").json()
+    ids = {node["id"] for node in meta["nodes"]}
+    places = {key.removeprefix("place.") for key in strings["es"] if key.startswith("place.")}
+    assert places <= ids, places - ids  # no key for a node that does not exist
+    assert strings["es"]["place.mexico_city"] == "Ciudad de México"
+    assert strings["es"]["place.guatemala_city"] == "Ciudad de Guatemala"
+    assert strings["es"]["place.san_diego"] == "San Diego (garita de San Ysidro)"
+    names = {node["id"]: node["name"] for node in meta["nodes"]}
+    assert all(strings["en"][f"place.{p}"] == names[p] for p in places)  # English keeps nodes.csv's names
+    countries = {node["country"] for node in meta["nodes"]} | set(
+        client.get("/api/scenarios/baseline").json()["nationalities"]
+    )
+    assert {f"country.{c}" for c in countries} <= set(strings["es"])
+    assert strings["es"]["country.USA"] == "Estados Unidos" and strings["en"]["country.SLV"] == "El Salvador"
+
+
 def test_observed_statistics_for_the_overlays(client: TestClient) -> None:
     observed = client.get("/api/observed").json()
     assert set(observed) == {"comar_applicants", "upm_presentados", "upm_devueltos", "cbp_gtm_hnd_slv"}

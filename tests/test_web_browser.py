@@ -119,6 +119,14 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.input_value("#lever-comar_office_open-target") == "tapachula"
     groups = page.eval_on_selector_all("#lever-comar_caseworkers-target optgroup", "gs => gs.map((g) => g.label)")
     assert groups == ["Oficinas COMAR", "Otros lugares (abrir oficina)"]
+    # places and nationalities by their Spanish names, not nodes.csv's English ones or ISO codes
+    assert "Ciudad de México" in page.inner_text("#lever-comar_caseworkers-target")
+    assert "Ciudad de Guatemala" in page.inner_text("#caravans-0-origin")
+    assert page.locator("#droughts-0-nationality option:checked").inner_text() in (
+        "Guatemala",
+        "Honduras",
+        "El Salvador",
+    )
     # the baseline's 2014-15 drought cannot act in 2018: the builder says so, and lists them
     assert "3 entradas fuera del periodo" in page.inner_text("#builder-result")
     assert "droughts[0]: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")
@@ -140,6 +148,16 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     map_legend = page.text_content("#chart-map .legend") or ""
     assert "personas en el mes" in map_legend and "periodo" not in map_legend
     page.screenshot(path=SHOTS / "02-run-es.png", full_page=True)
+    # Spanish names on the run's page: map hover and axes, the Sankey's nationalities, the COMAR offices
+    hover = page.evaluate("document.getElementById('chart-map').data.flatMap((trace) => trace.text || [])")
+    assert any(text.startswith("Ciudad de Guatemala (Guatemala):") for text in hover)
+    assert not any("(MEX)" in text or "Mexico City" in text for text in hover)
+    assert page.text_content("#chart-map .xtitle") == "longitud"
+    sankey_nodes = page.eval_on_selector_all("#chart-sankey .sankey-node text", "ts => ts.map((t) => t.textContent)")
+    assert "Honduras" in sankey_nodes and "HND" not in sankey_nodes
+    assert "Ciudad de México" in page.inner_text("#comar-table") and "Mexico City" not in page.inner_text(
+        "#comar-table"
+    )
     tools = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map((b) => b.getAttribute('data-title'))")
     assert "Descargar la gráfica como PNG" in tools  # the chart tool bar speaks Spanish too
     assert not [title for title in tools if any(word in title for word in ("Cloud", "Studio", "Share"))], tools

@@ -101,6 +101,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "map.heading": ("Mapa de la ruta", "Route map"),
     "map.date": ("Fecha", "Date"),
     "map.people": ("Personas en el nodo", "People at the node"),
+    "map.lon": ("longitud", "longitude"),
+    "map.lat": ("latitud", "latitude"),
     # the map's flow is summed over each time point's week or month (views.time_bins), people are counted on its
     # last day
     "map.flow.month": (
@@ -231,8 +233,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "outcome.upm_presentados": ("Presentados ante el INM (año calendario)", "Presented to INM (calendar year)"),
     "outcome.upm_devueltos": ("Devueltos por México (año calendario)", "Returned by Mexico (calendar year)"),
     "outcome.cbp_gtm_hnd_slv": (
-        "Detenciones CBP de GTM+HND+SLV (año fiscal)",
-        "CBP apprehensions of GTM+HND+SLV (fiscal year)",
+        "Detenciones de la Patrulla Fronteriza en la frontera suroeste de EE. UU.: personas de Guatemala, Honduras y "
+        "El Salvador (año fiscal de EE. UU., oct–sep)",
+        "US Border Patrol apprehensions at the southwest border: people from Guatemala, Honduras and El Salvador (US "
+        "fiscal year, Oct–Sep)",
     ),
     "end.at_home_may_retry": ("Deportado o devuelto a casa, puede reintentar", "Deported or sent home, may retry"),
     "end.returned_home": ("Regresó y se quedó en casa", "Returned home for good"),
@@ -262,6 +266,20 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "segment.MEX_south": ("México sur (< 19° N)", "Southern Mexico (< 19° N)"),
     "segment.MEX_centre": ("México centro (19–23° N)", "Central Mexico (19–23° N)"),
     "segment.MEX_north": ("México norte (> 23° N)", "Northern Mexico (> 23° N)"),
+    # place names that differ between the languages (nodes.csv has one name per node, in English; the others are
+    # shown as written there), by node id
+    "place.guatemala_city": ("Ciudad de Guatemala", "Guatemala City"),
+    "place.mexico_city": ("Ciudad de México", "Mexico City"),
+    "place.san_diego": ("San Diego (garita de San Ysidro)", "San Diego (San Ysidro port)"),
+    "place.del_rio": ("Del Río", "Del Rio"),
+    # countries and nationalities, by ISO code (nodes' countries, scenarios' nationalities)
+    "country.GTM": ("Guatemala", "Guatemala"),
+    "country.HND": ("Honduras", "Honduras"),
+    "country.SLV": ("El Salvador", "El Salvador"),
+    "country.NIC": ("Nicaragua", "Nicaragua"),
+    "country.BLZ": ("Belice", "Belize"),
+    "country.MEX": ("México", "Mexico"),
+    "country.USA": ("Estados Unidos", "United States"),
     # levers
     "lever.mx_enforcement_intensity": ("Intensidad de control migratorio en México", "Enforcement intensity in Mexico"),
     "lever.mx_risk_targeting": ("Control basado en riesgo", "Risk-managed enforcement"),

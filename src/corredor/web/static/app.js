@@ -12,6 +12,7 @@ const S = {
 // ---------- helpers ----------
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => (S.strings[S.lang] && S.strings[S.lang][key]) || key;
+const has = (key) => Boolean(S.strings[S.lang] && S.strings[S.lang][key]);
 const locale = () => LOCALES[S.lang];
 const fmt = (x, digits = 0) =>
   x === null || x === undefined || Number.isNaN(x) ? "–"
@@ -137,11 +138,14 @@ async function setLanguage(lang) {
 }
 
 // ---------- builder ----------
-// A node's name for people ("Ciudad Hidalgo"), its id for the API; nationality codes stay as they are.
+// A node's name for people in the page's language ("Ciudad de México": i18n key place.<id>, else nodes.csv's name),
+// its id for the API; a nationality or country code ("HND") gives the country's name.
 function placeName(id) {
+  if (has(`place.${id}`)) return t(`place.${id}`);
   const node = S.meta.nodes.find((n) => n.id === id);
-  return node ? node.name : id;
+  return node ? node.name : countryName(id);
 }
+const countryName = (code) => (has(`country.${code}`) ? t(`country.${code}`) : code);
 // Nodes with a COMAR office: those of kind asylum_office, and those the loaded scenario opens (comar_office_open = 1).
 function officesOfBase() {
   const opened = ((S.base && S.base.policy) || []).filter((p) => p.lever === "comar_office_open" && p.value > 0).map((p) => p.target);
@@ -559,22 +563,22 @@ async function drawMap(v) {
   });
   // hover points at edge midpoints with the flow
   traces.push({ x: m.edges.map(([a, b]) => (m.nodes[a].lon + m.nodes[b].lon) / 2), y: m.edges.map(([a, b]) => (m.nodes[a].lat + m.nodes[b].lat) / 2),
-    mode: "markers", marker: { size: 6, color: "rgba(0,0,0,0)" }, text: m.edges.map(([a, b], e) => `${m.nodes[a].name} – ${m.nodes[b].name}: ${fmt(flow[e])}`),
+    mode: "markers", marker: { size: 6, color: "rgba(0,0,0,0)" }, text: m.edges.map(([a, b], e) => `${placeName(m.nodes[a].id)} – ${placeName(m.nodes[b].id)}: ${fmt(flow[e])}`),
     hoverinfo: "text", showlegend: false });
   const people = m.people[frame];
   const maxPeople = Math.max(1, ...m.people.flat());
   traces.push({ x: m.nodes.map((n) => n.lon), y: m.nodes.map((n) => n.lat), mode: "markers", name: t("map.people"),
     marker: { size: people.map((p) => 5 + 40 * Math.sqrt(p / maxPeople)), color: OKABE_ITO[1], line: { color: "#000", width: 0.5 }, opacity: 0.85 },
-    text: m.nodes.map((n, i) => `${n.name} (${n.country}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
+    text: m.nodes.map((n, i) => `${placeName(n.id)} (${countryName(n.country)}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
   const title = t("map.title").replace("{start}", fmtDate(m.starts[frame])).replaceAll("{end}", fmtDate(m.dates[frame]));
   plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${title}` },
-    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: "lon" }, constrain: "domain" },
-    yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: "lat" } }, hovermode: "closest" });
+    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: t("map.lon") }, constrain: "domain" },
+    yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: t("map.lat") } }, hovermode: "closest" });
 }
 function drawSankey(v) {
   const s = v.sankey;
   const used = s.outcomes.filter((o) => s.links.some((l) => l.target === o));
-  const labels = [...s.nationalities, ...used.map((o) => t("end." + o))];
+  const labels = [...s.nationalities.map(countryName), ...used.map((o) => t("end." + o))];
   const index = (name, outcome) => (outcome ? s.nationalities.length + used.indexOf(name) : s.nationalities.indexOf(name));
   plot("chart-sankey", [{ type: "sankey", valueformat: ",.0f",
     node: { label: labels, pad: 14, color: labels.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) },
@@ -585,7 +589,7 @@ function drawSankey(v) {
 function drawComar(v) {
   const c = v.comar;
   const names = Object.fromEntries(v.map.nodes.map((n) => [n.id, n.name]));
-  const officeName = (id) => names[id] || id;
+  const officeName = (id) => (has(`place.${id}`) ? t(`place.${id}`) : names[id] || placeName(id));
   const rows = c.offices.map((o) => [officeName(o.office), o.applications.median.reduce((a, b) => a + b, 0), o.decided, o.share_within_limit,
     o.median_wait_working_days, o.pending_end, o.arrivals_per_day, o.caseworkers_end, o.caseworkers_needed]);
   fillTable($("#comar-table"), "comar", [t("comar.office"), t("comar.applications"), t("comar.decided"), t("comar.within"), t("comar.median_wait"),
