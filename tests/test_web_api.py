@@ -153,6 +153,16 @@ def test_observed_statistics_for_the_overlays(client: TestClient) -> None:
     assert set(observed) == {"comar_applicants", "upm_presentados", "upm_devueltos", "cbp_gtm_hnd_slv"}
     assert observed["comar_applicants"]["2018"] > observed["comar_applicants"]["2014"] > 1000
     assert max(int(year) for year in observed["cbp_gtm_hnd_slv"]) <= 2018  # later years are held out
+    # the annual chart names the source of each series and the unit of its axis, in both languages
+    strings = client.get("/api/i18n").json()
+    for key in observed:
+        for lang in ("es", "en"):
+            assert f"observed.{key}" in strings[lang] and f"annual.unit.{key}" in strings[lang], (key, lang)
+    assert "COMAR" in strings["es"]["observed.comar_applicants"] and "UPM" in strings["en"]["observed.upm_presentados"]
+    assert (
+        "Border Patrol" in strings["en"]["observed.cbp_gtm_hnd_slv"]
+        and "fiscal" in strings["en"]["observed.cbp_gtm_hnd_slv"]
+    )
 
 
 def test_shipped_scenarios_and_unknown_names(client: TestClient) -> None:

@@ -175,6 +175,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.goto(f"{server}/#/runs/{first}")
     page.wait_for_selector("#chart-comar-load .main-svg")
     page.wait_for_selector("#chart-annual .main-svg")
+    # the official figures name their source, the axis its unit, and a caption says what the bars are
+    assert "Observado: COMAR" in (page.text_content("#chart-annual .legend") or "")
+    assert page.text_content("#chart-annual .ytitle") == "personas por año"
+    assert "una sola réplica" in page.inner_text("#annual-note")  # 1 replicate: no error bars, and it says why
     assert page.locator(".chart-message").count() == 0
 
     page.select_option("#lang", "en")

@@ -127,7 +127,50 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ts.annual": ("Totales anuales frente a estadísticas oficiales", "Annual totals against official statistics"),
     "ts.panel": ("Estadística", "Statistic"),
     "ts.simulated": ("Simulado", "Simulated"),
+    "ts.simulated_median": (
+        "Simulado (corredor): mediana de {n} réplicas",
+        "Simulated (corredor): median of {n} replicates",
+    ),
     "ts.observed": ("Observado (oficial)", "Observed (official)"),
+    # the source of each observed series of /api/observed (corredor.data: comar.csv, upm.csv, cbp.csv)
+    "observed.comar_applicants": (
+        "Observado: COMAR (solicitantes de la condición de refugiado, año calendario)",
+        "Observed: COMAR (applicants for refugee status, calendar year)",
+    ),
+    "observed.upm_presentados": (
+        "Observado: INM/UPM (eventos de centroamericanos presentados, año calendario)",
+        "Observed: INM/UPM (events of Central Americans presented, calendar year)",
+    ),
+    "observed.upm_devueltos": (
+        "Observado: INM/UPM (eventos de centroamericanos devueltos, año calendario)",
+        "Observed: INM/UPM (events of Central Americans returned, calendar year)",
+    ),
+    "observed.cbp_gtm_hnd_slv": (
+        "Observado: Patrulla Fronteriza de EE. UU., frontera suroeste (año fiscal de EE. UU., oct–sep)",
+        "Observed: US Border Patrol, southwest border (US fiscal year, Oct–Sep)",
+    ),
+    "annual.unit.comar_applicants": ("personas por año", "persons per year"),
+    "annual.unit.upm_presentados": (
+        "eventos por año (una persona puede contar más de una vez)",
+        "events per year (a person may count more than once)",
+    ),
+    "annual.unit.upm_devueltos": (
+        "eventos por año (una persona puede contar más de una vez)",
+        "events per year (a person may count more than once)",
+    ),
+    "annual.unit.cbp_gtm_hnd_slv": ("detenciones (eventos) por año fiscal", "apprehensions (events) per fiscal year"),
+    "annual.caption": (
+        "Barras: simulación corredor, mediana de {n} réplicas con 1 agente = {scale} personas; barras de error: del "
+        "5 % al 95 % de las réplicas. Rombos: cifra oficial, con su fuente en la leyenda.",
+        "Bars: corredor simulation, median of {n} replicates at 1 agent = {scale} persons; error bars: 5 % to 95 % of "
+        "the replicates. Diamonds: official figure, with its source in the legend.",
+    ),
+    "annual.caption_one": (
+        "Barras: simulación corredor, una sola réplica con 1 agente = {scale} personas (sin barras de error: hacen "
+        "falta varias réplicas). Rombos: cifra oficial, con su fuente en la leyenda.",
+        "Bars: corredor simulation, a single replicate at 1 agent = {scale} persons (no error bars: they need several "
+        "replicates). Diamonds: official figure, with its source in the legend.",
+    ),
     "ts.no_annual": (
         "El periodo no incluye un año completo; no hay comparación anual.",
         "The period holds no complete year; no annual comparison.",

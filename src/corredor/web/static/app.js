@@ -514,7 +514,7 @@ function drawTimeseries(v) {
     { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: dateAxis(v.timeseries.dates) });
   const annual = v.timeseries.annual;
   const ps = $("#annual-panel");
-  if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); return; }
+  if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); $("#annual-note").textContent = ""; return; }
   const chosen = ps.value && annual.some((p) => p.key === ps.value) ? ps.value : annual[0].key;
   ps.replaceChildren(...annual.map((p) => el("option", { value: p.key, text: t("outcome." + p.key) })));
   ps.value = chosen;
@@ -523,11 +523,18 @@ function drawTimeseries(v) {
   const seen = (S.observed && S.observed[chosen]) || {};
   p.observed_years = p.years.filter((y) => y in seen);
   p.observed = p.observed_years.map((y) => seen[y]);
+  const simulated = t("ts.simulated_median").replace("{n}", fmt(v.replicates));
+  const source = t("observed." + chosen);  // who publishes the official figure, and for which years (calendar or US fiscal)
   plot("chart-annual", [
-    { x: p.years, y: p.median, type: "bar", name: t("ts.simulated"), marker: { color: OKABE_ITO[0] },
+    { x: p.years, y: p.median, type: "bar", name: simulated, marker: { color: OKABE_ITO[0] },
+      customdata: p.years.map((_, i) => [p.low[i], p.high[i]]),
+      hovertemplate: `${simulated}<br>%{x}: %{y:,.0f}` + (v.replicates > 1 ? " (5–95 %: %{customdata[0]:,.0f} – %{customdata[1]:,.0f})" : "") + "<extra></extra>",
       error_y: { type: "data", symmetric: false, array: p.high.map((h, i) => h - p.median[i]), arrayminus: p.median.map((m, i) => m - p.low[i]) } },
-    { x: p.observed_years, y: p.observed, mode: "markers", name: t("ts.observed"), marker: { color: OKABE_ITO[5], size: 12, symbol: "diamond" } },
-  ], { title: { text: t("outcome." + chosen) }, xaxis: { type: "category" }, yaxis: { rangemode: "tozero" } });
+    { x: p.observed_years, y: p.observed, mode: "markers", name: source, marker: { color: OKABE_ITO[5], size: 12, symbol: "diamond" },
+      hovertemplate: `${source}<br>%{x}: %{y:,.0f}<extra></extra>` },
+  ], { title: { text: t("outcome." + chosen) }, xaxis: { type: "category" }, yaxis: { rangemode: "tozero", title: { text: t("annual.unit." + chosen) } },
+    legend: { orientation: "h", y: -0.2 } });
+  $("#annual-note").textContent = t(v.replicates > 1 ? "annual.caption" : "annual.caption_one").replace("{n}", fmt(v.replicates)).replace("{scale}", fmt(v.scale));
 }
 let basemap = null;
 async function drawMap(v) {
