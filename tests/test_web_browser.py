@@ -197,6 +197,14 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
 
     page.goto(server + "/#/builder")
     page.wait_for_function("document.querySelector('#f-start').value !== ''")
+    # choosing a scenario in the list loads it: what Run runs is what the list shows
+    page.select_option("#base", "comar-staffing")
+    page.wait_for_function("document.querySelector('#f-name').value === 'comar-staffing'")
+    assert page.input_value("#lever-comar_office_open-target") == "tapachula"
+    tenosique = "#lever-comar_office_open-target optgroup:first-child option[value='tenosique']"
+    assert page.locator(tenosique).count() == 1  # the office this scenario opens is listed with the others
+    page.select_option("#base", "baseline")
+    page.wait_for_function("document.querySelector('#f-name').value === 'baseline'")
     page.fill("#f-start", "2018-01-01")
     page.fill("#f-end", "2018-12-31")
     page.fill("#f-scale", "10")
@@ -225,10 +233,18 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert bad_input.get_attribute("aria-describedby") == row_error.get_attribute("id")
     assert page.locator('[data-error-for="lever.comar_caseworkers"]').inner_text() == ""
     page.fill("#lever-comar_caseworkers\\~1", "20")
+    page.fill("#f-replicates", "2")
     second = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{second}'] .status-done", timeout=60_000)
     page.wait_for_selector("#chart-timeseries .main-svg", timeout=30_000)
 
+    # levers changed: the run is not saved under the file's name as it stands (the first run, with none, is)
+    assert page.request.get(f"{server}/api/runs/{second}").json()["name"] == "baseline (modified)"
+    assert page.request.get(f"{server}/api/runs/{first}").json()["name"] == "baseline"
+    page.wait_for_selector("#chart-annual .main-svg")
+    assert "median of 2 replicates" in page.inner_text("#annual-note") and "5 % to 95 %" in page.inner_text(
+        "#annual-note"
+    )
     sent = page.request.get(f"{server}/api/runs/{second}/scenario").json()["policy"]
     mine = {(p["lever"], p.get("target"), p["value"]) for p in sent if p.get("note") == "dashboard"}
     assert mine == {

@@ -4,6 +4,7 @@
 
 const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 const LOCALES = { es: "es-MX", en: "en-US" };
+const NAME_LENGTH = 200;  // corredor.scenario.NAME_LENGTH
 const S = {
   lang: localStorage.getItem("corredor.lang") || "es",
   strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, selected: new Set(), flash: "",
@@ -248,6 +249,20 @@ function fillBuilder(data, replicates = 1) {
   $("#caravans").replaceChildren();
   (data.caravans || []).forEach((c) => itemRow($("#caravans"), caravanFields(), c, "caravans"));
   clearErrors();
+  S.loaded = { name: $("#f-name").value, inputs: changedInputs(readBuilder()) };  // what the loaded file says
+}
+// The inputs a run's name stands for: levers, droughts and caravans (the period, scale and seed are listed with
+// every run).
+const changedInputs = (data) => JSON.stringify([data.policy, data.droughts, data.caravans]);
+// A scenario whose levers, droughts or caravans were changed in the builder is not run or saved under the loaded
+// file's name as it stands: the name gets " (modificado)" / " (modified)", in the form too, unless it was renamed.
+function markModified() {
+  const data = readBuilder();
+  if (S.loaded && data.name === S.loaded.name && changedInputs(data) !== S.loaded.inputs) {
+    $("#f-name").value = `${data.name}${t("builder.modified")}`.slice(0, NAME_LENGTH);
+    data.name = $("#f-name").value;
+  }
+  return data;
 }
 function readBuilder() {
   const data = JSON.parse(JSON.stringify(S.base || {}));
@@ -354,13 +369,13 @@ async function submitRun(event) {
   event.preventDefault();
   const replicates = Number($("#f-replicates").value || 1);
   try {
-    const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario: readBuilder(), replicates }) });
+    const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario: markModified(), replicates }) });
     S.flash = `${t("builder.submitted")}: ${run.id}`;  // shown by the run's page, which the new hash opens
     location.hash = `#/runs/${run.id}`;
   } catch (e) { if (e.problems) showProblems(e.problems); else throw e; }
 }
 async function saveToml() {
-  const data = readBuilder();
+  const data = markModified();
   try {
     const text = await api("/api/scenarios/toml", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
     download(`${data.name || "scenario"}.toml`, text, "application/toml");
@@ -696,7 +711,8 @@ async function start() {
   registerPlotlyLocale();
   [S.strings, S.meta, S.observed] = await Promise.all([api("/api/i18n"), api("/api/meta"), api("/api/observed")]);
   $("#lang").addEventListener("change", (e) => setLanguage(e.target.value));
-  $("#load-base").addEventListener("click", loadBase);
+  $("#load-base").addEventListener("click", () => loadBase().catch(report));
+  $("#base").addEventListener("change", () => loadBase().catch(report));  // choosing a scenario loads it
   $("#builder").addEventListener("submit", submitRun);
   // Enter in a field validates; only the Run button starts a run
   $("#builder").addEventListener("keydown", (e) => {
