@@ -93,6 +93,9 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
 
     page.route("**/*", guard)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    missing: list[str] = []  # e.g. /favicon.ico, which the page's inline icon spares the browser
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.on("console", lambda message: missing.append(message.text) if "404" in message.text else None)
 
     page.goto(server + "/")
     page.wait_for_function("document.querySelector('#f-start').value !== ''")
@@ -266,6 +269,15 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.wait_for_selector("#chart-compare-series .main-svg")
     assert page.locator("#compare-table tbody tr").count() >= 10
     assert "Difference" in page.locator("#compare-table thead").inner_text()
+    # signed percentages: a change that rounds to zero is "0%", never "-0%"; others carry their sign
+    assert page.evaluate("[signedPct(-0.0004), signedPct(0), signedPct(0.05), signedPct(-0.05)]") == [
+        "0%",
+        "0%",
+        "+5%",
+        "-5%",
+    ]
+    assert page.evaluate("[fmt(-0.04, 1), fmt(-0, 1), fmt(-0.4)]") == ["0", "0", "0"]  # differences too
+    assert not re.search(r"(^|\s)-0(\s?%|\s|$)", page.inner_text("#compare-table"))
     page.screenshot(path=SHOTS / "04-compare-en.png", full_page=True)
 
     page.goto(server + "/#/runs")  # a finished run can be deleted from the list, after a confirmation
@@ -277,3 +289,21 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     context.close()
     assert outside == [], f"requests left the host: {outside}"
     assert errors == [], errors
+    assert missing == [], missing
+
+
+def test_pages_ask_for_nothing_missing(server: str, browser: object) -> None:
+    """No 404 in the console: the pages carry their icon inline, so the browser does not ask for /favicon.ico (with
+    no request routing here: Playwright's routing stops chromium from fetching the icon at all)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    missing: list[str] = []
+    page.on("console", lambda message: missing.append(message.text) if "404" in message.text else None)
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    for path in ("/", "/api/docs"):
+        page.goto(server + path)
+        page.wait_for_load_state("load")
+        icon = page.evaluate("(document.querySelector('link[rel=icon]') || {}).href || ''")
+        assert icon.startswith("data:image/svg+xml"), path
+        page.wait_for_timeout(300)  # the icon is fetched after the load event
+    page.close()
+    assert missing == [], missing

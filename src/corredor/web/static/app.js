@@ -16,10 +16,16 @@ const t = (key) => (S.strings[S.lang] && S.strings[S.lang][key]) || key;
 const has = (key) => Boolean(S.strings[S.lang] && S.strings[S.lang][key]);
 const locale = () => LOCALES[S.lang];
 const fmt = (x, digits = 0) =>
-  x === null || x === undefined || Number.isNaN(x) ? "–"
-    : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(x);
+  x === null || x === undefined || Number.isNaN(x) ? "–"  // a value that rounds to zero is "0", not "-0"
+    : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(Math.abs(x) < 0.5 * 10 ** -digits ? 0 : x);
 const pct = (x) => (x === null || x === undefined ? "–"
   : new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(x));
+// A signed change ("+4,6 %", "-1 %"): one that rounds to zero is "0 %", never "-0 %".
+const signedPct = (x) => {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  const rounded = Math.round(x * 1000) / 1000 || 0;  // the shown precision (0.1 %); -0 becomes 0
+  return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(rounded);
+};
 const fmtDate = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium" })
   .format(new Date(iso.length === 10 ? iso + "T00:00:00" : iso)) : "–");
 const fmtDateTime = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "short", timeStyle: "short" })
@@ -672,9 +678,10 @@ async function showCompare(ids) {
   const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values, ...r.differences.slice(1), ...r.relative.slice(1)]);
   const nRuns = names.length;
   fillTable($("#compare-table"), "compare", header, rows,
-    (value, i) => (i > 2 * nRuns - 1 ? pct(value) : typeof value === "number" ? fmt(value, 1) : value));
+    (value, i) => (i > 2 * nRuns - 1 ? signedPct(value) : typeof value === "number" ? fmt(value, 1) : value));
   plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
-    y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]) })),
+    y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]),
+    text: c.rows.map((row) => signedPct(row.relative[k + 1])), textposition: "none", hovertemplate: "%{y}: %{text}<extra></extra>" })),
   { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, yaxis: { automargin: true }, margin: { l: 10, r: 20, t: 40, b: 50 }, barmode: "group" });
   const select = $("#compare-series");
   const keys = Object.keys(c.series[0].series);
