@@ -127,12 +127,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ts.median": ("Mediana", "Median"),
     "ts.annual": ("Totales anuales frente a estadísticas oficiales", "Annual totals against official statistics"),
     "ts.panel": ("Estadística", "Statistic"),
-    "ts.simulated": ("Simulado", "Simulated"),
     "ts.simulated_median": (
         "Simulado (corredor): mediana de {n} réplicas",
         "Simulated (corredor): median of {n} replicates",
     ),
-    "ts.observed": ("Observado (oficial)", "Observed (official)"),
     # the source of each observed series of /api/observed (corredor.data: comar.csv, upm.csv, cbp.csv)
     "observed.comar_applicants": (
         "Observado: COMAR (solicitantes de la condición de refugiado, año calendario)",
