@@ -23,7 +23,7 @@ from corredor.scenario import LEVERS
 from corredor.web import basemap
 from corredor.web.app import Settings, create_app
 from corredor.web.builder import Limits
-from corredor.web.views import upgrade_view
+from corredor.web.views import time_bins, upgrade_view
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,6 +105,9 @@ def test_meta_lists_every_lever_with_its_range_and_the_network(client: TestClien
     assert levers["comar_caseworkers"]["target"] == "office" and levers["comar_caseworkers"]["high"] == 10000
     assert levers["us_metering_intake_per_day"]["high"] is None  # unbounded, as JSON has no infinity
     assert "tapachula" in meta["offices"] and "san_diego" in meta["ports"]
+    # the nodes with a COMAR office come first (the builder pre-selects the first), then the other Mexican nodes
+    assert meta["comar_offices"] == ["tapachula", "acayucan", "mexico_city"]
+    assert meta["offices"][:3] == meta["comar_offices"] and "ciudad_hidalgo" in meta["offices"][3:]
     assert "tapachula" in meta["shelter_sites"] and "ixtepec" in meta["shelter_sites"]
     assert not {"tijuana", "san_diego", "san_pedro_sula"} & set(meta["shelter_sites"])  # beds there would do nothing
     assert meta["limits"]["max_replicates"] == Limits().max_replicates
@@ -116,9 +119,33 @@ def test_interface_strings_exist_in_both_languages(client: TestClient) -> None:
     assert set(strings["es"]) == set(strings["en"])
     assert all(strings["es"].values()) and all(strings["en"].values())
     assert strings["es"]["nav.runs"] != strings["en"]["nav.runs"]
+    # pending figures count persons, not COMAR's files; the median wait counts decided applications only
+    for key in ("comar.backlog", "comar.pending"):
+        assert "Personas" in strings["es"][key] and "Persons" in strings["en"][key]
+        assert "expediente" not in strings["es"][key].lower() and "file" not in strings["en"][key].lower()
+    assert "resueltas" in strings["es"]["comar.median_wait"] and "decided" in strings["en"]["comar.median_wait"]
     for name, lever in LEVERS.items():
         assert f"lever.{name}" in strings["en"] and f"unit.{lever.unit}" in strings["es"]
         assert strings["en"][f"leverhelp.{name}"] == lever.description  # the Spanish one translates this
+
+
+def test_place_and_country_names_in_both_languages(client: TestClient) -> None:
+    """Places with a usual Spanish name get it in Spanish (i18n key place.<node id>); nationality codes have names."""
+    strings = client.get("/api/i18n").json()
+    meta = client.get("/api/meta").json()
+    ids = {node["id"] for node in meta["nodes"]}
+    places = {key.removeprefix("place.") for key in strings["es"] if key.startswith("place.")}
+    assert places <= ids, places - ids  # no key for a node that does not exist
+    assert strings["es"]["place.mexico_city"] == "Ciudad de México"
+    assert strings["es"]["place.guatemala_city"] == "Ciudad de Guatemala"
+    assert strings["es"]["place.san_diego"] == "San Diego (garita de San Ysidro)"
+    names = {node["id"]: node["name"] for node in meta["nodes"]}
+    assert all(strings["en"][f"place.{p}"] == names[p] for p in places)  # English keeps nodes.csv's names
+    countries = {node["country"] for node in meta["nodes"]} | set(
+        client.get("/api/scenarios/baseline").json()["nationalities"]
+    )
+    assert {f"country.{c}" for c in countries} <= set(strings["es"])
+    assert strings["es"]["country.USA"] == "Estados Unidos" and strings["en"]["country.SLV"] == "El Salvador"
 
 
 def test_observed_statistics_for_the_overlays(client: TestClient) -> None:
@@ -126,6 +153,16 @@ def test_observed_statistics_for_the_overlays(client: TestClient) -> None:
     assert set(observed) == {"comar_applicants", "upm_presentados", "upm_devueltos", "cbp_gtm_hnd_slv"}
     assert observed["comar_applicants"]["2018"] > observed["comar_applicants"]["2014"] > 1000
     assert max(int(year) for year in observed["cbp_gtm_hnd_slv"]) <= 2018  # later years are held out
+    # the annual chart names the source of each series and the unit of its axis, in both languages
+    strings = client.get("/api/i18n").json()
+    for key in observed:
+        for lang in ("es", "en"):
+            assert f"observed.{key}" in strings[lang] and f"annual.unit.{key}" in strings[lang], (key, lang)
+    assert "COMAR" in strings["es"]["observed.comar_applicants"] and "UPM" in strings["en"]["observed.upm_presentados"]
+    assert (
+        "Border Patrol" in strings["en"]["observed.cbp_gtm_hnd_slv"]
+        and "fiscal" in strings["en"]["observed.cbp_gtm_hnd_slv"]
+    )
 
 
 def test_shipped_scenarios_and_unknown_names(client: TestClient) -> None:
@@ -260,6 +297,13 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     view = client.get(f"/api/runs/{run_id}/view").json()
     ts = view["timeseries"]
     assert len(ts["dates"]) == 9  # weekly bins over 59 days
+    # a point is dated by the last day of its week, the day its stocks are read: the last point is the run's last
+    # day, and the people waiting for asylum there are those of the totals at the end
+    assert ts["period"] == "week" and ts["starts"][:2] == ["2018-01-01", "2018-01-08"]
+    assert ts["dates"][0] == "2018-01-07" and ts["dates"][-1] == "2018-02-28" and ts["starts"][-1] == "2018-02-26"
+    assert view["map"]["dates"] == view["comar"]["dates"] == ts["dates"] and view["map"]["period"] == "week"
+    end = view["totals"]["asylum_queue_end"]["median"]
+    assert end > 0 and math.isclose(ts["series"]["asylum_queue"]["median"][-1], end, abs_tol=0.1)
     for series in ts["series"].values():
         assert all(lo <= mid <= hi for lo, mid, hi in zip(series["low"], series["median"], series["high"], strict=True))
     assert sum(ts["series"]["departure"]["median"]) > 0
@@ -279,6 +323,9 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     assert "tapachula" in offices
     assert [panel["key"] for panel in view["timeseries"]["annual"]] == []  # no complete year in two months
     assert offices["tapachula"]["caseworkers_needed"] is not None
+    # the last bin of the wait histogram is open (every wait of 180 working days or more), not 175-180 plus the rest
+    assert offices["tapachula"]["wait_bins"][-2:] == [175, 180]
+    assert len(offices["tapachula"]["wait_counts"]) == len(offices["tapachula"]["wait_bins"])
     assert set(view["harms"]["by_mode"]) == {"extortion", "kidnapping", "assault", "death"}
     toml = client.get(f"/api/runs/{run_id}/scenario.toml")
     assert toml.status_code == 200 and "end = 2018-02-28" in toml.text
@@ -299,12 +346,29 @@ def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClien
         if entry["kind"] == "event":
             for key in ("low", "median", "high"):
                 entry[key] = [v * d for v, d in zip(entry[key], days, strict=True)]
+    for part in (old["timeseries"], old["map"], old["comar"]):  # points were dated by the first day of their bin
+        part["dates"] = part.pop("starts")
+        del part["period"]
     new = upgrade_view(old, record["start"], record["end"])
+    for name in ("timeseries", "map", "comar"):
+        assert {k: new[name][k] for k in ("dates", "starts", "period")} == {
+            k: view[name][k] for k in ("dates", "starts", "period")
+        }, name
     assert new["timeseries"]["days_in_bin"] == days and new["comar"]["days_in_bin"] == days
     for name, entry in view["timeseries"]["series"].items():
         assert new["timeseries"]["series"][name]["unit"] == entry["unit"]
         assert np.allclose(new["timeseries"]["series"][name]["median"], entry["median"], atol=0.01), name
     assert upgrade_view(view, record["start"], record["end"]) == view  # today's views are left alone
+
+
+def test_time_points_are_dated_by_their_last_day() -> None:
+    """Monthly points of a run that starts mid-month: the first point is the partial month up to its last day."""
+    tb = time_bins(np.datetime64("2018-01-15"), 365)
+    assert tb.period == "month" and len(tb.dates) == len(tb.starts) == 13
+    assert (tb.starts[0], tb.dates[0]) == ("2018-01-15", "2018-01-31")
+    assert (tb.starts[1], tb.dates[1]) == ("2018-02-01", "2018-02-28")
+    assert (tb.starts[-1], tb.dates[-1]) == ("2019-01-01", "2019-01-14")
+    assert [str(np.datetime64("2018-01-15") + int(d)) for d in tb.last_day] == tb.dates
 
 
 def test_done_runs_are_not_resubmitted(finished: tuple[TestClient, str, str]) -> None:

@@ -93,6 +93,9 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
 
     page.route("**/*", guard)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    missing: list[str] = []  # e.g. /favicon.ico, which the page's inline icon spares the browser
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.on("console", lambda message: missing.append(message.text) if "404" in message.text else None)
 
     page.goto(server + "/")
     page.wait_for_function("document.querySelector('#f-start').value !== ''")
@@ -114,6 +117,19 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.wait_for_function("document.querySelector('#builder-result').textContent.includes('válido')")
     assert "#/runs/" not in page.url
     assert page.input_value("#base") == "baseline"
+    # COMAR levers list the nodes with an office first and pre-select the first (never a place without an office)
+    assert page.input_value("#lever-comar_caseworkers-target") == "tapachula"
+    assert page.input_value("#lever-comar_office_open-target") == "tapachula"
+    groups = page.eval_on_selector_all("#lever-comar_caseworkers-target optgroup", "gs => gs.map((g) => g.label)")
+    assert groups == ["Oficinas COMAR", "Otros lugares (abrir oficina)"]
+    # places and nationalities by their Spanish names, not nodes.csv's English ones or ISO codes
+    assert "Ciudad de México" in page.inner_text("#lever-comar_caseworkers-target")
+    assert "Ciudad de Guatemala" in page.inner_text("#caravans-0-origin")
+    assert page.locator("#droughts-0-nationality option:checked").inner_text() in (
+        "Guatemala",
+        "Honduras",
+        "El Salvador",
+    )
     # the baseline's 2014-15 drought cannot act in 2018: the builder says so, and lists them
     assert "3 entradas fuera del periodo" in page.inner_text("#builder-result")
     assert "droughts[0]: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")
@@ -124,10 +140,27 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
         page.wait_for_selector(f"{chart} .main-svg", timeout=60_000)
     assert page.locator("#chart-sankey .sankey-node").count() > 4
     assert page.locator("#comar-table tbody tr").count() >= 1
+    comar_head = page.inner_text("#comar-table thead")
+    assert "Personas en espera de resolución al final" in comar_head and "Espera mediana de las resueltas" in comar_head
+    wait_ticks = page.eval_on_selector_all("#chart-comar-wait .xtick text", "ts => ts.map((t) => t.textContent)")
+    assert wait_ticks[-1] == "180+", wait_ticks  # the open last bar of the wait histogram says so
     page.locator("#map-time").focus()
     page.keyboard.press("Home")  # the time slider moves with the keyboard
-    page.wait_for_function("document.querySelector('#map-date').textContent.includes('2018')")
+    # the first point is dated by the last day of January, the day its people are counted; the flow is per month
+    page.wait_for_function("document.querySelector('#map-date').textContent.includes('31 ene 2018')")
+    map_legend = page.text_content("#chart-map .legend") or ""
+    assert "personas en el mes" in map_legend and "periodo" not in map_legend
     page.screenshot(path=SHOTS / "02-run-es.png", full_page=True)
+    # Spanish names on the run's page: map hover and axes, the Sankey's nationalities, the COMAR offices
+    hover = page.evaluate("document.getElementById('chart-map').data.flatMap((trace) => trace.text || [])")
+    assert any(text.startswith("Ciudad de Guatemala (Guatemala):") for text in hover)
+    assert not any("(MEX)" in text or "Mexico City" in text for text in hover)
+    assert page.text_content("#chart-map .xtitle") == "longitud"
+    sankey_nodes = page.eval_on_selector_all("#chart-sankey .sankey-node text", "ts => ts.map((t) => t.textContent)")
+    assert "Honduras" in sankey_nodes and "HND" not in sankey_nodes
+    assert "Ciudad de México" in page.inner_text("#comar-table") and "Mexico City" not in page.inner_text(
+        "#comar-table"
+    )
     tools = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map((b) => b.getAttribute('data-title'))")
     assert "Descargar la gráfica como PNG" in tools  # the chart tool bar speaks Spanish too
     assert not [title for title in tools if any(word in title for word in ("Cloud", "Studio", "Share"))], tools
@@ -145,6 +178,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.goto(f"{server}/#/runs/{first}")
     page.wait_for_selector("#chart-comar-load .main-svg")
     page.wait_for_selector("#chart-annual .main-svg")
+    # the official figures name their source, the axis its unit, and a caption says what the bars are
+    assert "Observado: COMAR" in (page.text_content("#chart-annual .legend") or "")
+    assert page.text_content("#chart-annual .ytitle") == "personas por año"
+    assert "una sola réplica" in page.inner_text("#annual-note")  # 1 replicate: no error bars, and it says why
     assert page.locator(".chart-message").count() == 0
 
     page.select_option("#lang", "en")
@@ -163,6 +200,14 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
 
     page.goto(server + "/#/builder")
     page.wait_for_function("document.querySelector('#f-start').value !== ''")
+    # choosing a scenario in the list loads it: what Run runs is what the list shows
+    page.select_option("#base", "comar-staffing")
+    page.wait_for_function("document.querySelector('#f-name').value === 'comar-staffing'")
+    assert page.input_value("#lever-comar_office_open-target") == "tapachula"
+    tenosique = "#lever-comar_office_open-target optgroup:first-child option[value='tenosique']"
+    assert page.locator(tenosique).count() == 1  # the office this scenario opens is listed with the others
+    page.select_option("#base", "baseline")
+    page.wait_for_function("document.querySelector('#f-name').value === 'baseline'")
     page.fill("#f-start", "2018-01-01")
     page.fill("#f-end", "2018-12-31")
     page.fill("#f-scale", "10")
@@ -191,10 +236,18 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert bad_input.get_attribute("aria-describedby") == row_error.get_attribute("id")
     assert page.locator('[data-error-for="lever.comar_caseworkers"]').inner_text() == ""
     page.fill("#lever-comar_caseworkers\\~1", "20")
+    page.fill("#f-replicates", "2")
     second = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{second}'] .status-done", timeout=60_000)
     page.wait_for_selector("#chart-timeseries .main-svg", timeout=30_000)
 
+    # levers changed: the run is not saved under the file's name as it stands (the first run, with none, is)
+    assert page.request.get(f"{server}/api/runs/{second}").json()["name"] == "baseline (modified)"
+    assert page.request.get(f"{server}/api/runs/{first}").json()["name"] == "baseline"
+    page.wait_for_selector("#chart-annual .main-svg")
+    assert "median of 2 replicates" in page.inner_text("#annual-note") and "5 % to 95 %" in page.inner_text(
+        "#annual-note"
+    )
     sent = page.request.get(f"{server}/api/runs/{second}/scenario").json()["policy"]
     mine = {(p["lever"], p.get("target"), p["value"]) for p in sent if p.get("note") == "dashboard"}
     assert mine == {
@@ -216,6 +269,15 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.wait_for_selector("#chart-compare-series .main-svg")
     assert page.locator("#compare-table tbody tr").count() >= 10
     assert "Difference" in page.locator("#compare-table thead").inner_text()
+    # signed percentages: a change that rounds to zero is "0%", never "-0%"; others carry their sign
+    assert page.evaluate("[signedPct(-0.0004), signedPct(0), signedPct(0.05), signedPct(-0.05)]") == [
+        "0%",
+        "0%",
+        "+5%",
+        "-5%",
+    ]
+    assert page.evaluate("[fmt(-0.04, 1), fmt(-0, 1), fmt(-0.4)]") == ["0", "0", "0"]  # differences too
+    assert not re.search(r"(^|\s)-0(\s?%|\s|$)", page.inner_text("#compare-table"))
     page.screenshot(path=SHOTS / "04-compare-en.png", full_page=True)
 
     page.goto(server + "/#/runs")  # a finished run can be deleted from the list, after a confirmation
@@ -227,3 +289,21 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     context.close()
     assert outside == [], f"requests left the host: {outside}"
     assert errors == [], errors
+    assert missing == [], missing
+
+
+def test_pages_ask_for_nothing_missing(server: str, browser: object) -> None:
+    """No 404 in the console: the pages carry their icon inline, so the browser does not ask for /favicon.ico (with
+    no request routing here: Playwright's routing stops chromium from fetching the icon at all)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    missing: list[str] = []
+    page.on("console", lambda message: missing.append(message.text) if "404" in message.text else None)
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    for path in ("/", "/api/docs"):
+        page.goto(server + path)
+        page.wait_for_load_state("load")
+        icon = page.evaluate("(document.querySelector('link[rel=icon]') || {}).href || ''")
+        assert icon.startswith("data:image/svg+xml"), path
+        page.wait_for_timeout(300)  # the icon is fetched after the load event
+    page.close()
+    assert missing == [], missing

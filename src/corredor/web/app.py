@@ -178,13 +178,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"id": i, "name": n, "country": c, "kind": k}
             for i, n, c, k in zip(network.node_ids, network.node_names, network.node_country, kinds, strict=True)
         ]
+        comar_offices = [n["id"] for n in nodes if n["kind"] == "asylum_office"]
+        mexican = [n for n in nodes if n["country"] == "MEX"]
         return {
             "levers": [
                 {"name": name, **{k: (None if v == float("inf") else v) for k, v in asdict(lever).items()}}
                 for name, lever in LEVERS.items()
             ],
             "nodes": nodes,
-            "offices": [n["id"] for n in nodes if n["country"] == "MEX"],
+            # COMAR offices (node kind asylum_office) first: the default target of comar_caseworkers; then the other
+            # Mexican nodes, where a scenario can open an office with comar_office_open
+            "comar_offices": comar_offices,
+            "offices": comar_offices + [n["id"] for n in mexican if n["id"] not in comar_offices],
             "ports": [n["id"] for n in nodes if n["kind"] == "us_port_of_entry"],
             "origins": [n["id"] for n in nodes if n["kind"] == "origin"],
             "shelter_sites": [n["id"] for n in nodes if n["kind"] not in NO_SHELTER_KINDS],

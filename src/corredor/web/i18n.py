@@ -21,7 +21,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "nav.api": ("API (OpenAPI)", "API (OpenAPI)"),
     "builder.heading": ("Construir un escenario", "Build a scenario"),
     "builder.base": ("Escenario de partida", "Start from scenario"),
-    "builder.load": ("Cargar", "Load"),
+    "builder.load": ("Volver a cargar", "Reload"),
+    "builder.modified": (" (modificado)", " (modified)"),
     "builder.general": ("Periodo y escala", "Period and scale"),
     "builder.name": ("Nombre", "Name"),
     "builder.start": ("Inicio", "Start"),
@@ -40,6 +41,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "builder.target": ("Destino", "Target"),
     "builder.value": ("Valor", "Value"),
+    "builder.offices_open": ("Oficinas COMAR", "COMAR offices"),
+    "builder.offices_other": ("Otros lugares (abrir oficina)", "Other places (open an office)"),
     "builder.add_target": ("Otro destino", "Another target"),
     "builder.range": ("Rango", "Range"),
     "builder.droughts": ("Sequías", "Droughts"),
@@ -99,10 +102,19 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "map.heading": ("Mapa de la ruta", "Route map"),
     "map.date": ("Fecha", "Date"),
     "map.people": ("Personas en el nodo", "People at the node"),
-    "map.flow": (
-        "Flujo por tramo (estimado, personas en el periodo)",
-        "Flow per edge (estimated, persons in the period)",
+    "map.lon": ("longitud", "longitude"),
+    "map.lat": ("latitud", "latitude"),
+    # the map's flow is summed over each time point's week or month (views.time_bins), people are counted on its
+    # last day
+    "map.flow.month": (
+        "Flujo por tramo (estimado, personas en el mes)",
+        "Flow per edge (estimated, persons in the month)",
     ),
+    "map.flow.week": (
+        "Flujo por tramo (estimado, personas en la semana)",
+        "Flow per edge (estimated, persons in the week)",
+    ),
+    "map.title": ("personas al {end}; flujo del {start} al {end}", "people on {end}; flow {start} to {end}"),
     "map.note": (
         "Base cartográfica: Natural Earth (dominio público). Tamaño del círculo: personas en tránsito o retenidas en "
         "el nodo; grosor del tramo: flujo estimado.",
@@ -115,8 +127,49 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ts.median": ("Mediana", "Median"),
     "ts.annual": ("Totales anuales frente a estadísticas oficiales", "Annual totals against official statistics"),
     "ts.panel": ("Estadística", "Statistic"),
-    "ts.simulated": ("Simulado", "Simulated"),
-    "ts.observed": ("Observado (oficial)", "Observed (official)"),
+    "ts.simulated_median": (
+        "Simulado (corredor): mediana de {n} réplicas",
+        "Simulated (corredor): median of {n} replicates",
+    ),
+    # the source of each observed series of /api/observed (corredor.data: comar.csv, upm.csv, cbp.csv)
+    "observed.comar_applicants": (
+        "Observado: COMAR (solicitantes de la condición de refugiado, año calendario)",
+        "Observed: COMAR (applicants for refugee status, calendar year)",
+    ),
+    "observed.upm_presentados": (
+        "Observado: INM/UPM (eventos de centroamericanos presentados, año calendario)",
+        "Observed: INM/UPM (events of Central Americans presented, calendar year)",
+    ),
+    "observed.upm_devueltos": (
+        "Observado: INM/UPM (eventos de centroamericanos devueltos, año calendario)",
+        "Observed: INM/UPM (events of Central Americans returned, calendar year)",
+    ),
+    "observed.cbp_gtm_hnd_slv": (
+        "Observado: Patrulla Fronteriza de EE. UU., frontera suroeste (año fiscal de EE. UU., oct–sep)",
+        "Observed: US Border Patrol, southwest border (US fiscal year, Oct–Sep)",
+    ),
+    "annual.unit.comar_applicants": ("personas por año", "persons per year"),
+    "annual.unit.upm_presentados": (
+        "eventos por año (una persona puede contar más de una vez)",
+        "events per year (a person may count more than once)",
+    ),
+    "annual.unit.upm_devueltos": (
+        "eventos por año (una persona puede contar más de una vez)",
+        "events per year (a person may count more than once)",
+    ),
+    "annual.unit.cbp_gtm_hnd_slv": ("detenciones (eventos) por año fiscal", "apprehensions (events) per fiscal year"),
+    "annual.caption": (
+        "Barras: simulación corredor, mediana de {n} réplicas con 1 agente = {scale} personas; barras de error: del "
+        "5 % al 95 % de las réplicas. Rombos: cifra oficial, con su fuente en la leyenda.",
+        "Bars: corredor simulation, median of {n} replicates at 1 agent = {scale} persons; error bars: 5 % to 95 % of "
+        "the replicates. Diamonds: official figure, with its source in the legend.",
+    ),
+    "annual.caption_one": (
+        "Barras: simulación corredor, una sola réplica con 1 agente = {scale} personas (sin barras de error: hacen "
+        "falta varias réplicas). Rombos: cifra oficial, con su fuente en la leyenda.",
+        "Bars: corredor simulation, a single replicate at 1 agent = {scale} persons (no error bars: they need several "
+        "replicates). Diamonds: official figure, with its source in the legend.",
+    ),
     "ts.no_annual": (
         "El periodo no incluye un año completo; no hay comparación anual.",
         "The period holds no complete year; no annual comparison.",
@@ -126,13 +179,27 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "comar.office": ("Oficina", "Office"),
     "comar.applications": ("Solicitudes", "Applications"),
     "comar.applications_per_day": ("Solicitudes por día", "Applications per day"),
-    "comar.backlog": ("Expedientes pendientes", "Backlog (pending files)"),
-    "comar.wait": ("Espera hasta la resolución (días hábiles)", "Wait until decision (working days)"),
+    # pending figures count persons (one row of asylum_cases per person), not COMAR's files (about 1.6 persons each)
+    "comar.backlog": ("Personas en espera de resolución", "Persons waiting for a decision"),
+    "comar.wait": (
+        "Espera hasta la resolución de las solicitudes resueltas (días hábiles)",
+        "Wait until decision of decided applications (working days)",
+    ),
+    "comar.wait_top": (
+        "La última barra reúne todas las esperas de {top} días hábiles o más.",
+        "The last bar holds every wait of {top} working days or more.",
+    ),
     "comar.limit": ("Límite legal de 45 días hábiles", "45-working-day legal limit"),
     "comar.decided": ("Resueltas", "Decided"),
-    "comar.within": ("Resueltas dentro del límite (de las vencidas)", "Decided within the limit (of files due)"),
-    "comar.median_wait": ("Espera mediana (días hábiles)", "Median wait (working days)"),
-    "comar.pending": ("Pendientes al final", "Pending at the end"),
+    "comar.within": (
+        "Resueltas dentro del límite (de las vencidas)",
+        "Decided within the limit (of applications due)",
+    ),
+    "comar.median_wait": (
+        "Espera mediana de las resueltas (días hábiles; sin contar las pendientes)",
+        "Median wait of decided applications (working days; pending ones not counted)",
+    ),
+    "comar.pending": ("Personas en espera de resolución al final", "Persons waiting for a decision at the end"),
     "comar.arrivals": ("Solicitudes por día (últimos 90 días)", "Applications per day (last 90 days)"),
     "comar.caseworkers": ("Dictaminadores al final", "Caseworkers at the end"),
     "comar.needed": (
@@ -141,13 +208,18 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "comar.method": (
         "Necesarios: el menor número c con el que una cola M/M/c resuelve el 90 % de las solicitudes en 45 días "
-        "hábiles, con la tasa de solicitudes de los últimos 90 días más la que resuelve en un año los expedientes "
-        "pendientes, y la productividad del modelo; ignora el abandono. Resueltas dentro del límite: entre los "
-        "expedientes presentados al menos 45 días hábiles antes del final (los pendientes cuentan como tardíos).",
+        "hábiles, con la tasa de solicitudes de los últimos 90 días más la que resuelve en un año las solicitudes "
+        "pendientes, y la productividad del modelo; ignora el abandono. Resueltas dentro del límite: entre las "
+        "solicitudes presentadas al menos 45 días hábiles antes del final (las pendientes cuentan como tardías). "
+        "Solicitudes y pendientes cuentan personas, no expedientes de la COMAR (un expediente agrupa en promedio a "
+        "unas 1.6 personas). La espera mediana solo cuenta las solicitudes ya resueltas; las que siguen pendientes "
+        "esperarán más.",
         "Needed: the smallest c with which an M/M/c queue decides 90 % of applications within 45 working days, at "
-        "the application rate of the last 90 days plus the rate that clears the pending files within a year, and "
-        "the model's productivity; ignores abandonment. Decided within the limit: among the files that applied at "
-        "least 45 working days before the end (pending files count as late).",
+        "the application rate of the last 90 days plus the rate that clears the pending applications within a year, "
+        "and the model's productivity; ignores abandonment. Decided within the limit: among the applications made at "
+        "least 45 working days before the end (pending ones count as late). Applications and pending figures count "
+        "persons, not COMAR's files (a file holds about 1.6 persons on average). The median wait counts decided "
+        "applications only; those still pending will wait longer.",
     ),
     "comar.persons": ("Personas", "Persons"),
     "comar.none": ("Sin solicitudes en esta corrida.", "No applications in this run."),
@@ -174,8 +246,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "error.generic": ("Error", "Error"),
     "persons": ("personas", "persons"),
     "persons_per_day": (
-        "personas por día (media del periodo del punto)",
-        "persons per day (mean over the point's period)",
+        "personas por día (media de la semana o del mes)",
+        "persons per day (mean over the week or month)",
     ),
     # outcomes and series
     "outcome.departure": ("Salidas", "Departures"),
@@ -203,8 +275,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "outcome.upm_presentados": ("Presentados ante el INM (año calendario)", "Presented to INM (calendar year)"),
     "outcome.upm_devueltos": ("Devueltos por México (año calendario)", "Returned by Mexico (calendar year)"),
     "outcome.cbp_gtm_hnd_slv": (
-        "Detenciones CBP de GTM+HND+SLV (año fiscal)",
-        "CBP apprehensions of GTM+HND+SLV (fiscal year)",
+        "Detenciones de la Patrulla Fronteriza en la frontera suroeste de EE. UU.: personas de Guatemala, Honduras y "
+        "El Salvador (año fiscal de EE. UU., oct–sep)",
+        "US Border Patrol apprehensions at the southwest border: people from Guatemala, Honduras and El Salvador (US "
+        "fiscal year, Oct–Sep)",
     ),
     "end.at_home_may_retry": ("Deportado o devuelto a casa, puede reintentar", "Deported or sent home, may retry"),
     "end.returned_home": ("Regresó y se quedó en casa", "Returned home for good"),
@@ -234,6 +308,20 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "segment.MEX_south": ("México sur (< 19° N)", "Southern Mexico (< 19° N)"),
     "segment.MEX_centre": ("México centro (19–23° N)", "Central Mexico (19–23° N)"),
     "segment.MEX_north": ("México norte (> 23° N)", "Northern Mexico (> 23° N)"),
+    # place names that differ between the languages (nodes.csv has one name per node, in English; the others are
+    # shown as written there), by node id
+    "place.guatemala_city": ("Ciudad de Guatemala", "Guatemala City"),
+    "place.mexico_city": ("Ciudad de México", "Mexico City"),
+    "place.san_diego": ("San Diego (garita de San Ysidro)", "San Diego (San Ysidro port)"),
+    "place.del_rio": ("Del Río", "Del Rio"),
+    # countries and nationalities, by ISO code (nodes' countries, scenarios' nationalities)
+    "country.GTM": ("Guatemala", "Guatemala"),
+    "country.HND": ("Honduras", "Honduras"),
+    "country.SLV": ("El Salvador", "El Salvador"),
+    "country.NIC": ("Nicaragua", "Nicaragua"),
+    "country.BLZ": ("Belice", "Belize"),
+    "country.MEX": ("México", "Mexico"),
+    "country.USA": ("Estados Unidos", "United States"),
     # levers
     "lever.mx_enforcement_intensity": ("Intensidad de control migratorio en México", "Enforcement intensity in Mexico"),
     "lever.mx_risk_targeting": ("Control basado en riesgo", "Risk-managed enforcement"),

@@ -20,7 +20,7 @@ line their median. Methods (documented in the README's "Dashboard" section):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -123,36 +123,53 @@ def _event_by(results: Results, name: str, column: str, size: int) -> NDArray[np
     )
 
 
-def time_bins(start: np.datetime64, days: int) -> tuple[NDArray[np.int64], list[str]]:
-    """Monthly bins (weekly for runs under 120 days): the bin of each day and the first date of each bin."""
+class TimeBins(NamedTuple):
+    """The time points of a run's views: weeks for runs under 120 days, calendar months otherwise (a partial first
+    or last month is shorter). A point is dated by the last day of its bin, the day its stocks are read; events are
+    summed or averaged over the whole bin, from ``starts`` to ``dates``."""
+
+    bins: NDArray[np.int64]  # the bin of each day of the run
+    last_day: NDArray[np.int64]  # index of the last day of each bin
+    starts: list[str]  # first date of each bin
+    dates: list[str]  # last date of each bin
+    period: str  # "week" or "month"
+
+    def labels(self) -> dict[str, Any]:
+        """The dating of the points as the views give it."""
+        return {"dates": self.dates, "starts": self.starts, "period": self.period}
+
+
+def time_bins(start: np.datetime64, days: int) -> TimeBins:
+    """Monthly bins (weekly for runs under 120 days): the bin of each day, and the first and last date of each bin."""
     dates = start + np.arange(days).astype("timedelta64[D]")
     if days < 120:
         bins = np.arange(days) // 7
-        labels = [str(dates[i]) for i in range(0, days, 7)]
+        period = "week"
     else:
-        months = dates.astype("datetime64[M]")
-        unique, bins = np.unique(months, return_inverse=True)
-        labels = [str(max(m.astype("datetime64[D]"), dates[0])) for m in unique]
-    return bins.astype(np.int64), labels
+        bins = np.unique(dates.astype("datetime64[M]"), return_inverse=True)[1].reshape(-1)
+        period = "month"
+    n = int(bins.max()) + 1 if days else 0
+    first = np.array([np.flatnonzero(bins == b)[0] for b in range(n)], dtype=np.int64)
+    last = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)], dtype=np.int64)
+    return TimeBins(bins.astype(np.int64), last, [str(dates[i]) for i in first], [str(dates[i]) for i in last], period)
 
 
 def timeseries(runs: Sequence[Results]) -> dict[str, Any]:
     """Event series as daily means within each time bin (a partial first or last bin reads like a full one), state
     series on the last day of each bin; bands over replicates."""
     first = runs[0]
-    bins, labels = time_bins(np.datetime64(first.start), first.days)
-    n = len(labels)
+    tb = time_bins(np.datetime64(first.start), first.days)
+    bins, sample, n = tb.bins, tb.last_day, len(tb.dates)
     days_in_bin = np.bincount(bins, minlength=n)
     series: dict[str, Any] = {}
     for name in SERIES_EVENTS:
         stacked = np.stack([_event_matrix(r, name, bins, n).sum(axis=1) / days_in_bin for r in runs])
         series[name] = {"kind": "event", "unit": "per_day", **_band(stacked)}
-    sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])  # last day of each bin
     for state in SERIES_STATES:
         s = STATES.index(state)
         stacked = np.stack([r.daily[sample, :, s, :].sum(axis=(1, 2)) * r.scale for r in runs]).astype(float)
         series[state] = {"kind": "state", "unit": "persons", **_band(stacked)}
-    return {"dates": labels, "days_in_bin": days_in_bin.tolist(), "series": series, "annual": annual_totals(runs)}
+    return {**tb.labels(), "days_in_bin": days_in_bin.tolist(), "series": series, "annual": annual_totals(runs)}
 
 
 def _observed(series: str, country: str | None = None, nationality: str | None = None) -> dict[str, float]:
@@ -223,14 +240,13 @@ def _through(results: Results, network: Network, bins: NDArray[np.int64], n_bins
 
 def map_view(runs: Sequence[Results], network: Network) -> dict[str, Any]:
     first = runs[0]
-    bins, labels = time_bins(np.datetime64(first.start), first.days)
-    n = len(labels)
-    sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])
+    tb = time_bins(np.datetime64(first.start), first.days)
+    bins, sample, n = tb.bins, tb.last_day, len(tb.dates)
     people = np.mean([r.daily[sample][:, :, list(MAP_STATES), :].sum(axis=(2, 3)) * r.scale for r in runs], axis=0)
     through = np.mean([_through(r, network, bins, n) for r in runs], axis=0)
     flows = np.minimum(through[:, network.edge_from], through[:, network.edge_to])
     return {
-        "dates": labels,
+        **tb.labels(),  # people on the last day of each bin; flow over the whole bin (a week or a month)
         "nodes": [
             {
                 "id": network.node_ids[i],
@@ -268,9 +284,8 @@ def sankey(runs: Sequence[Results]) -> dict[str, Any]:
 
 def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
     first = runs[0]
-    bins, labels = time_bins(np.datetime64(first.start), first.days)
-    n = len(labels)
-    sample = np.array([np.flatnonzero(bins == b)[-1] for b in range(n)])
+    tb = time_bins(np.datetime64(first.start), first.days)
+    bins, sample, n = tb.bins, tb.last_day, len(tb.dates)
     queue = STATES.index("asylum_queue")
     limit_working_days = scenario.parameters.asylum.decision_deadline_working_days  # 45 unless the law changes
     edges = np.arange(0, 181, 5)
@@ -285,7 +300,9 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
             decided = cs[(cs["office"] == office) & cs["outcome"].isin(["recognised", "rejected"])]
             waits.append(decided["wait_working_days"].to_numpy(dtype=float))
         all_waits = np.concatenate(waits) if waits else np.zeros(0)
-        counts, _ = np.histogram(np.clip(all_waits, 0, edges[-1] - 0.5), bins=edges)
+        # 5-day bins up to the top edge, then one bin for every wait at or above it (labelled "180+" on the page)
+        below = np.histogram(all_waits[all_waits < edges[-1]], bins=edges)[0]
+        counts = np.append(below, (all_waits >= edges[-1]).sum())
         if applications.sum() == 0 and backlog.sum() == 0:
             continue
         staffing = office_staffing(runs, scenario, office)
@@ -294,7 +311,7 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
                 "office": office,
                 "applications": _band(applications),
                 "backlog": _band(backlog),
-                "wait_bins": edges[:-1].tolist(),
+                "wait_bins": edges.tolist(),  # lower edges; the last bin is open (edges[-1] working days or more)
                 "wait_counts": (counts * first.scale / len(runs)).round(1).tolist(),
                 "decided": round(len(all_waits) * first.scale / len(runs), 1),
                 "share_within_limit": staffing["share_within_limit"],
@@ -306,7 +323,7 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
             }
         )
     days_in_bin = np.bincount(bins, minlength=n).tolist()  # for daily rates in the chart (a partial bin is shorter)
-    return {"dates": labels, "days_in_bin": days_in_bin, "limit_working_days": limit_working_days, "offices": offices}
+    return {**tb.labels(), "days_in_bin": days_in_bin, "limit_working_days": limit_working_days, "offices": offices}
 
 
 def segment_of(country: str, lat: float) -> str:
@@ -346,24 +363,31 @@ def totals(runs: Sequence[Results]) -> dict[str, dict[str, float]]:
 
 
 def upgrade_view(view: dict[str, Any], start: str, end: str) -> dict[str, Any]:
-    """A view stored before event series became daily means (no ``days_in_bin``), brought to today's format: the
-    event series and COMAR applications of each bin divided by its days. Views of today are returned unchanged."""
+    """A view stored by an earlier version, brought to today's format (views of today are returned unchanged):
+
+    - before event series became daily means (no ``days_in_bin``): the event series and COMAR applications of each
+      bin divided by its days;
+    - before points were dated by their last day (no ``starts``): the dates of the time series, the map and the
+      COMAR panel were the first day of each bin, while stocks are read on its last day.
+    """
     series = view.get("timeseries", {})
-    if "days_in_bin" in series:
-        return view
     days = (np.datetime64(end) - np.datetime64(start)).astype(int) + 1
-    bins, _ = time_bins(np.datetime64(start), int(days))
-    days_in_bin = np.bincount(bins)
-    for entry in series.get("series", {}).values():
-        if entry.get("kind") == "event":
-            for key in ("low", "median", "high"):
-                entry[key] = _round(np.asarray(entry[key]) / days_in_bin)
-            entry["unit"] = "per_day"
-        else:
-            entry["unit"] = "persons"
-    series["days_in_bin"] = days_in_bin.tolist()
-    if "comar" in view:
-        view["comar"]["days_in_bin"] = days_in_bin.tolist()
+    tb = time_bins(np.datetime64(start), int(days))
+    if "days_in_bin" not in series:
+        days_in_bin = np.bincount(tb.bins)
+        for entry in series.get("series", {}).values():
+            if entry.get("kind") == "event":
+                for key in ("low", "median", "high"):
+                    entry[key] = _round(np.asarray(entry[key]) / days_in_bin)
+                entry["unit"] = "per_day"
+            else:
+                entry["unit"] = "persons"
+        series["days_in_bin"] = days_in_bin.tolist()
+        if "comar" in view:
+            view["comar"]["days_in_bin"] = days_in_bin.tolist()
+    for part in (series, view.get("map"), view.get("comar")):
+        if part and "dates" in part and "starts" not in part and part["dates"] == tb.starts:
+            part.update(tb.labels())
     return view
 
 

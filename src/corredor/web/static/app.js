@@ -4,6 +4,7 @@
 
 const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 const LOCALES = { es: "es-MX", en: "en-US" };
+const NAME_LENGTH = 200;  // corredor.scenario.NAME_LENGTH
 const S = {
   lang: localStorage.getItem("corredor.lang") || "es",
   strings: {}, meta: null, base: null, runView: null, runId: null, poll: null, selected: new Set(), flash: "",
@@ -12,12 +13,19 @@ const S = {
 // ---------- helpers ----------
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => (S.strings[S.lang] && S.strings[S.lang][key]) || key;
+const has = (key) => Boolean(S.strings[S.lang] && S.strings[S.lang][key]);
 const locale = () => LOCALES[S.lang];
 const fmt = (x, digits = 0) =>
-  x === null || x === undefined || Number.isNaN(x) ? "–"
-    : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(x);
+  x === null || x === undefined || Number.isNaN(x) ? "–"  // a value that rounds to zero is "0", not "-0"
+    : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(Math.abs(x) < 0.5 * 10 ** -digits ? 0 : x);
 const pct = (x) => (x === null || x === undefined ? "–"
   : new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(x));
+// A signed change ("+4,6 %", "-1 %"): one that rounds to zero is "0 %", never "-0 %".
+const signedPct = (x) => {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  const rounded = Math.round(x * 1000) / 1000 || 0;  // the shown precision (0.1 %); -0 becomes 0
+  return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(rounded);
+};
 const fmtDate = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "medium" })
   .format(new Date(iso.length === 10 ? iso + "T00:00:00" : iso)) : "–");
 const fmtDateTime = (iso) => (iso ? new Intl.DateTimeFormat(locale(), { dateStyle: "short", timeStyle: "short" })
@@ -137,10 +145,18 @@ async function setLanguage(lang) {
 }
 
 // ---------- builder ----------
-// A node's name for people ("Ciudad Hidalgo"), its id for the API; nationality codes stay as they are.
+// A node's name for people in the page's language ("Ciudad de México": i18n key place.<id>, else nodes.csv's name),
+// its id for the API; a nationality or country code ("HND") gives the country's name.
 function placeName(id) {
+  if (has(`place.${id}`)) return t(`place.${id}`);
   const node = S.meta.nodes.find((n) => n.id === id);
-  return node ? node.name : id;
+  return node ? node.name : countryName(id);
+}
+const countryName = (code) => (has(`country.${code}`) ? t(`country.${code}`) : code);
+// Nodes with a COMAR office: those of kind asylum_office, and those the loaded scenario opens (comar_office_open = 1).
+function officesOfBase() {
+  const opened = ((S.base && S.base.policy) || []).filter((p) => p.lever === "comar_office_open" && p.value > 0).map((p) => p.target);
+  return [...new Set([...S.meta.comar_offices, ...opened.filter((c) => S.meta.offices.includes(c))])];
 }
 // One row per lever; a lever with a target (office, node, port, nationality) can have more rows, one per target.
 function leverRow(lever, k) {
@@ -153,8 +169,14 @@ function leverRow(lever, k) {
   const value = el("input", { id, type: "number", step: "any", min: lever.low, max: lever.high === null ? null : lever.high });
   let target = "–";
   if (lever.target) {
-    target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` },
-      ...(choices[lever.target] || []).map((c) => el("option", { value: c, text: placeName(c) })));
+    const option = (c) => el("option", { value: c, text: placeName(c) });
+    let options = (choices[lever.target] || []).map(option);
+    if (lever.target === "office") {  // COMAR offices first (the first is pre-selected), then places to open one
+      const open = officesOfBase();
+      options = [el("optgroup", { label: t("builder.offices_open") }, ...open.map(option)),
+        el("optgroup", { label: t("builder.offices_other") }, ...S.meta.offices.filter((c) => !open.includes(c)).map(option))];
+    }
+    target = el("select", { id: `${id}-target`, "aria-label": `${t("lever." + lever.name)}: ${t("builder.target")}` }, ...options);
   }
   const range = `${fmt(lever.low, 3)} – ${lever.high === null ? "∞" : fmt(lever.high, 3)} ${t("unit." + lever.unit)}`;
   const first = el("td", {}, el("label", { for: id, text: t("lever." + lever.name) }));
@@ -233,6 +255,20 @@ function fillBuilder(data, replicates = 1) {
   $("#caravans").replaceChildren();
   (data.caravans || []).forEach((c) => itemRow($("#caravans"), caravanFields(), c, "caravans"));
   clearErrors();
+  S.loaded = { name: $("#f-name").value, inputs: changedInputs(readBuilder()) };  // what the loaded file says
+}
+// The inputs a run's name stands for: levers, droughts and caravans (the period, scale and seed are listed with
+// every run).
+const changedInputs = (data) => JSON.stringify([data.policy, data.droughts, data.caravans]);
+// A scenario whose levers, droughts or caravans were changed in the builder is not run or saved under the loaded
+// file's name as it stands: the name gets " (modificado)" / " (modified)", in the form too, unless it was renamed.
+function markModified() {
+  const data = readBuilder();
+  if (S.loaded && data.name === S.loaded.name && changedInputs(data) !== S.loaded.inputs) {
+    $("#f-name").value = `${data.name}${t("builder.modified")}`.slice(0, NAME_LENGTH);
+    data.name = $("#f-name").value;
+  }
+  return data;
 }
 function readBuilder() {
   const data = JSON.parse(JSON.stringify(S.base || {}));
@@ -339,13 +375,13 @@ async function submitRun(event) {
   event.preventDefault();
   const replicates = Number($("#f-replicates").value || 1);
   try {
-    const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario: readBuilder(), replicates }) });
+    const run = await api("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario: markModified(), replicates }) });
     S.flash = `${t("builder.submitted")}: ${run.id}`;  // shown by the run's page, which the new hash opens
     location.hash = `#/runs/${run.id}`;
   } catch (e) { if (e.problems) showProblems(e.problems); else throw e; }
 }
 async function saveToml() {
-  const data = readBuilder();
+  const data = markModified();
   try {
     const text = await api("/api/scenarios/toml", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
     download(`${data.name || "scenario"}.toml`, text, "application/toml");
@@ -463,13 +499,27 @@ function dateAxis(dates) {
   const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
   return { type: "date", range: [iso(day - 3 * 86400000), iso(day + 4 * 86400000)] };
 }
+// Time points (views.time_bins): a point's date is the last day of its week or month, the day a stock (people
+// waiting, on the map) is read; an event count is a mean or a sum over the whole week or month. Events are drawn at
+// the middle of their period and every point's hover names its day or its period.
+function pointX(part, kind) {
+  if (kind !== "event") return part.dates;
+  return part.dates.map((end, i) => {
+    const a = Date.parse(`${part.starts[i]}T00:00:00Z`), b = Date.parse(`${end}T00:00:00Z`);
+    return new Date((a + b) / 2).toISOString().slice(0, 16).replace("T", " ");
+  });
+}
+function pointText(part, kind) {
+  return part.dates.map((end, i) => (kind === "event" ? `${fmtDate(part.starts[i])} – ${fmtDate(end)}` : fmtDate(end)));
+}
 // The median as a line, and the 5-95 % band of the replicates when there is one (not for a single replicate).
-function bandTraces(x, band, name, color, fillOpacity = 0.25) {
-  const median = { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}` };
-  if (band.low.every((low, i) => low === band.high[i])) return [{ ...median, name }];
+function bandTraces(x, band, name, color, fillOpacity = 0.25, text = null) {
+  const hover = (label) => (text ? { text, hovertemplate: `%{text}<br>${label}: %{y:,.1f}<extra></extra>` } : {});
+  const median = { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}`, ...hover(`${name}: ${t("ts.median")}`) };
+  if (band.low.every((low, i) => low === band.high[i])) return [{ ...median, name, ...hover(name) }];
   return [
     { x, y: band.high, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip", name },
-    { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}` },
+    { x, y: band.low, mode: "lines", fill: "tonexty", fillcolor: rgba(color, fillOpacity), line: { width: 0 }, name: `${name}: ${t("ts.band")}`, ...hover(`${name}: 5 %`) },
     median,
   ];
 }
@@ -481,11 +531,11 @@ function drawTimeseries(v) {
   select.value = current;
   select.onchange = () => drawTimeseries(v);
   const s = v.timeseries.series[current];
-  plot("chart-timeseries", bandTraces(v.timeseries.dates, s, t("outcome." + current), OKABE_ITO[0]),
+  plot("chart-timeseries", bandTraces(pointX(v.timeseries, s.kind), s, t("outcome." + current), OKABE_ITO[0], 0.25, pointText(v.timeseries, s.kind)),
     { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: dateAxis(v.timeseries.dates) });
   const annual = v.timeseries.annual;
   const ps = $("#annual-panel");
-  if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); return; }
+  if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); $("#annual-note").textContent = ""; return; }
   const chosen = ps.value && annual.some((p) => p.key === ps.value) ? ps.value : annual[0].key;
   ps.replaceChildren(...annual.map((p) => el("option", { value: p.key, text: t("outcome." + p.key) })));
   ps.value = chosen;
@@ -494,11 +544,18 @@ function drawTimeseries(v) {
   const seen = (S.observed && S.observed[chosen]) || {};
   p.observed_years = p.years.filter((y) => y in seen);
   p.observed = p.observed_years.map((y) => seen[y]);
+  const simulated = t("ts.simulated_median").replace("{n}", fmt(v.replicates));
+  const source = t("observed." + chosen);  // who publishes the official figure, and for which years (calendar or US fiscal)
   plot("chart-annual", [
-    { x: p.years, y: p.median, type: "bar", name: t("ts.simulated"), marker: { color: OKABE_ITO[0] },
+    { x: p.years, y: p.median, type: "bar", name: simulated, marker: { color: OKABE_ITO[0] },
+      customdata: p.years.map((_, i) => [p.low[i], p.high[i]]),
+      hovertemplate: `${simulated}<br>%{x}: %{y:,.0f}` + (v.replicates > 1 ? " (5–95 %: %{customdata[0]:,.0f} – %{customdata[1]:,.0f})" : "") + "<extra></extra>",
       error_y: { type: "data", symmetric: false, array: p.high.map((h, i) => h - p.median[i]), arrayminus: p.median.map((m, i) => m - p.low[i]) } },
-    { x: p.observed_years, y: p.observed, mode: "markers", name: t("ts.observed"), marker: { color: OKABE_ITO[5], size: 12, symbol: "diamond" } },
-  ], { title: { text: t("outcome." + chosen) }, xaxis: { type: "category" }, yaxis: { rangemode: "tozero" } });
+    { x: p.observed_years, y: p.observed, mode: "markers", name: source, marker: { color: OKABE_ITO[5], size: 12, symbol: "diamond" },
+      hovertemplate: `${source}<br>%{x}: %{y:,.0f}<extra></extra>` },
+  ], { title: { text: t("outcome." + chosen) }, xaxis: { type: "category" }, yaxis: { rangemode: "tozero", title: { text: t("annual.unit." + chosen) } },
+    legend: { orientation: "h", y: -0.2 } });
+  $("#annual-note").textContent = t(v.replicates > 1 ? "annual.caption" : "annual.caption_one").replace("{n}", fmt(v.replicates)).replace("{scale}", fmt(v.scale));
 }
 let basemap = null;
 async function drawMap(v) {
@@ -509,7 +566,7 @@ async function drawMap(v) {
   if (Number(slider.value) > m.dates.length - 1 || slider.dataset.run !== S.runId) slider.value = m.dates.length - 1;
   slider.dataset.run = S.runId;
   const frame = Number(slider.value);
-  $("#map-date").textContent = fmtDate(m.dates[frame]);
+  $("#map-date").textContent = fmtDate(m.dates[frame]);  // people on that day; flow over the week or month it ends
   slider.setAttribute("aria-valuetext", fmtDate(m.dates[frame]));
   slider.oninput = () => drawMap(v);
   const lon = [], lat = [];
@@ -530,25 +587,26 @@ async function drawMap(v) {
       }
     });
     if (x.length) traces.push({ x, y, mode: "lines", line: { color: OKABE_ITO[0], width: 1 + c * 2.5 }, hoverinfo: "skip",
-      name: `${t("map.flow")} ≤ ${fmt(Math.min(upper, 1) * maxFlow)}`, showlegend: true });
+      name: `${t("map.flow." + m.period)} ≤ ${fmt(Math.min(upper, 1) * maxFlow)}`, showlegend: true });
   });
   // hover points at edge midpoints with the flow
   traces.push({ x: m.edges.map(([a, b]) => (m.nodes[a].lon + m.nodes[b].lon) / 2), y: m.edges.map(([a, b]) => (m.nodes[a].lat + m.nodes[b].lat) / 2),
-    mode: "markers", marker: { size: 6, color: "rgba(0,0,0,0)" }, text: m.edges.map(([a, b], e) => `${m.nodes[a].name} – ${m.nodes[b].name}: ${fmt(flow[e])}`),
+    mode: "markers", marker: { size: 6, color: "rgba(0,0,0,0)" }, text: m.edges.map(([a, b], e) => `${placeName(m.nodes[a].id)} – ${placeName(m.nodes[b].id)}: ${fmt(flow[e])}`),
     hoverinfo: "text", showlegend: false });
   const people = m.people[frame];
   const maxPeople = Math.max(1, ...m.people.flat());
   traces.push({ x: m.nodes.map((n) => n.lon), y: m.nodes.map((n) => n.lat), mode: "markers", name: t("map.people"),
     marker: { size: people.map((p) => 5 + 40 * Math.sqrt(p / maxPeople)), color: OKABE_ITO[1], line: { color: "#000", width: 0.5 }, opacity: 0.85 },
-    text: m.nodes.map((n, i) => `${n.name} (${n.country}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
-  plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${fmtDate(m.dates[frame])}` },
-    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: "lon" }, constrain: "domain" },
-    yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: "lat" } }, hovermode: "closest" });
+    text: m.nodes.map((n, i) => `${placeName(n.id)} (${countryName(n.country)}): ${fmt(people[i])} ${t("persons")}`), hoverinfo: "text" });
+  const title = t("map.title").replace("{start}", fmtDate(m.starts[frame])).replaceAll("{end}", fmtDate(m.dates[frame]));
+  plot("chart-map", traces, { title: { text: `${t("map.heading")} — ${title}` },
+    xaxis: { range: [-118, -82], showgrid: false, zeroline: false, title: { text: t("map.lon") }, constrain: "domain" },
+    yaxis: { range: [9, 33.5], scaleanchor: "x", showgrid: false, zeroline: false, title: { text: t("map.lat") } }, hovermode: "closest" });
 }
 function drawSankey(v) {
   const s = v.sankey;
   const used = s.outcomes.filter((o) => s.links.some((l) => l.target === o));
-  const labels = [...s.nationalities, ...used.map((o) => t("end." + o))];
+  const labels = [...s.nationalities.map(countryName), ...used.map((o) => t("end." + o))];
   const index = (name, outcome) => (outcome ? s.nationalities.length + used.indexOf(name) : s.nationalities.indexOf(name));
   plot("chart-sankey", [{ type: "sankey", valueformat: ",.0f",
     node: { label: labels, pad: 14, color: labels.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]) },
@@ -559,14 +617,14 @@ function drawSankey(v) {
 function drawComar(v) {
   const c = v.comar;
   const names = Object.fromEntries(v.map.nodes.map((n) => [n.id, n.name]));
-  const officeName = (id) => names[id] || id;
+  const officeName = (id) => (has(`place.${id}`) ? t(`place.${id}`) : names[id] || placeName(id));
   const rows = c.offices.map((o) => [officeName(o.office), o.applications.median.reduce((a, b) => a + b, 0), o.decided, o.share_within_limit,
     o.median_wait_working_days, o.pending_end, o.arrivals_per_day, o.caseworkers_end, o.caseworkers_needed]);
   fillTable($("#comar-table"), "comar", [t("comar.office"), t("comar.applications"), t("comar.decided"), t("comar.within"), t("comar.median_wait"),
     t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
   (value, i) => (i === 3 ? pct(value) : typeof value === "number" ? fmt(value, i === 6 ? 2 : i === 4 ? 1 : 0) : value ?? "–"));
   const select = $("#comar-office");
-  if (!c.offices.length) { select.replaceChildren(); chartMessage("chart-comar-load", t("comar.none")); chartMessage("chart-comar-wait", ""); return; }
+  if (!c.offices.length) { select.replaceChildren(); chartMessage("chart-comar-load", t("comar.none")); chartMessage("chart-comar-wait", ""); $("#comar-wait-note").textContent = ""; return; }
   const chosen = select.value && c.offices.some((o) => o.office === select.value) ? select.value : c.offices[0].office;
   select.replaceChildren(...c.offices.map((o) => el("option", { value: o.office, text: officeName(o.office) })));
   select.value = chosen;
@@ -574,15 +632,24 @@ function drawComar(v) {
   const o = c.offices.find((x) => x.office === chosen);
   const perDay = o.applications.median.map((a, i) => a / c.days_in_bin[i]);  // a partial first or last bin is shorter
   plot("chart-comar-load", [
-    { x: c.dates, y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] } },
-    ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5]).map((tr) => ({ ...tr, yaxis: "y2" })),
+    { x: pointX(c, "event"), y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] },
+      text: pointText(c, "event"), textposition: "none", hovertemplate: `%{text}<br>${t("comar.applications_per_day")}: %{y:,.1f}<extra></extra>` },
+    ...bandTraces(c.dates, o.backlog, t("comar.backlog"), OKABE_ITO[5], 0.25, pointText(c, "state")).map((tr) => ({ ...tr, yaxis: "y2" })),
   ], { title: { text: `${officeName(chosen)}: ${t("comar.applications")} / ${t("comar.backlog")}` }, xaxis: dateAxis(c.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { title: { text: t("comar.applications_per_day") }, rangemode: "tozero" },
     yaxis2: { title: { text: t("comar.backlog") }, overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", showgrid: false } });
-  plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"), marker: { color: OKABE_ITO[2] } }],
-    { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, xaxis: { title: { text: t("comar.wait") } }, yaxis: { title: { text: t("comar.persons") } },
+  // the last bin is open: every wait at or above its lower edge ("180+"), not a spike at 180 days
+  const top = o.wait_bins[o.wait_bins.length - 1];
+  const ticks = o.wait_bins.filter((b) => b % 30 === 0 && b < top);
+  const binText = o.wait_bins.map((b, i) => (i === o.wait_bins.length - 1 ? `${b}+` : `${b}–${b + 4}`));
+  plot("chart-comar-wait", [{ x: o.wait_bins.map((b) => b + 2.5), y: o.wait_counts, type: "bar", width: 4.5, name: t("comar.persons"),
+    marker: { color: o.wait_bins.map((b, i) => (i === o.wait_bins.length - 1 ? OKABE_ITO[4] : OKABE_ITO[2])) },
+    text: binText, hovertemplate: "%{text}: %{y:,.0f}<extra></extra>", textposition: "none" }],
+    { title: { text: `${officeName(chosen)}: ${t("comar.wait")}` }, yaxis: { title: { text: t("comar.persons") } },
+      xaxis: { title: { text: t("comar.wait") }, tickvals: [...ticks, top + 2.5], ticktext: [...ticks.map(String), `${top}+`] },
       shapes: [{ type: "line", x0: c.limit_working_days, x1: c.limit_working_days, yref: "paper", y0: 0, y1: 1, line: { color: OKABE_ITO[5], dash: "dash", width: 2 } }],
       annotations: [{ x: c.limit_working_days, yref: "paper", y: 1, text: t("comar.limit"), showarrow: false, xanchor: "left" }] });
+  $("#comar-wait-note").textContent = t("comar.wait_top").replace("{top}", top);
 }
 function drawHarms(v) {
   const h = v.harms;
@@ -611,9 +678,10 @@ async function showCompare(ids) {
   const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values, ...r.differences.slice(1), ...r.relative.slice(1)]);
   const nRuns = names.length;
   fillTable($("#compare-table"), "compare", header, rows,
-    (value, i) => (i > 2 * nRuns - 1 ? pct(value) : typeof value === "number" ? fmt(value, 1) : value));
+    (value, i) => (i > 2 * nRuns - 1 ? signedPct(value) : typeof value === "number" ? fmt(value, 1) : value));
   plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
-    y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]) })),
+    y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]),
+    text: c.rows.map((row) => signedPct(row.relative[k + 1])), textposition: "none", hovertemplate: "%{y}: %{text}<extra></extra>" })),
   { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, yaxis: { automargin: true }, margin: { l: 10, r: 20, t: 40, b: 50 }, barmode: "group" });
   const select = $("#compare-series");
   const keys = Object.keys(c.series[0].series);
@@ -621,7 +689,8 @@ async function showCompare(ids) {
   select.replaceChildren(...keys.map((k) => el("option", { value: k, text: t("outcome." + k) })));
   select.value = chosen;
   select.onchange = () => showCompare(ids);
-  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(s.dates, s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15)),
+  const kind = c.series[0].series[chosen].kind;
+  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(pointX(s, kind), s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15, pointText(s, kind))),
     { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: dateAxis(c.series[0].dates),
       yaxis: { rangemode: "tozero", title: { text: t(c.series[0].series[chosen].unit === "per_day" ? "persons_per_day" : "persons") } } });
 }
@@ -649,7 +718,8 @@ async function start() {
   registerPlotlyLocale();
   [S.strings, S.meta, S.observed] = await Promise.all([api("/api/i18n"), api("/api/meta"), api("/api/observed")]);
   $("#lang").addEventListener("change", (e) => setLanguage(e.target.value));
-  $("#load-base").addEventListener("click", loadBase);
+  $("#load-base").addEventListener("click", () => loadBase().catch(report));
+  $("#base").addEventListener("change", () => loadBase().catch(report));  // choosing a scenario loads it
   $("#builder").addEventListener("submit", submitRun);
   // Enter in a field validates; only the Run button starts a run
   $("#builder").addEventListener("keydown", (e) => {
