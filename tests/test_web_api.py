@@ -333,6 +333,31 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     assert (client.app.state.store.path(run_id) / "rep-1" / "events.parquet").is_file()  # type: ignore[attr-defined]
 
 
+def test_a_run_is_reproduced_from_its_scenario_file_and_seeds(finished: tuple[TestClient, str, str]) -> None:
+    """The run's record names the root seed and each replicate's seed, and its scenario file says how to repeat a
+    replicate: that file run with replicate 1's seed gives replicate 1's numbers exactly."""
+    from corredor.experiments import replicate_seeds
+    from corredor.scenario import parse_scenario
+    from corredor.simulate import simulate
+    from corredor.web.builder import from_toml
+
+    client, run_id, _ = finished
+    record = client.get(f"/api/runs/{run_id}").json()
+    scenario = client.get(f"/api/runs/{run_id}/scenario").json()
+    assert record["root_seed"] == scenario["seed"]
+    assert record["seeds"] == replicate_seeds(scenario["seed"], 2)
+    text = client.get(f"/api/runs/{run_id}/scenario.toml").text
+    for k, seed in enumerate(record["seeds"]):
+        assert f"replicate {k}: seed {seed}  ->  corredor run {run_id}.toml --scale 200 --seed {seed}" in text
+    assert f"root seed {scenario['seed']}" in text and "without --seed runs the root seed" in text
+    data = from_toml(text)  # the header is comments only: the file is the submitted scenario
+    assert data["seed"] == scenario["seed"] and data["period"] == scenario["period"]
+    again = simulate(parse_scenario(data, "scenario"), seed=record["seeds"][1]).summary()
+    folder = client.app.state.store.path(run_id)  # type: ignore[attr-defined]
+    stored = json.loads((folder / "rep-1" / "summary.json").read_text())
+    assert json.loads(json.dumps(again["yearly_events"])) == stored["yearly_events"]
+
+
 def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClient, str, str]) -> None:
     """Views written before event series became daily means (per-bin totals, no days_in_bin) are read as today's."""
     client, run_id, _ = finished

@@ -139,6 +139,11 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     for chart in ("#chart-timeseries", "#chart-map", "#chart-sankey", "#chart-comar-load", "#chart-comar-wait"):
         page.wait_for_selector(f"{chart} .main-svg", timeout=60_000)
     assert page.locator("#chart-sankey .sankey-node").count() > 4
+    # how to reproduce the numbers: the root seed, and each replicate's seed with its command line
+    record = page.request.get(f"{server}/api/runs/{first}").json()
+    repro = page.inner_text("#run-repro")
+    assert f"Semilla raíz {record['root_seed']}" in repro
+    assert f"corredor run {first}.toml --scale 10 --seed {record['seeds'][0]} --out runs/{first}/rep-0" in repro
     assert page.locator("#comar-table tbody tr").count() >= 1
     comar_head = page.inner_text("#comar-table thead")
     assert "Personas en espera de resolución al final" in comar_head and "Espera mediana de las resueltas" in comar_head
@@ -190,12 +195,23 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.locator("html").get_attribute("lang") == "en"
     with page.expect_download() as png:
         page.click("[data-png='chart-timeseries']")
-    assert png.value.suggested_filename.endswith(".png")
+    assert png.value.suggested_filename == f"chart-timeseries-{first}.png"
+    # the PNG's title and the CSV's first line name the run: simulation, version, id, scale, replicates, root seed
+    title = page.evaluate("exportLayout(document.getElementById('chart-timeseries')).title.text")
+    exported = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", title))
+    assert f"run {first}" in exported and "1 agent = 10 persons" in exported and "simulation" in exported
+    assert f"root seed {record['root_seed']}" in exported
+    tool = page.locator("#chart-annual .modebar-btn[data-title='Download plot as a PNG']")
+    with page.expect_download() as camera:
+        tool.click()  # the tool bar's camera saves the same image
+    assert camera.value.suggested_filename == f"chart-annual-{first}.png"
     with page.expect_download() as csv:
         page.click("[data-csv='totals']")
     csv_file = tmp_path / "totals.csv"
     csv.value.save_as(csv_file)
-    assert csv_file.read_text().startswith("Outcome,Median")
+    note, header = csv_file.read_text().splitlines()[:2]
+    assert note.startswith("# corredor 0.1.0 simulation · run " + first) and "replicates: 1" in note
+    assert header.startswith("Outcome,")
     page.screenshot(path=SHOTS / "03-run-en.png", full_page=True)
 
     page.goto(server + "/#/builder")

@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corredor import __version__
 from corredor.experiments import replicate_seeds
 from corredor.network import NODE_KINDS, load_default_network
 from corredor.scenario import LEVERS, NO_SHELTER_KINDS, input_notes
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         comar_offices = [n["id"] for n in nodes if n["kind"] == "asylum_office"]
         mexican = [n for n in nodes if n["country"] == "MEX"]
         return {
+            "version": __version__,
             "levers": [
                 {"name": name, **{k: (None if v == float("inf") else v) for k, v in asdict(lever).items()}}
                 for name, lever in LEVERS.items()
@@ -292,7 +294,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except builder.Problems as error:
             return _problems(422, error.problems)
         seeds = replicate_seeds(s.seed, body.replicates)
-        request = {"scenario": body.scenario, "replicates": body.replicates, "seeds": seeds}
+        request = {"scenario": body.scenario, "replicates": body.replicates, "root_seed": s.seed, "seeds": seeds}
         run_id = store.create(request, builder.to_toml(body.scenario))
         try:
             submit(run_id, body.scenario, seeds)
@@ -332,9 +334,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api/runs/{run_id}/scenario.toml", summary="The run's scenario as a TOML file", responses=errors(404))
     def run_toml(run_id: str) -> PlainTextResponse:
+        """The scenario as submitted, with a comment header naming the seed of each replicate and the command that
+        reproduces it (`corredor run` with the file's own seed runs the root seed, which no replicate used)."""
         run_folder(run_id)
         return PlainTextResponse(
-            store.toml(run_id),
+            builder.with_reproduction_header(store.toml(run_id), store.record(run_id)),
             media_type="application/toml",
             headers={"Content-Disposition": f'attachment; filename="{run_id}.toml"'},
         )

@@ -98,6 +98,33 @@ def to_toml(data: dict[str, Any]) -> str:
     return header + tomli_w.dumps(_to_toml_data(data))
 
 
+def reproduction_lines(record: dict[str, Any]) -> list[str]:
+    """How to reproduce a dashboard run's numbers from its scenario file: the root seed, and per replicate the seed
+    it ran with (`corredor.experiments.replicate_seeds(root seed, replicates)`) and the equivalent command line."""
+    run_id, seeds, scale = record["id"], record.get("seeds", []), record.get("scale", 1)
+    root = record.get("root_seed", 0)
+    lines = [
+        f"Dashboard run {run_id} ({record.get('name', 'scenario')}): {len(seeds)} replicate(s) at 1 agent = {scale}"
+        f" person(s), root seed {root} (the `seed` of this file).",
+        f"Replicate i ran with seed corredor.experiments.replicate_seeds({root}, {len(seeds)})[i]"
+        " (numpy SeedSequence(root).spawn); the dashboard shows their mean and 5-95 % band.",
+        "`corredor run` without --seed runs the root seed itself, which no replicate used. Each replicate:",
+    ]
+    for k, seed in enumerate(seeds):
+        lines.append(
+            f"  replicate {k}: seed {seed}  ->  corredor run {run_id}.toml --scale {scale} --seed {seed}"
+            f" --out runs/{run_id}/rep-{k}"
+        )
+    return lines
+
+
+def with_reproduction_header(toml_text: str, record: dict[str, Any]) -> str:
+    """A run's scenario file with `reproduction_lines` as comments after its first line."""
+    first, _, rest = toml_text.partition("\n")
+    comments = "".join(f"# {line}\n" for line in reproduction_lines(record))
+    return f"{first}\n{comments}{rest}" if first.startswith("#") else f"{comments}{toml_text}"
+
+
 def from_toml(text: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)

@@ -98,6 +98,29 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "status.interrupted": ("interrumpida", "interrupted"),
     "run.heading": ("Corrida", "Run"),
     "run.download_toml": ("Descargar escenario (TOML)", "Download scenario (TOML)"),
+    "repro.heading": ("Cómo reproducir estas cifras", "How to reproduce these numbers"),
+    "repro.text": (
+        "Semilla raíz {root} · réplicas: {n} · 1 agente = {scale} personas. Cada réplica corre con su propia semilla, "
+        "derivada de la raíz (corredor.experiments.replicate_seeds(raíz, n): numpy SeedSequence(raíz).spawn(n)). "
+        "Para repetir una réplica, descargue el escenario (TOML, archivo {id}.toml) y ejecute su línea:",
+        "Root seed {root} · replicates: {n} · 1 agent = {scale} persons. Each replicate runs with its own seed, "
+        "derived from the root (corredor.experiments.replicate_seeds(root, n): numpy SeedSequence(root).spawn(n)). "
+        "To repeat a replicate, download the scenario (TOML, file {id}.toml) and run its line:",
+    ),
+    "repro.replicate": ("Réplica {k}: semilla {seed}", "Replicate {k}: seed {seed}"),
+    "repro.root_note": (
+        "«corredor run» sin --seed usa la semilla del archivo ({root}, la raíz), que ninguna réplica usó: da otras "
+        "cifras.",
+        "`corredor run` without --seed uses the file's seed ({root}, the root), which no replicate used: it gives "
+        "other numbers.",
+    ),
+    "provenance": (
+        "Simulación corredor {version} · corrida {id} · {name} · {start} a {end} · 1 agente = {scale} personas · "
+        "réplicas: {n} · semilla raíz {root}",
+        "corredor {version} simulation · run {id} · {name} · {start} to {end} · 1 agent = {scale} persons · "
+        "replicates: {n} · root seed {root}",
+    ),
+    "download.png_chart": ("Descargar la gráfica como PNG", "Download plot as a PNG"),
     "run.waiting": ("Esperando resultados…", "Waiting for results…"),
     "map.heading": ("Mapa de la ruta", "Route map"),
     "map.date": ("Fecha", "Date"),

@@ -1,11 +1,11 @@
 """The dashboard's run store: one folder per run under a root folder (default ``runs/web``).
 
-``<root>/<id>/run.json`` holds what was asked (scenario as submitted, replicates, seeds), ``state.json`` what
-happened (status, progress, error, times), ``scenario.toml`` the scenario for download, ``rep-<k>/`` the Parquet
-tables of each replicate (`Results.write`) and ``view.json`` what the page draws. Run ids are made here
-(16 hex digits) and every id coming from a request is checked against that pattern before it touches a path, so no
-request can reach the file system outside the store. Writes go through a temporary file and `os.replace`, so a
-reader never sees half a file.
+``<root>/<id>/run.json`` holds what was asked (scenario as submitted, replicates, root seed and replicate seeds),
+``state.json`` what happened (status, progress, error, times), ``scenario.toml`` the scenario for download,
+``rep-<k>/`` the Parquet tables of each replicate (`Results.write`) and ``view.json`` what the page draws. Run ids are
+made here (16 hex digits) and every id coming from a request is checked against that pattern before it touches a
+path, so no request can reach the file system outside the store. Writes go through a temporary file and
+`os.replace`, so a reader never sees half a file.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ def write_json(path: Path, data: Any) -> None:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def seed_texts(root: int, seeds: list[int]) -> dict[str, Any]:
+    """The seeds as decimal text too: a JavaScript number holds integers exactly only up to 2**53, and replicate
+    seeds go up to 2**63 - 1 (the page shows these, so a seed copied from it reproduces the run)."""
+    return {"root_seed_text": str(root), "seeds_text": [str(s) for s in seeds]}
 
 
 class RunStore:
@@ -92,8 +98,9 @@ class RunStore:
             "start": period.get("start"),
             "end": period.get("end"),
             "scale": scenario.get("scale", 1),
+            "root_seed": request.get("root_seed", scenario.get("seed", 0)),  # runs stored before it was recorded
             **state,
-        }
+        } | seed_texts(request.get("root_seed", scenario.get("seed", 0)), request.get("seeds", []))
 
     def runs(self) -> list[dict[str, Any]]:
         """Every run, newest first (folders that are not runs are ignored)."""

@@ -60,12 +60,21 @@ function download(name, text, type) {
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-function csvText(header, rows) {
+// CSV text; `note` (what the numbers are: corredor version, run, scale, replicates, seed) is a first "# " line.
+function csvText(header, rows, note = "") {
   const cell = (v) => { const s = v === null || v === undefined ? "" : String(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
-  return [header, ...rows].map((r) => r.map(cell).join(",")).join("\n") + "\n";
+  return (note ? `# ${note.replace(/\n/g, " ")}\n` : "") + [header, ...rows].map((r) => r.map(cell).join(",")).join("\n") + "\n";
 }
+// What a downloaded table or chart shows: corredor's version, a simulation, the run (or runs), period, scale,
+// replicates and root seed. The run page's figures carry it in their CSV's first line and their PNG's title.
+function provenance(record) {
+  return t("provenance").replace("{version}", S.meta.version).replace("{id}", record.id).replace("{name}", record.name)
+    .replace("{start}", record.start).replace("{end}", record.end).replace("{scale}", fmt(record.scale))
+    .replace("{n}", fmt(record.replicates)).replace("{root}", record.root_seed_text);
+}
+const runNote = () => (S.runRecord ? provenance(S.runRecord) : "");
 // A table with a CSV download button before it; rows are arrays of raw values, shown formatted.
-function fillTable(table, name, header, rows, format = (v) => (typeof v === "number" ? fmt(v, 1) : v)) {
+function fillTable(table, name, header, rows, format = (v) => (typeof v === "number" ? fmt(v, 1) : v), note = runNote()) {
   table.replaceChildren();
   const head = el("tr", {}, ...header.map((h, i) => el("th", { scope: "col", class: i ? "num" : null, text: h })));
   table.append(el("thead", {}, head));
@@ -74,11 +83,29 @@ function fillTable(table, name, header, rows, format = (v) => (typeof v === "num
   table.append(body);
   const wrap = table.parentElement;
   wrap.querySelectorAll(".tools").forEach((n) => n.remove());
-  wrap.prepend(el("div", { class: "tools" }, el("button", { type: "button", text: t("download.csv"), "data-csv": name, onclick: () => download(`${name}.csv`, csvText(header, rows), "text/csv") })));
+  wrap.prepend(el("div", { class: "tools" }, el("button", { type: "button", text: t("download.csv"), "data-csv": name, onclick: () => download(`${name}.csv`, csvText(header, rows, note), "text/csv") })));
 }
 // Nothing leaves the machine: no "send data to the cloud" or "edit in Chart Studio" buttons.
+// The tool bar's camera saves the PNG with the provenance line (`exportPng`), like the "Download PNG" button.
 const PLOT_CONFIG = () => ({ responsive: true, displaylogo: false, locale: S.lang, showSendToCloud: false, showEditInChartStudio: false,
-  showLink: false, modeBarButtonsToRemove: ["sendDataToCloud"], toImageButtonOptions: { format: "png", scale: 2 } });
+  showLink: false, modeBarButtonsToRemove: ["sendDataToCloud", "toImage"],
+  modeBarButtonsToAdd: [{ name: "png", title: t("download.png_chart"), icon: Plotly.Icons.camera, click: (gd) => exportPng(gd) }] });
+// The chart as a PNG image: its title followed by the provenance line of the page's run (or compared runs).
+function exportLayout(div) {
+  const note = div.dataset.note || "";
+  const layout = JSON.parse(JSON.stringify(div.layout));
+  const title = (layout.title && layout.title.text) || "";
+  const lines = wrapTitle(note, 1800).map((line) => `<span style="font-size:11px">${line}</span>`);
+  layout.title = { ...(layout.title || {}), text: [title, ...lines].filter(Boolean).join("<br>") };
+  layout.margin = { ...(layout.margin || {}), t: ((layout.margin && layout.margin.t) || 40) + 16 * lines.length };
+  return layout;
+}
+async function exportPng(div) {
+  const height = (div.clientHeight || 500) + 16 * wrapTitle(div.dataset.note || "", 1800).length;
+  const url = await Plotly.toImage({ data: div.data, layout: exportLayout(div) }, { format: "png", width: 1200, height, scale: 2 });
+  const a = el("a", { href: url, download: `${div.id}${S.exportId ? "-" + S.exportId : ""}.png` });
+  document.body.append(a); a.click(); a.remove();
+}
 // A message in place of a chart (no data for it in this run): the old chart goes, so no other run's figure stays.
 function chartMessage(id, text) {
   const div = document.getElementById(id);
@@ -107,9 +134,10 @@ function plot(id, traces, layout) {
     full.title = { ...full.title, text: lines.join("<br>") };
     full.margin = { ...full.margin, t: full.margin.t + 18 * (lines.length - 1) };
   }
-  Plotly.react(div, traces, full, { ...PLOT_CONFIG(), toImageButtonOptions: { format: "png", scale: 2, filename: id } });
+  div.dataset.note = S.exportNote || "";
+  Plotly.react(div, traces, full, PLOT_CONFIG());
   if (!div.previousElementSibling || !div.previousElementSibling.classList.contains("tools")) {
-    div.before(el("div", { class: "tools" }, el("button", { type: "button", "data-png": id, onclick: () => Plotly.downloadImage(div, { format: "png", filename: id, width: 1200, height: div.clientHeight || 500 }) })));
+    div.before(el("div", { class: "tools" }, el("button", { type: "button", "data-png": id, onclick: () => exportPng(div).catch(report) })));
   }
   div.previousElementSibling.querySelector("button").textContent = t("download.png");
 }
@@ -466,7 +494,11 @@ async function showRun(id) {
   let record;
   try { record = await api(`/api/runs/${id}`); } catch (e) { setStatus(`${t("error.generic")}: ${e.problems[0].message}`); return; }
   S.runId = id;
+  S.runRecord = record;
+  S.exportNote = provenance(record);
+  S.exportId = id;
   $("#run-title").textContent = `${record.name} (${id})`;
+  showReproduction(record);
   const link = `${location.origin}/#/runs/${id}`;
   $("#run-info").replaceChildren(statusCell(record),
     ` · ${fmtDate(record.start)} – ${fmtDate(record.end)} · ${t("runs.scale")}: ${fmt(record.scale)} · ${t("runs.replicates")}: ${record.replicates} · `,
@@ -481,6 +513,19 @@ async function showRun(id) {
   if (!S.runView || S.runView.id !== id) S.runView = { id, view: await api(`/api/runs/${id}/view`) };
   $("#run-results").hidden = false;
   drawRun(S.runView.view);
+}
+// How to reproduce the run's numbers: root seed, replicates, scale, each replicate's seed and its command line.
+function showReproduction(record) {
+  const box = $("#run-repro");
+  const seeds = record.seeds_text || [];  // as text: JavaScript numbers would round seeds above 2**53
+  box.replaceChildren(
+    el("h3", { text: t("repro.heading") }),
+    el("p", { text: t("repro.text").replace("{root}", record.root_seed_text).replace("{n}", fmt(seeds.length))
+      .replace("{scale}", fmt(record.scale)).replaceAll("{id}", record.id) }),
+    el("ul", {}, ...seeds.map((seed, k) => el("li", { "data-seed": String(seed) },
+      `${t("repro.replicate").replace("{k}", k).replace("{seed}", seed)}: `,
+      el("code", { text: `corredor run ${record.id}.toml --scale ${record.scale} --seed ${seed} --out runs/${record.id}/rep-${k}` })))),
+    el("p", { class: "note", text: t("repro.root_note").replace("{root}", record.root_seed_text) }));
 }
 function drawRun(v) {
   drawTimeseries(v);  // first: the quickest to read
@@ -673,12 +718,14 @@ async function showCompare(ids) {
   let c;
   try { c = await api(`/api/compare?${query}`); } catch (e) { setStatus(`${t("error.generic")}: ${e.problems.map((p) => p.message).join("; ")}`); $("#compare-help").hidden = false; return; }
   $("#compare-results").hidden = false;
+  S.exportNote = c.runs.map(provenance).join(" | ");  // every compared run, in the CSV's first line and the PNG's title
+  S.exportId = c.runs.map((r) => r.id).join("-");
   const names = c.runs.map((r, i) => `${r.scenario_name} (${r.id})${i ? "" : " — " + t("compare.reference")}`);
   const header = [t("totals.outcome"), ...names, ...names.slice(1).map((n) => `${t("compare.difference")}: ${n}`), ...names.slice(1).map((n) => `${t("compare.relative")}: ${n}`)];
   const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values, ...r.differences.slice(1), ...r.relative.slice(1)]);
   const nRuns = names.length;
   fillTable($("#compare-table"), "compare", header, rows,
-    (value, i) => (i > 2 * nRuns - 1 ? signedPct(value) : typeof value === "number" ? fmt(value, 1) : value));
+    (value, i) => (i > 2 * nRuns - 1 ? signedPct(value) : typeof value === "number" ? fmt(value, 1) : value), S.exportNote);
   plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
     y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]),
     text: c.rows.map((row) => signedPct(row.relative[k + 1])), textposition: "none", hovertemplate: "%{y}: %{text}<extra></extra>" })),
@@ -698,6 +745,7 @@ async function showCompare(ids) {
 // ---------- routing ----------
 async function route() {
   clearTimeout(S.poll);
+  S.runRecord = null; S.exportNote = ""; S.exportId = "";  // the provenance of downloads belongs to one page
   setStatus(S.flash || "");  // a message belongs to the page it was shown on (or was meant for)
   S.flash = "";
   const hash = location.hash || "#/builder";
