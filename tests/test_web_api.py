@@ -358,6 +358,34 @@ def test_a_run_is_reproduced_from_its_scenario_file_and_seeds(finished: tuple[Te
     assert json.loads(json.dumps(again["yearly_events"])) == stored["yearly_events"]
 
 
+def test_one_rule_for_replicates_and_whole_persons(finished: tuple[TestClient, str, str]) -> None:
+    """Every figure of a run's page is the mean over replicates, so a quantity shown in two panels has one number and
+    the parts of a breakdown add up to the total; counts of persons and events are whole numbers."""
+    client, run_id, _ = finished
+    view = client.get(f"/api/runs/{run_id}/view").json()
+    assert view["aggregate"] == "mean" and view["replicates"] == 2
+    totals, harms = view["totals"], view["harms"]
+    for key, entry in totals.items():
+        assert len(entry["values"]) == 2 and math.isclose(entry["mean"], np.mean(entry["values"]), abs_tol=0.5), key
+        assert isinstance(entry["mean"], int), key
+    for kind in ("extortion", "kidnapping", "assault", "death"):
+        for part in (harms["by_mode"][kind], harms["by_segment"][kind]):
+            assert all(isinstance(x, int) for x in part), (kind, part)
+            assert abs(sum(part) - totals[kind]["mean"]) <= len(part) / 2 + 0.5, kind  # rounding only
+    # people waiting for asylum at the end: the COMAR table, the end of each office's chart and the totals agree
+    offices = view["comar"]["offices"]
+    for office in offices:
+        assert office["pending_end"] == round(office["backlog"]["mean"][-1]), office["office"]
+        assert isinstance(office["decided"], int) and all(isinstance(x, int) for x in office["wait_counts"])
+    waiting = totals["asylum_queue_end"]["mean"]
+    assert abs(sum(o["pending_end"] for o in offices) - waiting) <= len(offices) / 2 + 0.5
+    assert math.isclose(view["timeseries"]["series"]["asylum_queue"]["mean"][-1], waiting, abs_tol=0.5)
+    assert all(isinstance(link["value"], int) for link in view["sankey"]["links"])
+    old = copy.deepcopy(view)
+    del old["aggregate"]
+    assert upgrade_view(old, view["start"], "2018-02-28")["aggregate"] == "median"  # what older views drew
+
+
 def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClient, str, str]) -> None:
     """Views written before event series became daily means (per-bin totals, no days_in_bin) are read as today's."""
     client, run_id, _ = finished

@@ -187,6 +187,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert "Observado: COMAR" in (page.text_content("#chart-annual .legend") or "")
     assert page.text_content("#chart-annual .ytitle") == "personas por año"
     assert "una sola réplica" in page.inner_text("#annual-note")  # 1 replicate: no error bars, and it says why
+    # ... and no 5 %/95 % columns that equal the value, as if there were no uncertainty
+    assert page.inner_text("#totals-table thead th:nth-child(2)") == "Una sola réplica"
+    assert {page.inner_text(f"#totals-table tbody tr:first-child td:nth-child({k})") for k in (3, 4)} == {"–"}
+    assert "sin estimación de incertidumbre" in page.inner_text("#run-aggregate")
     assert page.locator(".chart-message").count() == 0
 
     page.select_option("#lang", "en")
@@ -261,9 +265,13 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.request.get(f"{server}/api/runs/{second}").json()["name"] == "baseline (modified)"
     assert page.request.get(f"{server}/api/runs/{first}").json()["name"] == "baseline"
     page.wait_for_selector("#chart-annual .main-svg")
-    assert "median of 2 replicates" in page.inner_text("#annual-note") and "5 % to 95 %" in page.inner_text(
+    assert "mean of 2 replicates" in page.inner_text("#annual-note") and "5 % to 95 %" in page.inner_text(
         "#annual-note"
     )
+    # one rule on the whole page, said where the figures are: the mean of the replicates, whole persons
+    assert page.inner_text("#totals-table thead th:nth-child(2)") == "Mean of 2 replicates"
+    assert "Figures: mean of 2 replicates" in page.inner_text("#h-harms + .agg-note")
+    assert not re.search(r"\d[.]\d", page.inner_text("#harms-table tbody") + page.inner_text("#totals-table tbody"))
     sent = page.request.get(f"{server}/api/runs/{second}/scenario").json()["policy"]
     mine = {(p["lever"], p.get("target"), p["value"]) for p in sent if p.get("note") == "dashboard"}
     assert mine == {

@@ -148,11 +148,27 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ts.series": ("Serie", "Series"),
     "ts.band": ("Banda 5–95 % de réplicas", "5–95 % band over replicates"),
     "ts.median": ("Mediana", "Median"),
+    "ts.mean": ("Media", "Mean"),
+    # one rule for replicates on the run page (views.AGGREGATE): the mean, so that the parts add up to the totals
+    "agg.mean": ("media", "mean"),
+    "agg.median": ("mediana", "median"),
+    "agg.many": (
+        "Cifras: {agg} de {n} réplicas (personas y eventos en números enteros); bandas y columnas 5 % / 95 %: "
+        "réplicas del 5 % y del 95 %.",
+        "Figures: {agg} of {n} replicates (persons and events as whole numbers); bands and 5 % / 95 % columns: the "
+        "5 % and 95 % replicates.",
+    ),
+    "agg.one": (
+        "Cifras de una sola réplica (personas y eventos en números enteros); sin estimación de incertidumbre: hacen "
+        "falta varias réplicas.",
+        "Figures of a single replicate (persons and events as whole numbers); no uncertainty estimate: that needs "
+        "several replicates.",
+    ),
     "ts.annual": ("Totales anuales frente a estadísticas oficiales", "Annual totals against official statistics"),
     "ts.panel": ("Estadística", "Statistic"),
-    "ts.simulated_median": (
-        "Simulado (corredor): mediana de {n} réplicas",
-        "Simulated (corredor): median of {n} replicates",
+    "ts.simulated": (
+        "Simulado (corredor): {agg} de {n} réplicas",
+        "Simulated (corredor): {agg} of {n} replicates",
     ),
     # the source of each observed series of /api/observed (corredor.data: comar.csv, upm.csv, cbp.csv)
     "observed.comar_applicants": (
@@ -182,9 +198,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     ),
     "annual.unit.cbp_gtm_hnd_slv": ("detenciones (eventos) por año fiscal", "apprehensions (events) per fiscal year"),
     "annual.caption": (
-        "Barras: simulación corredor, mediana de {n} réplicas con 1 agente = {scale} personas; barras de error: del "
+        "Barras: simulación corredor, {agg} de {n} réplicas con 1 agente = {scale} personas; barras de error: del "
         "5 % al 95 % de las réplicas. Rombos: cifra oficial, con su fuente en la leyenda.",
-        "Bars: corredor simulation, median of {n} replicates at 1 agent = {scale} persons; error bars: 5 % to 95 % of "
+        "Bars: corredor simulation, {agg} of {n} replicates at 1 agent = {scale} persons; error bars: 5 % to 95 % of "
         "the replicates. Diamonds: official figure, with its source in the legend.",
     ),
     "annual.caption_one": (
@@ -251,7 +267,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "harms.by_segment": ("Por tramo", "By segment"),
     "totals.heading": ("Totales del periodo", "Totals over the period"),
     "totals.outcome": ("Resultado", "Outcome"),
-    "totals.median": ("Mediana", "Median"),
+    "totals.center": ("{agg} de {n} réplicas", "{agg} of {n} replicates"),
+    "totals.one": ("Una sola réplica", "A single replicate"),
     "totals.low": ("5 %", "5 %"),
     "totals.high": ("95 %", "95 %"),
     "compare.heading": ("Comparar corridas", "Compare runs"),

@@ -2,8 +2,11 @@
 replicate bands and observed statistics, a Sankey of outcomes by nationality, the COMAR panel per office, harms by
 mode and segment, and the totals that runs are compared on.
 
-All figures are persons or events (agents x scale). Bands are the 5 % and 95 % quantiles over replicates and the
-line their median. Methods (documented in the README's "Dashboard" section):
+All figures are persons or events (agents x scale). One rule for replicates throughout: a figure is the **mean** over
+replicates (so the parts of a breakdown, by office, segment, mode or nationality, add up to the totals of the same
+run, which medians would not), with the 5 % and 95 % quantiles over replicates as its band; the median is kept in the
+JSON for other readers. Counts of persons and events in tables are whole numbers. Methods (documented in the
+README's "Dashboard" section):
 
 - Flow along an edge: the engine counts kilometres travelled by the node a leg starts from, not per edge, so the
   persons leaving node n in a time window are estimated as km travelled from n / mean length of n's edges, and the
@@ -96,10 +99,18 @@ TOTALS = (
 )
 
 
+AGGREGATE = "mean"  # the figure the page draws for several replicates (`upgrade_view` marks older views "median")
+
+
 def _band(values: NDArray[np.float64]) -> dict[str, list[float]]:
-    """Quantiles over replicates (axis 0) of an array (replicates, points)."""
+    """Mean and quantiles over replicates (axis 0) of an array (replicates, points)."""
     low, mid, high = np.quantile(values, QUANTILES, axis=0)
-    return {"low": _round(low), "median": _round(mid), "high": _round(high)}
+    return {"mean": _round(values.mean(axis=0)), "low": _round(low), "median": _round(mid), "high": _round(high)}
+
+
+def _whole(values: NDArray[np.float64] | Sequence[float]) -> list[int]:
+    """Counts of persons or events (means over replicates) as whole numbers."""
+    return [round(float(v)) for v in values]
 
 
 def _round(values: NDArray[np.float64] | Sequence[float]) -> list[float]:
@@ -278,7 +289,7 @@ def sankey(runs: Sequence[Results]) -> dict[str, Any]:
     return {
         "nationalities": list(first.nationalities),
         "outcomes": list(dict.fromkeys(OUTCOMES.values())),
-        "links": [{"source": a, "target": b, "value": round(v, 1)} for (a, b), v in merged.items()],
+        "links": [{"source": a, "target": b, "value": round(v)} for (a, b), v in merged.items()],
     }
 
 
@@ -312,11 +323,11 @@ def comar(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
                 "applications": _band(applications),
                 "backlog": _band(backlog),
                 "wait_bins": edges.tolist(),  # lower edges; the last bin is open (edges[-1] working days or more)
-                "wait_counts": (counts * first.scale / len(runs)).round(1).tolist(),
-                "decided": round(len(all_waits) * first.scale / len(runs), 1),
+                "wait_counts": _whole(counts * first.scale / len(runs)),  # mean over replicates
+                "decided": round(len(all_waits) * first.scale / len(runs)),
                 "share_within_limit": staffing["share_within_limit"],
                 "median_wait_working_days": round(float(np.median(all_waits)), 1) if len(all_waits) else None,
-                "pending_end": staffing["pending_end"],
+                "pending_end": round(float(staffing["pending_end"] or 0)),  # mean: the backlog line's last point
                 "arrivals_per_day": staffing["arrivals_per_day"],
                 "caseworkers_end": staffing["caseworkers_end"],
                 "caseworkers_needed": staffing["caseworkers_needed"],
@@ -340,16 +351,17 @@ def segment_of(country: str, lat: float) -> str:
 def harms(runs: Sequence[Results], network: Network) -> dict[str, Any]:
     segments = [segment_of(c, float(lat)) for c, lat in zip(network.node_country, network.lat, strict=True)]
     names = sorted(set(segments))
-    by_mode = {h: _round(np.mean([_event_by(r, h, "mode", len(MODES)) for r in runs], axis=0).tolist()) for h in HARMS}
+    by_mode = {h: _whole(np.mean([_event_by(r, h, "mode", len(MODES)) for r in runs], axis=0)) for h in HARMS}
     by_segment = {}
     for h in HARMS:
         per_node = np.mean([_event_by(r, h, "node", len(r.node_ids)) for r in runs], axis=0)
-        by_segment[h] = _round([float(per_node[[s == name for s in segments]].sum()) for name in names])
+        by_segment[h] = _whole([float(per_node[[s == name for s in segments]].sum()) for name in names])
     return {"modes": list(MODES), "by_mode": by_mode, "segments": names, "by_segment": by_segment}
 
 
-def totals(runs: Sequence[Results]) -> dict[str, dict[str, float]]:
-    """Median, 5 % and 95 % over replicates of the outcomes runs are compared on."""
+def totals(runs: Sequence[Results]) -> dict[str, dict[str, Any]]:
+    """Mean (a whole number), median, 5 % and 95 % over replicates of the outcomes runs are compared on, and the
+    value of each replicate (in seed order: compare pairs replicates of runs with the same seeds)."""
     out = {}
     for key, kind, name in TOTALS:
         if kind == "event":
@@ -358,7 +370,13 @@ def totals(runs: Sequence[Results]) -> dict[str, dict[str, float]]:
             s = STATES.index(name)
             values = np.array([float(r.daily[-1, :, s, :].sum()) * r.scale for r in runs])
         low, mid, high = np.quantile(values, QUANTILES)
-        out[key] = {"low": round(float(low), 1), "median": round(float(mid), 1), "high": round(float(high), 1)}
+        out[key] = {
+            "mean": round(float(values.mean())),
+            "low": round(float(low), 1),
+            "median": round(float(mid), 1),
+            "high": round(float(high), 1),
+            "values": [round(float(v), 1) for v in values],
+        }
     return out
 
 
@@ -368,8 +386,10 @@ def upgrade_view(view: dict[str, Any], start: str, end: str) -> dict[str, Any]:
     - before event series became daily means (no ``days_in_bin``): the event series and COMAR applications of each
       bin divided by its days;
     - before points were dated by their last day (no ``starts``): the dates of the time series, the map and the
-      COMAR panel were the first day of each bin, while stocks are read on its last day.
+      COMAR panel were the first day of each bin, while stocks are read on its last day;
+    - before figures were means over replicates (no ``aggregate``): the page draws their medians and says so.
     """
+    view.setdefault("aggregate", "median")
     series = view.get("timeseries", {})
     days = (np.datetime64(end) - np.datetime64(start)).astype(int) + 1
     tb = time_bins(np.datetime64(start), int(days))
@@ -400,6 +420,7 @@ def build_view(runs: Sequence[Results], scenario: Scenario, network: Network) ->
         "days": first.days,
         "scale": first.scale,
         "replicates": len(runs),
+        "aggregate": AGGREGATE,
         "seeds": [r.seed for r in runs],
         "agents": [r.meta.get("agents") for r in runs],
         "timeseries": timeseries(runs),

@@ -527,14 +527,28 @@ function showReproduction(record) {
       el("code", { text: `corredor run ${record.id}.toml --scale ${record.scale} --seed ${seed} --out runs/${record.id}/rep-${k}` })))),
     el("p", { class: "note", text: t("repro.root_note").replace("{root}", record.root_seed_text) }));
 }
+// One rule for replicates on the whole page: the figure drawn is the mean over replicates (views.AGGREGATE; views
+// stored by older versions say "median"), the band the 5-95 % of replicates. `center` reads it from a band.
+const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+const center = (band, agg = S.agg) => (band[agg] !== undefined ? band[agg] : band.median);
+function aggText(v) {
+  if (v.replicates === 1) return t("agg.one");
+  return t("agg.many").replace("{agg}", t(`agg.${v.aggregate || "median"}`)).replace("{n}", fmt(v.replicates));
+}
 function drawRun(v) {
+  S.agg = v.aggregate || "median";
+  document.querySelectorAll("#run-results .agg-note").forEach((n) => { n.textContent = aggText(v); });
   drawTimeseries(v);  // first: the quickest to read
   drawMap(v);
   drawSankey(v);
   drawComar(v);
   drawHarms(v);
-  const rows = Object.entries(v.totals).map(([k, q]) => [t("outcome." + k), q.median, q.low, q.high]);
-  fillTable($("#totals-table"), "totals", [t("totals.outcome"), t("totals.median"), t("totals.low"), t("totals.high")], rows);
+  // whole persons and events; with one replicate there is no 5-95 % range to give ("–", not three equal numbers)
+  const one = v.replicates === 1;
+  const rows = Object.entries(v.totals).map(([k, q]) => [t("outcome." + k), center(q), one ? null : q.low, one ? null : q.high]);
+  const head = one ? t("totals.one") : capital(t("totals.center").replace("{agg}", t(`agg.${S.agg}`)).replace("{n}", fmt(v.replicates)));
+  fillTable($("#totals-table"), "totals", [t("totals.outcome"), head, t("totals.low"), t("totals.high")], rows,
+    (value) => (typeof value === "number" ? fmt(value, 0) : value ?? "–"));
 }
 const rgba = (hex, a) => `rgba(${parseInt(hex.slice(1, 3), 16)},${parseInt(hex.slice(3, 5), 16)},${parseInt(hex.slice(5, 7), 16)},${a})`;
 // A date axis; a run with a single time point gets a week around it (Plotly would zoom to milliseconds).
@@ -558,9 +572,10 @@ function pointText(part, kind) {
   return part.dates.map((end, i) => (kind === "event" ? `${fmtDate(part.starts[i])} – ${fmtDate(end)}` : fmtDate(end)));
 }
 // The median as a line, and the 5-95 % band of the replicates when there is one (not for a single replicate).
-function bandTraces(x, band, name, color, fillOpacity = 0.25, text = null) {
+function bandTraces(x, band, name, color, fillOpacity = 0.25, text = null, agg = S.agg || "median") {
   const hover = (label) => (text ? { text, hovertemplate: `%{text}<br>${label}: %{y:,.1f}<extra></extra>` } : {});
-  const median = { x, y: band.median, mode: "lines+markers", line: { color, width: 2 }, name: `${name}: ${t("ts.median")}`, ...hover(`${name}: ${t("ts.median")}`) };
+  const label = `${name}: ${t("ts." + agg)}`;
+  const median = { x, y: center(band, agg), mode: "lines+markers", line: { color, width: 2 }, name: label, ...hover(label) };
   if (band.low.every((low, i) => low === band.high[i])) return [{ ...median, name, ...hover(name) }];
   return [
     { x, y: band.high, mode: "lines", line: { width: 0 }, showlegend: false, hoverinfo: "skip", name },
@@ -589,18 +604,20 @@ function drawTimeseries(v) {
   const seen = (S.observed && S.observed[chosen]) || {};
   p.observed_years = p.years.filter((y) => y in seen);
   p.observed = p.observed_years.map((y) => seen[y]);
-  const simulated = t("ts.simulated_median").replace("{n}", fmt(v.replicates));
+  const simulated = t("ts.simulated").replace("{agg}", t(`agg.${S.agg}`)).replace("{n}", fmt(v.replicates));
+  const mid = center(p);
   const source = t("observed." + chosen);  // who publishes the official figure, and for which years (calendar or US fiscal)
   plot("chart-annual", [
-    { x: p.years, y: p.median, type: "bar", name: simulated, marker: { color: OKABE_ITO[0] },
+    { x: p.years, y: mid, type: "bar", name: simulated, marker: { color: OKABE_ITO[0] },
       customdata: p.years.map((_, i) => [p.low[i], p.high[i]]),
       hovertemplate: `${simulated}<br>%{x}: %{y:,.0f}` + (v.replicates > 1 ? " (5–95 %: %{customdata[0]:,.0f} – %{customdata[1]:,.0f})" : "") + "<extra></extra>",
-      error_y: { type: "data", symmetric: false, array: p.high.map((h, i) => h - p.median[i]), arrayminus: p.median.map((m, i) => m - p.low[i]) } },
+      error_y: { type: "data", symmetric: false, array: p.high.map((h, i) => h - mid[i]), arrayminus: mid.map((m, i) => m - p.low[i]) } },
     { x: p.observed_years, y: p.observed, mode: "markers", name: source, marker: { color: OKABE_ITO[5], size: 12, symbol: "diamond" },
       hovertemplate: `${source}<br>%{x}: %{y:,.0f}<extra></extra>` },
   ], { title: { text: t("outcome." + chosen) }, xaxis: { type: "category" }, yaxis: { rangemode: "tozero", title: { text: t("annual.unit." + chosen) } },
     legend: { orientation: "h", y: -0.2 } });
-  $("#annual-note").textContent = t(v.replicates > 1 ? "annual.caption" : "annual.caption_one").replace("{n}", fmt(v.replicates)).replace("{scale}", fmt(v.scale));
+  $("#annual-note").textContent = t(v.replicates > 1 ? "annual.caption" : "annual.caption_one").replace("{agg}", t(`agg.${S.agg}`))
+    .replace("{n}", fmt(v.replicates)).replace("{scale}", fmt(v.scale));
 }
 let basemap = null;
 async function drawMap(v) {
@@ -663,7 +680,7 @@ function drawComar(v) {
   const c = v.comar;
   const names = Object.fromEntries(v.map.nodes.map((n) => [n.id, n.name]));
   const officeName = (id) => (has(`place.${id}`) ? t(`place.${id}`) : names[id] || placeName(id));
-  const rows = c.offices.map((o) => [officeName(o.office), o.applications.median.reduce((a, b) => a + b, 0), o.decided, o.share_within_limit,
+  const rows = c.offices.map((o) => [officeName(o.office), Math.round(center(o.applications).reduce((a, b) => a + b, 0)), o.decided, o.share_within_limit,
     o.median_wait_working_days, o.pending_end, o.arrivals_per_day, o.caseworkers_end, o.caseworkers_needed]);
   fillTable($("#comar-table"), "comar", [t("comar.office"), t("comar.applications"), t("comar.decided"), t("comar.within"), t("comar.median_wait"),
     t("comar.pending"), t("comar.arrivals"), t("comar.caseworkers"), t("comar.needed")], rows,
@@ -675,7 +692,7 @@ function drawComar(v) {
   select.value = chosen;
   select.onchange = () => drawComar(v);
   const o = c.offices.find((x) => x.office === chosen);
-  const perDay = o.applications.median.map((a, i) => a / c.days_in_bin[i]);  // a partial first or last bin is shorter
+  const perDay = center(o.applications).map((a, i) => a / c.days_in_bin[i]);  // a partial first or last bin is shorter
   plot("chart-comar-load", [
     { x: pointX(c, "event"), y: perDay, type: "bar", name: t("comar.applications_per_day"), marker: { color: OKABE_ITO[0] },
       text: pointText(c, "event"), textposition: "none", hovertemplate: `%{text}<br>${t("comar.applications_per_day")}: %{y:,.1f}<extra></extra>` },
@@ -706,7 +723,7 @@ function drawHarms(v) {
   const rows = [];
   h.modes.forEach((m, i) => rows.push([`${t("harms.by_mode")}: ${t("mode." + m)}`, ...harms.map((k) => h.by_mode[k][i])]));
   h.segments.forEach((s, i) => rows.push([`${t("harms.by_segment")}: ${t("segment." + s)}`, ...harms.map((k) => h.by_segment[k][i])]));
-  fillTable($("#harms-table"), "harms", ["", ...harms.map((k) => t("outcome." + k))], rows);
+  fillTable($("#harms-table"), "harms", ["", ...harms.map((k) => t("outcome." + k))], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value));
 }
 
 // ---------- compare ----------
@@ -737,7 +754,8 @@ async function showCompare(ids) {
   select.value = chosen;
   select.onchange = () => showCompare(ids);
   const kind = c.series[0].series[chosen].kind;
-  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(pointX(s, kind), s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15, pointText(s, kind))),
+  plot("chart-compare-series", c.series.flatMap((s, i) => bandTraces(pointX(s, kind), s.series[chosen], names[i], OKABE_ITO[i % OKABE_ITO.length], 0.15, pointText(s, kind),
+    s.series[chosen].mean ? "mean" : "median")),
     { title: { text: `${t("compare.series")}: ${t("outcome." + chosen)}` }, xaxis: dateAxis(c.series[0].dates),
       yaxis: { rangemode: "tozero", title: { text: t(c.series[0].series[chosen].unit === "per_day" ? "persons_per_day" : "persons") } } });
 }
