@@ -450,6 +450,42 @@ def test_compare_two_runs(finished: tuple[TestClient, str, str]) -> None:
     assert client.get("/api/compare").status_code == 422
 
 
+def test_compare_gives_intervals_and_says_what_differs(finished: tuple[TestClient, str, str]) -> None:
+    """Each difference comes with its 90 % interval, paired replicate by replicate when the runs share seeds, period
+    and scale (as `corredor compare`), flagged clear only when it excludes zero; a run with one replicate has no
+    interval; runs of other periods, scales or replicate counts are compared with a warning naming the difference."""
+    from corredor.experiments.compare import paired_difference
+
+    client, first, single = finished
+    data = client.get(f"/api/runs/{first}/scenario").json()
+    stricter = {
+        **data,
+        "policy": [*data["policy"], {"date": "2018-01-01", "lever": "mx_enforcement_intensity", "value": 3}],
+    }
+    coarser = {**data, "scale": 400, "period": {"start": "2018-01-01", "end": "2018-01-31"}}
+    ids = [client.post("/api/runs", json={"scenario": d, "replicates": 2}).json()["id"] for d in (stricter, coarser)]
+    for run_id in ids:
+        assert wait_done(client, run_id)["status"] == "done"
+    paired = client.get("/api/compare", params={"ids": [first, ids[0]]}).json()
+    assert paired["level"] == 0.9 and paired["methods"] == ["reference", "paired"] and paired["warnings"] == []
+    views = [client.get(f"/api/runs/{i}/view").json()["totals"] for i in (first, ids[0])]
+    rows = {row["outcome"]: row for row in paired["rows"]}
+    for key, row in rows.items():
+        assert row["values"] == [views[0][key]["mean"], views[1][key]["mean"]]
+        _, low, high, _ = paired_difference(views[0][key]["values"], views[1][key]["values"], level=0.9)
+        assert row["intervals"][0] is None and row["intervals"][1] == [round(low, 1), round(high, 1)], key
+        assert row["clear"][1] == (low > 0 or high < 0), key
+    # with 2 replicates most intervals are wide: a difference of means is not by itself a result
+    assert any(row["differences"][1] != 0 and row["clear"][1] is False for row in rows.values())
+    one = client.get("/api/compare", params={"ids": [first, single]}).json()
+    assert one["methods"] == ["reference", "none"] and one["warnings"] == [{"field": "replicates", "values": [2, 1]}]
+    assert all(row["intervals"] == [None, None] and row["clear"] == [None, None] for row in one["rows"])
+    other = client.get("/api/compare", params={"ids": [first, ids[1]]}).json()
+    assert other["methods"] == ["reference", "unpaired"]
+    assert [w["field"] for w in other["warnings"]] == ["period", "scale"]
+    assert other["warnings"][1]["values"] == [200, 400]
+
+
 def test_delete_a_run(client: TestClient) -> None:
     created = client.post("/api/runs", json={"scenario": tiny(client)}).json()
     wait_done(client, created["id"])

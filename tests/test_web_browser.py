@@ -303,6 +303,42 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.evaluate("[fmt(-0.04, 1), fmt(-0, 1), fmt(-0.4)]") == ["0", "0", "0"]  # differences too
     assert not re.search(r"(^|\s)-0(\s?%|\s|$)", page.inner_text("#compare-table"))
     page.screenshot(path=SHOTS / "04-compare-en.png", full_page=True)
+    # the first run has one replicate: no interval, and the page says why; the replicate counts differ: a warning
+    notes = page.inner_text("#compare-notes")
+    assert "Warning: the runs have different numbers of replicates:" in notes
+    assert "A run with a single replicate gives no uncertainty estimate" in notes
+    assert "no estimate (1 replicate)" in page.inner_text("#compare-table tbody")
+    assert "mean of 2 replicates" in page.inner_text("#compare-table thead")
+
+    # Two runs with 2 replicates on the same seeds, period and scale: paired 90 % intervals next to each difference,
+    # and "no clear difference" where an interval includes zero; nothing to warn about.
+    short = {**scenario, "period": {"start": "2018-01-01", "end": "2018-02-28"}, "scale": 200}
+    stricter = {
+        **short,
+        "policy": [*short["policy"], {"date": "2018-01-01", "lever": "mx_enforcement_intensity", "value": 3}],
+    }
+    pair = [
+        page.request.post(f"{server}/api/runs", data={"scenario": d, "replicates": 2}).json()["id"]
+        for d in (short, stricter)
+    ]
+    for run_id in pair:
+        for _ in range(600):
+            if page.request.get(f"{server}/api/runs/{run_id}").json()["status"] == "done":
+                break
+            page.wait_for_timeout(100)
+    page.goto(f"{server}/#/compare?ids={pair[0]},{pair[1]}")
+    page.select_option("#lang", "es")
+    page.wait_for_function("document.querySelector('#compare-table thead').textContent.includes('Intervalo 90')")
+    assert page.locator("#compare-notes li.warning").count() == 0
+    assert "emparejado réplica a réplica" in page.inner_text("#compare-notes")
+    first_row = page.locator("#compare-table tbody tr").first.locator("td").all_inner_texts()
+    low, high = first_row[3], first_row[4]  # departures: difference, then its interval
+    assert low != "–" and high != "–", first_row
+    assert "sin diferencia clara" in page.inner_text("#compare-table tbody")
+    errors_x = page.evaluate("document.getElementById('chart-compare').data[0].error_x.visible")
+    assert errors_x is True
+    page.screenshot(path=SHOTS / "05-compare-paired-es.png", full_page=True)
+    page.select_option("#lang", "en")
 
     page.goto(server + "/#/runs")  # a finished run can be deleted from the list, after a confirmation
     page.once("dialog", lambda dialog: dialog.accept())

@@ -11,6 +11,7 @@ Routes (OpenAPI at ``/api/openapi.json``, a local docs page at ``/api/docs``; no
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import Body, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
@@ -27,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corredor import __version__
 from corredor.experiments import replicate_seeds
+from corredor.experiments.compare import paired_difference
 from corredor.network import NODE_KINDS, load_default_network
 from corredor.scenario import LEVERS, NO_SHELTER_KINDS, input_notes
 from corredor.web import builder
@@ -79,7 +82,84 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorAnswer, "description": ERROR_MEANINGS[status]} for status in {*statuses, 422}}
 
 
+COMPARE_LEVEL = 0.90  # the interval of a difference, as `corredor compare`
 MAX_COMPARED = 8  # runs side by side: one colour each of the dashboard's 8-colour (Okabe-Ito) palette
+
+
+def _difference_interval(reference: dict[str, Any], other: dict[str, Any], paired: bool) -> tuple[float, float] | None:
+    """90 % interval of ``other - reference`` (the mean over replicates of an outcome): with the same seeds, scale
+    and period, replicate i of both runs shares its random numbers and the interval is that of the paired
+    differences (`corredor.experiments.compare.paired_difference`, as `corredor compare`); otherwise Welch's t
+    interval of the difference of two means. None without two replicates on each side (no uncertainty estimate)."""
+    a = np.asarray(reference.get("values") or [], dtype=float)
+    b = np.asarray(other.get("values") or [], dtype=float)
+    if len(a) < 2 or len(b) < 2:
+        return None
+    if paired and len(a) == len(b):
+        _, low, high, _ = paired_difference(a, b, level=COMPARE_LEVEL)
+        return round(low, 1), round(high, 1)
+    from scipy import stats
+
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    se = math.sqrt(va + vb)
+    diff = float(b.mean() - a.mean())
+    if se == 0:
+        return round(diff, 1), round(diff, 1)
+    df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+    half = float(stats.t.ppf(0.5 + COMPARE_LEVEL / 2, df)) * se
+    return round(diff - half, 1), round(diff + half, 1)
+
+
+def compare_views(records: list[dict[str, Any]], views: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs side by side: per outcome the mean of each run (the median for views stored before means), the
+    difference from the first with its 90 % interval (`_difference_interval`) and whether that interval excludes 0,
+    and warnings when the runs differ in period, scale or replicates (their differences then mix those in)."""
+    ref = records[0]
+    same = [
+        r.get("seeds") == ref.get("seeds")
+        and (r["start"], r["end"], r["scale"]) == (ref["start"], ref["end"], ref["scale"])
+        for r in records
+    ]
+    methods = ["reference"] + [
+        "none" if min(v["replicates"], views[0]["replicates"]) < 2 else ("paired" if p else "unpaired")
+        for v, p in zip(views[1:], same[1:], strict=True)
+    ]
+    rows = []
+    for key in views[0]["totals"]:
+        entries = [v["totals"].get(key, {}) for v in views]
+        values = [e.get("mean", e.get("median")) for e in entries]
+        base = values[0]
+        intervals = [None] + [
+            _difference_interval(entries[0], e, p) if m != "none" else None
+            for e, p, m in zip(entries[1:], same[1:], methods[1:], strict=True)
+        ]
+        rows.append(
+            {
+                "outcome": key,
+                "values": values,
+                "bands": [[e.get("low"), e.get("high")] for e in entries],
+                "differences": [None if x is None or base is None else round(x - base, 1) for x in values],
+                "relative": [None if x is None or not base else round((x - base) / base, 6) for x in values],
+                "intervals": intervals,
+                # the interval excludes zero: a difference the replicates can tell from none
+                "clear": [None if i is None else bool(i[0] > 0 or i[1] < 0) for i in intervals],
+            }
+        )
+    warnings = []
+    for name, pick in (("period", lambda r: f"{r['start']} – {r['end']}"), ("scale", lambda r: r["scale"])):
+        if len({pick(r) for r in records}) > 1:
+            warnings.append({"field": name, "values": [pick(r) for r in records]})
+    if len({v["replicates"] for v in views}) > 1:
+        warnings.append({"field": "replicates", "values": [v["replicates"] for v in views]})
+    runs = [{**r, "scenario_name": v["scenario"], "n": v["replicates"]} for r, v in zip(records, views, strict=True)]
+    return {
+        "runs": runs,
+        "level": COMPARE_LEVEL,
+        "methods": methods,
+        "warnings": warnings,
+        "rows": rows,
+        "series": [v["timeseries"] for v in views],
+    }
 
 
 def _problems(status: int, problems: list[tuple[str, str]]) -> JSONResponse:
@@ -400,22 +480,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if data is None:
                 return _problems(409, [("ids", f"run {run_id} is not done")])
             views.append(data)
-        keys = list(views[0]["totals"])
-        rows = []
-        for key in keys:
-            base = views[0]["totals"][key]["median"]
-            values = [v["totals"].get(key, {}).get("median") for v in views]
-            rows.append(
-                {
-                    "outcome": key,
-                    "values": values,
-                    "bands": [[v["totals"][key]["low"], v["totals"][key]["high"]] for v in views],
-                    "differences": [None if x is None else round(x - base, 1) for x in values],
-                    "relative": [None if x is None or base == 0 else round((x - base) / base, 6) for x in values],
-                }
-            )
-        runs = [{**store.record(i), "scenario_name": v["scenario"]} for i, v in zip(ids, views, strict=True)]
-        return {"runs": runs, "rows": rows, "series": [v["timeseries"] for v in views]}
+        records = [store.record(i) for i in ids]
+        return compare_views(records, views)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

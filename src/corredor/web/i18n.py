@@ -279,8 +279,52 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "compare.reference": ("referencia", "reference"),
     "compare.difference": ("Diferencia", "Difference"),
     "compare.relative": ("Diferencia relativa", "Relative difference"),
-    "compare.chart": ("Diferencia relativa frente a la referencia", "Relative difference from the reference"),
-    "compare.series": ("Series (mediana) por corrida", "Series (median) by run"),
+    "compare.chart": (
+        "Diferencia relativa frente a la referencia (barras de error: intervalo de {level})",
+        "Relative difference from the reference (error bars: {level} interval)",
+    ),
+    "compare.rule": (
+        "Cada cifra es la media de las réplicas de su corrida. Junto a cada diferencia, su intervalo de {level}: "
+        "emparejado réplica a réplica cuando las corridas comparten semillas, periodo y escala (como «corredor "
+        "compare»). Si el intervalo incluye el cero, no hay una diferencia clara.",
+        "Every figure is the mean of its run's replicates. Next to each difference, its {level} interval: paired "
+        "replicate by replicate when the runs share seeds, period and scale (as `corredor compare`). If the interval "
+        "includes zero, there is no clear difference.",
+    ),
+    "compare.differ.period": (
+        "Atención: las corridas cubren periodos distintos (sus diferencias no se deben solo a las palancas):",
+        "Warning: the runs cover different periods (their differences are not due to the levers alone):",
+    ),
+    "compare.differ.scale": (
+        "Atención: las corridas tienen escalas distintas (personas por agente):",
+        "Warning: the runs have different scales (persons per agent):",
+    ),
+    "compare.differ.replicates": (
+        "Atención: las corridas tienen distinto número de réplicas:",
+        "Warning: the runs have different numbers of replicates:",
+    ),
+    "compare.no_interval": (
+        "Una corrida con una sola réplica no da estimación de incertidumbre: sus diferencias no tienen intervalo "
+        "(hacen falta 2 réplicas o más en cada corrida).",
+        "A run with a single replicate gives no uncertainty estimate: its differences have no interval (each run "
+        "needs 2 replicates or more).",
+    ),
+    "compare.unpaired": (
+        "Corridas con semillas, periodo o escala distintos: intervalo sin emparejar (t de Welch), más ancho.",
+        "Runs with different seeds, period or scale: unpaired interval (Welch's t), wider.",
+    ),
+    "compare.mean_of": ("media de {n} réplicas", "mean of {n} replicates"),
+    "compare.one": ("una sola réplica", "a single replicate"),
+    "compare.low": ("Intervalo {level}, desde", "{level} interval, from"),
+    "compare.high": ("Intervalo {level}, hasta", "{level} interval, to"),
+    "compare.verdict": ("¿Diferencia clara?", "Clear difference?"),
+    "compare.verdict.clear": ("diferencia clara", "clear difference"),
+    "compare.verdict.unclear": ("sin diferencia clara", "no clear difference"),
+    "compare.verdict.none": ("sin estimación (1 réplica)", "no estimate (1 replicate)"),
+    "compare.series": (
+        "Series por corrida (media y banda 5–95 % de las réplicas)",
+        "Series by run (mean and 5–95 % band of the replicates)",
+    ),
     "download.png": ("Descargar PNG", "Download PNG"),
     "download.csv": ("Descargar CSV", "Download CSV"),
     "error.generic": ("Error", "Error"),

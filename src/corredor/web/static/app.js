@@ -738,15 +738,45 @@ async function showCompare(ids) {
   S.exportNote = c.runs.map(provenance).join(" | ");  // every compared run, in the CSV's first line and the PNG's title
   S.exportId = c.runs.map((r) => r.id).join("-");
   const names = c.runs.map((r, i) => `${r.scenario_name} (${r.id})${i ? "" : " — " + t("compare.reference")}`);
-  const header = [t("totals.outcome"), ...names, ...names.slice(1).map((n) => `${t("compare.difference")}: ${n}`), ...names.slice(1).map((n) => `${t("compare.relative")}: ${n}`)];
-  const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values, ...r.differences.slice(1), ...r.relative.slice(1)]);
-  const nRuns = names.length;
+  // What the figures are, and what the runs do not share: a difference of period, scale or replicates is mixed
+  // into every difference below; one replicate gives no interval.
+  const level = pct(c.level);
+  const notes = [t("compare.rule").replace("{level}", level)];
+  for (const w of c.warnings) {
+    const values = w.values.map((x, i) => `${names[i].split(" — ")[0]}: ${w.field === "period" ? x.split(" – ").map(fmtDate).join(" – ") : fmt(x)}`);
+    notes.push(`${t("compare.differ." + w.field)} ${values.join("; ")}.`);
+  }
+  if (c.methods.includes("none")) notes.push(t("compare.no_interval"));
+  if (c.methods.includes("unpaired")) notes.push(t("compare.unpaired"));
+  $("#compare-notes").replaceChildren(...notes.map((n, i) => el("li", { class: i ? "warning" : null, text: n })));
+  const others = c.runs.slice(1).map((_, k) => k + 1);
+  const valueHead = c.runs.map((r, i) => `${names[i]}: ${t(r.n > 1 ? "compare.mean_of" : "compare.one").replace("{n}", fmt(r.n))}`);
+  const header = [t("totals.outcome"), ...valueHead];
+  const kinds = ["name", ...c.runs.map(() => "value")];
+  for (const k of others) {
+    header.push(`${t("compare.difference")}: ${names[k]}`, `${t("compare.low").replace("{level}", level)}: ${names[k]}`,
+      `${t("compare.high").replace("{level}", level)}: ${names[k]}`, `${t("compare.relative")}: ${names[k]}`, `${t("compare.verdict")}: ${names[k]}`);
+    kinds.push("diff", "diff", "diff", "rel", "text");
+  }
+  const verdict = (row, k) => (row.clear[k] === null ? t("compare.verdict.none") : t(row.clear[k] ? "compare.verdict.clear" : "compare.verdict.unclear"));
+  const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values,
+    ...others.flatMap((k) => [r.differences[k], r.intervals[k] ? r.intervals[k][0] : null, r.intervals[k] ? r.intervals[k][1] : null, r.relative[k], verdict(r, k)])]);
+  const signed = (x) => (x === null || x === undefined ? "–" : (x > 0 && fmt(x) !== "0" ? "+" : "") + fmt(x));
   fillTable($("#compare-table"), "compare", header, rows,
-    (value, i) => (i > 2 * nRuns - 1 ? signedPct(value) : typeof value === "number" ? fmt(value, 1) : value), S.exportNote);
-  plot("chart-compare", c.runs.slice(1).map((r, k) => ({ type: "bar", orientation: "h", name: names[k + 1],
-    y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k + 1]),
-    text: c.rows.map((row) => signedPct(row.relative[k + 1])), textposition: "none", hovertemplate: "%{y}: %{text}<extra></extra>" })),
-  { title: { text: t("compare.chart") }, xaxis: { tickformat: ".0%" }, yaxis: { automargin: true }, margin: { l: 10, r: 20, t: 40, b: 50 }, barmode: "group" });
+    (value, i) => (kinds[i] === "rel" ? signedPct(value) : kinds[i] === "diff" ? signed(value) : typeof value === "number" ? fmt(value) : value ?? "–"), S.exportNote);
+  // relative differences with their interval as error bars (none where there is no interval)
+  plot("chart-compare", others.map((k) => {
+    const base = c.rows.map((row) => row.values[0]);
+    const rel = (x, i) => (x === null || !base[i] ? null : x / base[i]);
+    return { type: "bar", orientation: "h", name: names[k],
+      y: c.rows.map((row) => t("outcome." + row.outcome)), x: c.rows.map((row) => row.relative[k]),
+      text: c.rows.map((row, i) => `${signedPct(row.relative[k])}${row.intervals[k] ? ` (${level}: ${signedPct(rel(row.intervals[k][0], i))} – ${signedPct(rel(row.intervals[k][1], i))})` : ""} · ${verdict(row, k)}`),
+      error_x: { type: "data", symmetric: false, visible: c.rows.some((row) => row.intervals[k]),
+        array: c.rows.map((row, i) => (row.intervals[k] && base[i] ? rel(row.intervals[k][1], i) - row.relative[k] : 0)),
+        arrayminus: c.rows.map((row, i) => (row.intervals[k] && base[i] ? row.relative[k] - rel(row.intervals[k][0], i) : 0)) },
+      textposition: "none", hovertemplate: "%{y}: %{text}<extra></extra>" };
+  }),
+  { title: { text: t("compare.chart").replace("{level}", level) }, xaxis: { tickformat: ".0%" }, yaxis: { automargin: true }, margin: { l: 10, r: 20, t: 40, b: 50 }, barmode: "group" });
   const select = $("#compare-series");
   const keys = Object.keys(c.series[0].series);
   const chosen = select.value && keys.includes(select.value) ? select.value : keys[0];
