@@ -327,6 +327,8 @@ def test_a_run_executes_and_its_views_hold_together(finished: tuple[TestClient, 
     assert offices["tapachula"]["wait_bins"][-2:] == [175, 180]
     assert len(offices["tapachula"]["wait_counts"]) == len(offices["tapachula"]["wait_bins"])
     assert set(view["harms"]["by_mode"]) == {"extortion", "kidnapping", "assault", "death"}
+    # segments along the route, south to north
+    assert view["harms"]["segments"] == ["NIC", "SLV", "HND", "GTM", "MEX_south", "MEX_centre", "MEX_north", "USA"]
     toml = client.get(f"/api/runs/{run_id}/scenario.toml")
     assert toml.status_code == 200 and "end = 2018-02-28" in toml.text
     assert client.get(f"/api/runs/{run_id}/scenario").json()["scale"] == 200
@@ -402,7 +404,13 @@ def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClien
     for part in (old["timeseries"], old["map"], old["comar"]):  # points were dated by the first day of their bin
         part["dates"] = part.pop("starts")
         del part["period"]
+    # segments of harms were listed by code (GTM, HND, MEX_centre, ...), not along the route
+    del old["harms"]["order"]
+    by_code = sorted(range(len(view["harms"]["segments"])), key=lambda i: view["harms"]["segments"][i])
+    old["harms"]["segments"] = [view["harms"]["segments"][i] for i in by_code]
+    old["harms"]["by_segment"] = {k: [v[i] for i in by_code] for k, v in view["harms"]["by_segment"].items()}
     new = upgrade_view(old, record["start"], record["end"])
+    assert new["harms"] == view["harms"]
     for name in ("timeseries", "map", "comar"):
         assert {k: new[name][k] for k in ("dates", "starts", "period")} == {
             k: view[name][k] for k in ("dates", "starts", "period")

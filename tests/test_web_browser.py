@@ -166,6 +166,22 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert "Ciudad de México" in page.inner_text("#comar-table") and "Mexico City" not in page.inner_text(
         "#comar-table"
     )
+    # harms by segment: along the route from south to north (bottom to top), every label inside the chart, one
+    # panel per kind with its own axis (deaths are not flattened by extortions), and what the figures are
+    harms = "#chart-harms-segment"
+    labels = page.eval_on_selector_all(f"{harms} .ytick text", "ts => ts.map((t) => t.textContent)")
+    assert labels[:4] == ["Nicaragua", "El Salvador", "Honduras", "Guatemala"] and labels[-1] == "EE. UU.", labels
+    assert (
+        labels.index("México sur (< 19° N)")
+        < labels.index("México centro (19–23° N)")
+        < labels.index("México norte (> 23° N)")
+    )
+    left = page.eval_on_selector(harms, "d => d.getBoundingClientRect().left")
+    lefts = page.eval_on_selector_all(f"{harms} .ytick text", "ts => ts.map((t) => t.getBoundingClientRect().left)")
+    assert min(lefts) >= left, (lefts, left)
+    assert page.evaluate(f"Boolean(document.querySelector('{harms}').layout.xaxis4)")  # a panel (axis) per kind
+    harms_title = page.text_content(f"{harms} .gtitle") or ""
+    assert "de sur a norte" in harms_title and "todo el periodo" in harms_title and "una sola réplica" in harms_title
     tools = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map((b) => b.getAttribute('data-title'))")
     assert "Descargar la gráfica como PNG" in tools  # the chart tool bar speaks Spanish too
     assert not [title for title in tools if any(word in title for word in ("Cloud", "Studio", "Share"))], tools

@@ -265,6 +265,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "harms.heading": ("Daños en la ruta", "Harms on the route"),
     "harms.by_mode": ("Por modo de viaje", "By travel mode"),
     "harms.by_segment": ("Por tramo", "By segment"),
+    "harms.south_north": ("de sur a norte", "south to north"),
+    "harms.what": (
+        "eventos en todo el periodo ({start} a {end}), {agg}",
+        "events over the whole period ({start} to {end}), {agg}",
+    ),
     "totals.heading": ("Totales del periodo", "Totals over the period"),
     "totals.outcome": ("Resultado", "Outcome"),
     "totals.center": ("{agg} de {n} réplicas", "{agg} of {n} replicates"),

@@ -348,15 +348,30 @@ def segment_of(country: str, lat: float) -> str:
     return "MEX_north"
 
 
-def harms(runs: Sequence[Results], network: Network) -> dict[str, Any]:
+def segments_along_route(network: Network) -> tuple[list[str], list[str]]:
+    """The segment of each node, and the segments from south to north (by the mean latitude of their nodes: Nicaragua,
+    El Salvador, Honduras, Guatemala, Mexico south, centre and north, the US on the default network)."""
     segments = [segment_of(c, float(lat)) for c, lat in zip(network.node_country, network.lat, strict=True)]
-    names = sorted(set(segments))
+    where = np.asarray(segments)
+    lat = {name: float(np.mean(network.lat[where == name])) for name in set(segments)}
+    return segments, sorted(lat, key=lambda name: (lat[name], name))
+
+
+def harms(runs: Sequence[Results], network: Network) -> dict[str, Any]:
+    """Harms over the whole period (mean over replicates) by travel mode and by segment, segments south to north."""
+    segments, names = segments_along_route(network)
     by_mode = {h: _whole(np.mean([_event_by(r, h, "mode", len(MODES)) for r in runs], axis=0)) for h in HARMS}
     by_segment = {}
     for h in HARMS:
         per_node = np.mean([_event_by(r, h, "node", len(r.node_ids)) for r in runs], axis=0)
         by_segment[h] = _whole([float(per_node[[s == name for s in segments]].sum()) for name in names])
-    return {"modes": list(MODES), "by_mode": by_mode, "segments": names, "by_segment": by_segment}
+    return {
+        "modes": list(MODES),
+        "by_mode": by_mode,
+        "segments": names,
+        "order": "south_to_north",
+        "by_segment": by_segment,
+    }
 
 
 def totals(runs: Sequence[Results]) -> dict[str, dict[str, Any]]:
@@ -387,9 +402,21 @@ def upgrade_view(view: dict[str, Any], start: str, end: str) -> dict[str, Any]:
       bin divided by its days;
     - before points were dated by their last day (no ``starts``): the dates of the time series, the map and the
       COMAR panel were the first day of each bin, while stocks are read on its last day;
-    - before figures were means over replicates (no ``aggregate``): the page draws their medians and says so.
+    - before figures were means over replicates (no ``aggregate``): the page draws their medians and says so;
+    - before segments were ordered along the route (harms without ``order``): they were in alphabetical order of
+      their codes.
     """
     view.setdefault("aggregate", "median")
+    harm = view.get("harms")
+    if harm and "order" not in harm:
+        from corredor.network import load_default_network  # web runs use the default network
+
+        order = segments_along_route(load_default_network())[1]
+        place = {name: k for k, name in enumerate(order)}
+        rank = sorted(range(len(harm["segments"])), key=lambda i: place.get(harm["segments"][i], len(order)))
+        harm["segments"] = [harm["segments"][i] for i in rank]
+        harm["by_segment"] = {k: [v[i] for i in rank] for k, v in harm["by_segment"].items()}
+        harm["order"] = "south_to_north"
     series = view.get("timeseries", {})
     days = (np.datetime64(end) - np.datetime64(start)).astype(int) + 1
     tb = time_bins(np.datetime64(start), int(days))

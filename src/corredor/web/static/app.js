@@ -713,17 +713,42 @@ function drawComar(v) {
       annotations: [{ x: c.limit_working_days, yref: "paper", y: 1, text: t("comar.limit"), showarrow: false, xanchor: "left" }] });
   $("#comar-wait-note").textContent = t("comar.wait_top").replace("{top}", top);
 }
+// Horizontal bars in one small panel per kind (each with its own axis, so 4,000 deaths are read next to 450,000
+// extortions), categories listed from the bottom up in the given order (segments: south at the bottom, north at the
+// top), labels on the left with room for them.
+function facetBars(id, categories, kinds, values, title) {
+  const div = document.getElementById(id);
+  const cols = div.clientWidth && div.clientWidth < 700 ? 2 : kinds.length;
+  const rows = Math.ceil(kinds.length / cols);
+  const gapX = 0.05, gapY = 0.2, height = (1 - gapY * (rows - 1)) / rows;
+  const layout = { title: { text: title }, showlegend: false, annotations: [], bargap: 0.25, margin: { l: 10, r: 30, t: 70, b: 40 } };
+  const traces = kinds.map((kind, i) => {
+    const col = i % cols, row = Math.floor(i / cols);
+    const x = i ? String(i + 1) : "", y = row ? String(row + 1) : "";
+    const x0 = col / cols + (col ? gapX : 0), x1 = (col + 1) / cols - gapX / 2;
+    const y1 = 1 - row * (height + gapY), y0 = y1 - height;
+    layout[`xaxis${x}`] = { domain: [x0, x1], anchor: `y${y}`, rangemode: "tozero", tickformat: "~s", zeroline: true };
+    // panels of a row share its category axis (labels once, on the left)
+    if (col === 0) layout[`yaxis${y}`] = { domain: [y0, y1], anchor: `x${x}`, automargin: true, type: "category", categoryorder: "array", categoryarray: categories };
+    layout.annotations.push({ text: `<b>${t("outcome." + kind)}</b>`, x: (x0 + x1) / 2, xref: "paper", y: y1, yref: "paper", yanchor: "bottom", showarrow: false });
+    return { type: "bar", orientation: "h", x: values[kind], y: categories, xaxis: `x${x}`, yaxis: `y${y}`, name: t("outcome." + kind),
+      marker: { color: OKABE_ITO[i % OKABE_ITO.length] }, hovertemplate: `${t("outcome." + kind)}<br>%{y}: %{x:,.0f}<extra></extra>` };
+  });
+  plot(id, traces, layout);
+}
 function drawHarms(v) {
   const h = v.harms;
   const harms = Object.keys(h.by_mode);
-  plot("chart-harms-mode", harms.map((k) => ({ x: h.modes.map((m) => t("mode." + m)), y: h.by_mode[k], type: "bar", name: t("outcome." + k) })),
-    { title: { text: t("harms.by_mode") }, barmode: "group" });
-  plot("chart-harms-segment", harms.map((k) => ({ x: h.segments.map((s) => t("segment." + s)), y: h.by_segment[k], type: "bar", name: t("outcome." + k) })),
-    { title: { text: t("harms.by_segment") }, barmode: "group" });
+  // what the figures are: totals over the whole period, and which aggregate of the replicates
+  const agg = v.replicates === 1 ? t("compare.one") : t("totals.center").replace("{agg}", t(`agg.${S.agg}`)).replace("{n}", fmt(v.replicates));
+  const end = new Date(Date.parse(`${v.start}T00:00:00Z`) + (v.days - 1) * 86400000).toISOString().slice(0, 10);
+  const what = t("harms.what").replace("{start}", fmtDate(v.start)).replace("{end}", fmtDate(end)).replace("{agg}", agg);
+  facetBars("chart-harms-mode", h.modes.map((m) => t("mode." + m)), harms, h.by_mode, `${t("harms.by_mode")} — ${what}`);
+  facetBars("chart-harms-segment", h.segments.map((s) => t("segment." + s)), harms, h.by_segment, `${t("harms.by_segment")} (${t("harms.south_north")}) — ${what}`);
   const rows = [];
   h.modes.forEach((m, i) => rows.push([`${t("harms.by_mode")}: ${t("mode." + m)}`, ...harms.map((k) => h.by_mode[k][i])]));
   h.segments.forEach((s, i) => rows.push([`${t("harms.by_segment")}: ${t("segment." + s)}`, ...harms.map((k) => h.by_segment[k][i])]));
-  fillTable($("#harms-table"), "harms", ["", ...harms.map((k) => t("outcome." + k))], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value));
+  fillTable($("#harms-table"), "harms", [capital(what), ...harms.map((k) => t("outcome." + k))], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value));
 }
 
 // ---------- compare ----------
