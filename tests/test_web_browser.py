@@ -109,7 +109,8 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     page.click("#validate")
     scale_error = page.locator('[data-error-for="scale"]')
     scale_error.wait_for()
-    assert "scale" in scale_error.inner_text() and "debe ser mayor o igual que 1" in scale_error.inner_text()
+    # in Spanish: the field by its label, not the API's "scale"
+    assert scale_error.inner_text() == "Escala (personas por agente): 0 -> debe ser mayor o igual que 1"
     assert page.get_attribute("#f-scale", "aria-invalid") == "true"
     page.screenshot(path=SHOTS / "01-builder-error.png")
     page.fill("#f-scale", "10")
@@ -132,7 +133,24 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     )
     # the baseline's 2014-15 drought cannot act in 2018: the builder says so, and lists them
     assert "3 entradas fuera del periodo" in page.inner_text("#builder-result")
-    assert "droughts[0]: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")
+    assert "Sequías 1: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")
+    # the dashboard's own caps speak Spanish too (was "replicates: 20 -> permitido: 1 a 10")
+    page.fill("#f-replicates", "20")
+    page.click("#run")
+    replicates_error = page.locator('[data-error-for="replicates"]')
+    replicates_error.wait_for()
+    assert replicates_error.inner_text() == "Réplicas: 20 -> permitido: 1 a 10"
+    assert "#/runs/" not in page.url
+    page.fill("#f-replicates", "1")
+    full = "10 runs are running or waiting (allowed: 2 running and 8 waiting); try again when one has finished"
+    assert page.evaluate(f"localMessage({full!r})") == (
+        "hay 10 corridas en curso o en espera (se permiten 2 en curso y 8 en espera); intente de nuevo cuando termine"
+        " una"
+    )
+    assert page.evaluate("[fieldLabel('caravans[1].size'), fieldLabel('(server)')]") == [
+        "Caravanas 2: Tamaño (personas)",
+        "Servidor",
+    ]
 
     first = submit(page)
     page.wait_for_selector(f"#run-info[data-run='{first}'] .status-done", timeout=60_000)

@@ -70,6 +70,13 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "entradas fuera del periodo, sin efecto en esta corrida",
         "inputs outside the period, without effect in this run",
     ),
+    # fields named in error messages (the others by their input's label)
+    "field.server": ("Servidor", "Server"),
+    "field.file": ("Archivo", "File"),
+    "field.scenario": ("Escenario", "Scenario"),
+    "field.extends": ("extends (escenario base)", "extends (base scenario)"),
+    "field.network": ("Red", "Network"),
+    "field.policy": ("Cambio de política", "Policy change"),
     "builder.submitted": ("Corrida enviada", "Run submitted"),
     "runs.heading": ("Corridas", "Runs"),
     "runs.empty": ("Aún no hay corridas.", "No runs yet."),

@@ -322,9 +322,12 @@ function readBuilder() {
   for (const key of ["name", "scale", "seed"]) if (data[key] === null) delete data[key];
   return data;
 }
-// The server writes its messages in English; in Spanish the builder translates their common phrases (values,
-// field paths and names stay as they are).
+// The server writes its messages in English; in Spanish the builder translates their common phrases (values and
+// names stay as they are; fields are named by their labels, `fieldLabel`).
 const MESSAGE_ES = [  // specific phrases before the generic ones they contain
+  [/not allowed from the dashboard; load the scenario to extend and change it/g, "no se permite desde el tablero; cargue el escenario que quiere extender y modifíquelo"],
+  [/(\d+) runs are running or waiting \(allowed: (\d+) running and (\d+) waiting\); try again when one has finished/g,
+    "hay $1 corridas en curso o en espera (se permiten $2 en curso y $3 en espera); intente de nuevo cuando termine una"],
   [/Input should be greater than or equal to/g, "debe ser mayor o igual que"], [/Input should be greater than/g, "debe ser mayor que"],
   [/Input should be less than or equal to/g, "debe ser menor o igual que"], [/Input should be less than/g, "debe ser menor que"],
   [/Input should be a valid date[^;]*/g, "debe ser una fecha válida (AAAA-MM-DD)"], [/Input should be a valid integer[^;]*/g, "debe ser un número entero"],
@@ -357,9 +360,22 @@ function leverKeyOf(field) {
   const m = /^policy\[(\d+)\]/.exec(field);
   return m && S.leverIndex && S.leverIndex[m[1]] !== undefined ? S.leverIndex[m[1]] : null;
 }
+// Other fields by the label of their input in the page's language ("Réplicas", "Sequías 1: Nacionalidad"), not by
+// the API's path ("replicates", "droughts[0].nationality"); a path the page has no label for is kept.
+const FIELD_LABELS = { replicates: "builder.replicates", scale: "builder.scale", seed: "builder.seed", name: "builder.name",
+  "period.start": "builder.start", "period.end": "builder.end", period: "runs.period", "(server)": "field.server",
+  "(file)": "field.file", scenario: "field.scenario", extends: "field.extends", network: "field.network" };
+function fieldLabel(field) {
+  if (FIELD_LABELS[field]) return t(FIELD_LABELS[field]);
+  const item = /^(droughts|caravans|policy)\[(\d+)\](?:\.(\w+))?$/.exec(field);
+  if (!item) return field;
+  const label = `${t(item[1] === "policy" ? "field.policy" : `builder.${item[1]}`)} ${Number(item[2]) + 1}`;
+  const part = item[3] && (has(`builder.${item[3]}`) ? t(`builder.${item[3]}`) : item[3]);
+  return part ? `${label}: ${part}` : label;
+}
 function fieldName(field) {
   const key = leverKeyOf(field);
-  if (key === null) return field;
+  if (key === null) return fieldLabel(field);
   const [lever] = key.split("~");
   const target = document.getElementById(`lever-${key}-target`);
   return `${t("lever." + lever)}${target ? ` (${placeName(target.value)})` : ""}`;
@@ -377,7 +393,7 @@ function showProblems(problems) {
     while (!box && parent.includes(".")) { parent = parent.slice(0, parent.lastIndexOf(".")); box = document.querySelector(`[data-error-for="${CSS.escape(parent)}"]`); }
     if (!box) box = document.querySelector('[data-error-for="scenario"]');
     // on a lever's row the message is enough; elsewhere it names the field (the policy index means nothing there)
-    box.textContent = (box.textContent ? box.textContent + " · " : "") + (lever !== null ? localMessage(p.message) : `${p.field}: ${localMessage(p.message)}`);
+    box.textContent = (box.textContent ? box.textContent + " · " : "") + (lever !== null ? localMessage(p.message) : `${fieldLabel(p.field)}: ${localMessage(p.message)}`);
     const input = lever !== null ? document.getElementById(`lever-${lever}`) : box.parentElement && box.parentElement.querySelector("input, select");
     if (input && box.dataset.errorFor !== "scenario") {
       box.id = box.id || `error-${box.dataset.errorFor.replace(/[^A-Za-z0-9_-]/g, "_")}`;
