@@ -488,6 +488,15 @@ def test_compare_gives_intervals_and_says_what_differs(finished: tuple[TestClien
     one = client.get("/api/compare", params={"ids": [first, single]}).json()
     assert one["methods"] == ["reference", "none"] and one["warnings"] == [{"field": "replicates", "values": [2, 1]}]
     assert all(row["intervals"] == [None, None] and row["clear"] == [None, None] for row in one["rows"])
+    # a run stored before the totals kept each replicate's value: no interval, and the answer says why
+    store = client.app.state.store  # type: ignore[attr-defined]
+    view_file = store.path(ids[0]) / "view.json"
+    stored = json.loads(view_file.read_text())
+    for entry in stored["totals"].values():
+        del entry["values"]
+    view_file.write_text(json.dumps(stored))
+    older = client.get("/api/compare", params={"ids": [first, ids[0]]}).json()
+    assert older["methods"] == ["reference", "stored"] and all(row["intervals"][1] is None for row in older["rows"])
     other = client.get("/api/compare", params={"ids": [first, ids[1]]}).json()
     assert other["methods"] == ["reference", "unpaired"]
     assert [w["field"] for w in other["warnings"]] == ["period", "scale"]

@@ -120,9 +120,15 @@ def compare_views(records: list[dict[str, Any]], views: list[dict[str, Any]]) ->
         and (r["start"], r["end"], r["scale"]) == (ref["start"], ref["end"], ref["scale"])
         for r in records
     ]
+    # views stored before the totals kept each replicate's value ("stored") have no interval either
+    kept = [all("values" in e for e in v["totals"].values()) for v in views]
     methods = ["reference"] + [
-        "none" if min(v["replicates"], views[0]["replicates"]) < 2 else ("paired" if p else "unpaired")
-        for v, p in zip(views[1:], same[1:], strict=True)
+        "none"
+        if min(v["replicates"], views[0]["replicates"]) < 2
+        else "stored"
+        if not (k and kept[0])
+        else ("paired" if p else "unpaired")
+        for v, p, k in zip(views[1:], same[1:], kept[1:], strict=True)
     ]
     rows = []
     for key in views[0]["totals"]:
@@ -130,7 +136,7 @@ def compare_views(records: list[dict[str, Any]], views: list[dict[str, Any]]) ->
         values = [e.get("mean", e.get("median")) for e in entries]
         base = values[0]
         intervals = [None] + [
-            _difference_interval(entries[0], e, p) if m != "none" else None
+            _difference_interval(entries[0], e, p) if m in ("paired", "unpaired") else None
             for e, p, m in zip(entries[1:], same[1:], methods[1:], strict=True)
         ]
         rows.append(

@@ -325,6 +325,13 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Corridas con semillas, periodo o escala distintos: intervalo sin emparejar (t de Welch), más ancho.",
         "Runs with different seeds, period or scale: unpaired interval (Welch's t), wider.",
     ),
+    "compare.stored": (
+        "Una corrida se guardó con una versión anterior del tablero, sin el valor de cada réplica: sus diferencias no "
+        "tienen intervalo (reenvíe el escenario para obtenerlo).",
+        "A run was stored by an earlier version of the dashboard, without each replicate's value: its differences have "
+        "no interval (submit the scenario again to get one).",
+    ),
+    "compare.verdict.stored": ("sin estimación (corrida antigua)", "no estimate (older run)"),
     "compare.mean_of": ("media de {n} réplicas", "mean of {n} replicates"),
     "compare.one": ("una sola réplica", "a single replicate"),
     "compare.low": ("Intervalo {level}, desde", "{level} interval, from"),

@@ -789,6 +789,7 @@ async function showCompare(ids) {
   }
   if (c.methods.includes("none")) notes.push(t("compare.no_interval"));
   if (c.methods.includes("unpaired")) notes.push(t("compare.unpaired"));
+  if (c.methods.includes("stored")) notes.push(t("compare.stored"));
   $("#compare-notes").replaceChildren(...notes.map((n, i) => el("li", { class: i ? "warning" : null, text: n })));
   const others = c.runs.slice(1).map((_, k) => k + 1);
   const valueHead = c.runs.map((r, i) => `${names[i]}: ${t(r.n > 1 ? "compare.mean_of" : "compare.one").replace("{n}", fmt(r.n))}`);
@@ -799,7 +800,8 @@ async function showCompare(ids) {
       `${t("compare.high").replace("{level}", level)}: ${names[k]}`, `${t("compare.relative")}: ${names[k]}`, `${t("compare.verdict")}: ${names[k]}`);
     kinds.push("diff", "diff", "diff", "rel", "text");
   }
-  const verdict = (row, k) => (row.clear[k] === null ? t("compare.verdict.none") : t(row.clear[k] ? "compare.verdict.clear" : "compare.verdict.unclear"));
+  const verdict = (row, k) => (row.clear[k] === null ? t(c.methods[k] === "stored" ? "compare.verdict.stored" : "compare.verdict.none")
+    : t(row.clear[k] ? "compare.verdict.clear" : "compare.verdict.unclear"));
   const rows = c.rows.map((r) => [t("outcome." + r.outcome), ...r.values,
     ...others.flatMap((k) => [r.differences[k], r.intervals[k] ? r.intervals[k][0] : null, r.intervals[k] ? r.intervals[k][1] : null, r.relative[k], verdict(r, k)])]);
   const signed = (x) => (x === null || x === undefined ? "–" : (x > 0 && fmt(x) !== "0" ? "+" : "") + fmt(x));
