@@ -1,6 +1,7 @@
 """Results of a run (one or more replicates) turned into the JSON the dashboard draws: map frames, time series with
 replicate bands and observed statistics, a Sankey of outcomes by nationality, the COMAR panel per office, harms by
-mode and segment, and the totals that runs are compared on.
+mode and segment, caravans and their load (COMAR applications by travel mode, shelters, northern border cities) and
+the totals that runs are compared on.
 
 All figures are persons or events (agents x scale). One rule for replicates throughout: a figure is the **mean** over
 replicates (so the parts of a breakdown, by office, segment, mode or nationality, add up to the totals of the same
@@ -374,6 +375,283 @@ def harms(runs: Sequence[Results], network: Network) -> dict[str, Any]:
     }
 
 
+# The load of caravans (`loads`): events and stocks that record it.
+CARAVAN_FLOWS = {  # key: events summed (caravan members only for arrival_border)
+    "joined": ("caravan_departure", "caravan_join"),
+    "left": ("caravan_dispersal", "caravan_blocked"),
+    "arrived_north": ("arrival_border",),
+}
+TOP_NODES = 8  # shelters and border cities kept in the view, by persons concerned
+CARAVAN_MODE = MODES.index("caravan")
+
+
+def _event_grid(
+    results: Results, name: str, bins: NDArray[np.int64], n_bins: int, column: str, node: int | None = None
+) -> NDArray[np.float64]:
+    """Sum of one event per (time bin, node or mode), in persons; with `node`, at that node only."""
+    ev = results.event_columns
+    rows = ev["event"] == results.event_names.index(name)
+    if node is not None:
+        rows &= ev["node"] == node
+    width = len(results.node_ids) if column == "node" else len(MODES)
+    keys = bins[ev["day"][rows]] * width + ev[column][rows]
+    flat = np.bincount(keys, weights=ev["value"][rows], minlength=n_bins * width)
+    return np.asarray(flat.reshape(n_bins, width) * results.scale, dtype=np.float64)
+
+
+def _reference_caravan_applications() -> dict[str, Any] | None:
+    """COMAR applications of caravan members, Oct-Dec 2018 (caravans.csv, series caravan_comar_applications)."""
+    from corredor import data
+
+    try:
+        frame = data.load("caravans")
+    except (ValueError, OSError):
+        return None
+    rows = frame[frame["series"] == "caravan_comar_applications"]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return {
+        "start": "2018-10-01",
+        "end": "2018-12-31",
+        "observed": round(float(row["value"])),
+        "source": str(row["source"]).removeprefix("source: "),
+        "note": str(row["unit"]),
+    }
+
+
+def _scheduled_joiners(
+    results: Results, scenario: Scenario, join_window: int
+) -> tuple[dict[tuple[int, str, str], float], float, float]:
+    """People who joined each scheduled caravan while it formed, from caravan_join events: the model lets a person
+    who sets out from home join the caravan of their nationality whose join window (its day to day +
+    join_window_days) is open, the latest one if several are; emergent caravans log their members as caravan_join
+    at their office on the day they form. Returns persons per scheduled caravan (day, node, name), persons in
+    emergent caravans, and joiners no caravan's window explains (0 unless the engine changes)."""
+    ev = results.event_columns
+    rows = ev["event"] == results.event_names.index("caravan_join")
+    day, node, nat, value = ev["day"][rows], ev["node"][rows], ev["nat"][rows], ev["value"][rows] * results.scale
+    emergent_at = {(int(d), int(n)) for _, d, n, _, name in results.caravan_rows if name == "emergent"}
+    is_emergent = np.array([(int(d), int(n)) in emergent_at for d, n in zip(day, node, strict=True)], dtype=bool)
+    windows = []  # (key, nationality index, first day, last day), in order of formation
+    for _, first, n, _, name in sorted(results.caravan_rows):
+        if name == "emergent":
+            continue
+        origin = results.node_ids[n]
+        for c in scenario.caravans:
+            if (
+                (c.date - scenario.period.start).days == first
+                and c.origin == origin
+                and (c.name or "scheduled") == name
+            ):
+                nat_index = results.nationalities.index(c.nationality) if c.nationality in results.nationalities else -1
+                windows.append(((int(first), origin, name), nat_index, int(first), int(first) + join_window))
+                break
+    joined = {key: 0.0 for key, *_ in windows}
+    owner = np.full(len(day), -1)
+    for w, (_, nat_index, first, last) in enumerate(windows):  # a later window takes over, as in caravans.forming
+        owner[(nat == nat_index) & (day >= first) & (day <= last) & ~is_emergent] = w
+    for w, (key, *_) in enumerate(windows):
+        joined[key] = float(value[owner == w].sum())
+    return joined, float(value[is_emergent].sum()), float(value[(owner < 0) & ~is_emergent].sum())
+
+
+def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
+    """Caravans: each scheduled caravan with its size at departure and the people who joined while it formed,
+    emergent caravans by office, persons joining, leaving and reaching the northern border in caravans per time
+    bin, COMAR applications by travel mode per bin and per office, and the caravan applications of Oct-Dec 2018
+    against COMAR's figure when the run covers those months. Means over replicates, 5-95 % bands."""
+    first = runs[0]
+    tb = time_bins(np.datetime64(first.start), first.days)
+    bins, n = tb.bins, len(tb.dates)
+    window = scenario.parameters.caravans.join_window_days
+    scheduled: dict[tuple[int, str, str], dict[str, list[float]]] = {}
+    emergent: dict[str, dict[str, Any]] = {}
+    emergent_joined, unattributed = [], []
+    for r in runs:
+        joined, in_emergent, loose = _scheduled_joiners(r, scenario, window)
+        emergent_joined.append(in_emergent)
+        unattributed.append(loose)
+        for _, day, node, persons, name in r.caravan_rows:
+            if name == "emergent":
+                entry = emergent.setdefault(r.node_ids[node], {"count": 0, "persons": 0.0, "days": []})
+                entry["count"] += 1
+                entry["persons"] += float(persons)
+                entry["days"].append(int(day))
+                continue
+            key = (int(day), r.node_ids[node], name)
+            item = scheduled.setdefault(key, {"persons": [], "joiners": []})
+            item["persons"].append(float(persons))
+            item["joiners"].append(joined.get(key, 0.0))
+    start = np.datetime64(first.start)
+    caravans = []
+    for (day, origin, label), item in sorted(scheduled.items()):
+        size = np.array(item["persons"] + [0.0] * (len(runs) - len(item["persons"])))
+        joiners = np.array(item["joiners"] + [0.0] * (len(runs) - len(item["joiners"])))
+        total = size + joiners
+        low, high = np.quantile(total, (0.05, 0.95))
+        caravans.append(
+            {
+                "kind": "scheduled",
+                "name": label,
+                "date": str(start + day),
+                "node": origin,
+                "persons": round(float(size.mean())),  # at departure
+                "joiners": round(float(joiners.mean())),  # joined while it formed
+                "total": round(float(total.mean())),
+                "total_low": round(float(low)),
+                "total_high": round(float(high)),
+            }
+        )
+    emergent_rows = [
+        {
+            "node": node,
+            "caravans": round(entry["count"] / len(runs), 2),  # per replicate
+            "persons": round(entry["persons"] / len(runs)),
+            "first": str(start + min(entry["days"])),
+            "last": str(start + max(entry["days"])),
+        }
+        for node, entry in sorted(emergent.items(), key=lambda kv: -kv[1]["persons"])
+    ]
+    flows = {}
+    for flow, names in CARAVAN_FLOWS.items():
+        per_run = []
+        for r in runs:
+            if flow == "arrived_north":
+                per_run.append(_event_grid(r, names[0], bins, n, "mode")[:, CARAVAN_MODE])
+            else:
+                per_run.append(sum(_event_grid(r, e, bins, n, "mode").sum(axis=1) for e in names))
+        flows[flow] = _band(np.stack(per_run))
+    by_mode_runs = np.stack(
+        [_event_grid(r, "asylum_application", bins, n, "mode") for r in runs]
+    )  # (runs, bins, modes)
+    applications = {m: _band(by_mode_runs[:, :, k]) for k, m in enumerate(MODES)}
+    whole = np.zeros(first.days, dtype=np.int64)  # one bin: the whole period
+    offices = []
+    for office in first.office_ids:
+        node = first.node_ids.index(office)
+        per_mode = np.mean([_event_grid(r, "asylum_application", whole, 1, "mode", node)[0] for r in runs], axis=0)
+        if per_mode.sum() > 0:
+            offices.append({"office": office, "by_mode": _whole(per_mode)})
+    reference = _reference_caravan_applications()
+    if reference is not None:
+        days = np.datetime64(first.start) + np.arange(first.days)
+        ref_start, ref_end = np.datetime64(reference["start"], "D"), np.datetime64(reference["end"], "D")
+        inside = (days >= ref_start) & (days <= ref_end)
+        if int(inside.sum()) == int((ref_end - ref_start) / np.timedelta64(1, "D")) + 1:
+            values = []
+            for r in runs:
+                ev = r.event_columns
+                rows = (ev["event"] == r.event_names.index("asylum_application")) & (ev["mode"] == CARAVAN_MODE)
+                values.append(float(ev["value"][rows][inside[ev["day"][rows]]].sum()) * r.scale)
+            low, high = np.quantile(values, (0.05, 0.95))
+            reference["simulated"] = {
+                "mean": round(float(np.mean(values))),
+                "low": round(float(low)),
+                "high": round(float(high)),
+            }
+        else:
+            reference = None  # the run does not cover Oct-Dec 2018: nothing to set the figure against
+    return {
+        **tb.labels(),
+        "days_in_bin": np.bincount(bins, minlength=n).tolist(),
+        "join_window_days": window,
+        "caravans": caravans,
+        "emergent": emergent_rows,
+        "emergent_joined": round(float(np.mean(emergent_joined))),
+        "unattributed_joiners": round(float(np.mean(unattributed))),
+        "flows": flows,
+        "modes": list(MODES),
+        "applications": applications,
+        "applications_by_office": offices,
+        "reference": reference,
+    }
+
+
+def _lever_days(scenario: Scenario, network: Network, runs: Sequence[Results], name: str) -> NDArray[np.float64]:
+    """A lever's value on each day of the run, per node (the engine's own arrays)."""
+    from corredor.engine.inputs import _lever_arrays
+
+    return np.asarray(_lever_arrays(scenario, network, runs[0].nationalities, runs[0].days)[name], dtype=float)
+
+
+def shelters_view(runs: Sequence[Results], scenario: Scenario, network: Network) -> dict[str, Any]:
+    """Per shelter node (any node with shelter_stay or shelter_turned_away events; the busiest `TOP_NODES`):
+    persons who got a bed and persons turned away per time bin, persons staying on the last day of the bin, and the
+    beds then (lever shelter_capacity, default parameters.movement.default_shelter_capacity at shelter hubs)."""
+    first = runs[0]
+    tb = time_bins(np.datetime64(first.start), first.days)
+    bins, sample, n = tb.bins, tb.last_day, len(tb.dates)
+    shelter = STATES.index("shelter")
+    stays = np.stack([_event_matrix(r, "shelter_stay", bins, n) for r in runs])  # (runs, bins, nodes)
+    refused = np.stack([_event_matrix(r, "shelter_turned_away", bins, n) for r in runs])
+    load = (stays + refused).sum(axis=(0, 1))
+    chosen = [int(i) for i in np.argsort(-load, kind="stable") if load[i] > 0][:TOP_NODES]
+    beds = _lever_days(scenario, network, runs, "shelter_capacity")[sample] if chosen else np.zeros((n, 0))
+    nodes = []
+    for i in chosen:
+        occupancy = np.stack([r.daily[sample, i, shelter, :].sum(axis=1) * r.scale for r in runs]).astype(float)
+        nodes.append(
+            {
+                "node": first.node_ids[i],
+                "stays": _band(stays[:, :, i]),
+                "turned_away": _band(refused[:, :, i]),
+                "occupancy": _band(occupancy),
+                "beds": _whole(beds[:, i]),
+                "stays_total": round(float(stays[:, :, i].sum(axis=1).mean())),
+                "turned_away_total": round(float(refused[:, :, i].sum(axis=1).mean())),
+            }
+        )
+    return {
+        **tb.labels(),
+        "days_in_bin": np.bincount(bins, minlength=n).tolist(),
+        "turned_away_total": round(float(refused.sum(axis=(1, 2)).mean())),
+        "stays_total": round(float(stays.sum(axis=(1, 2)).mean())),
+        "nodes": nodes,
+    }
+
+
+def border_view(runs: Sequence[Results], scenario: Scenario, network: Network) -> dict[str, Any]:
+    """Per northern border city (node kind border_city_north) with people waiting or presenting: persons at the
+    border there on the last day of each time bin (waiting on the port's metering list or deciding how to cross:
+    the model keeps one state for both), persons presenting at the port per time bin (port_presentation_us, logged
+    at the city; while the port meters, the people it took in from its list), the port and its daily intake
+    (lever us_metering_intake_per_day; null when unlimited)."""
+    first = runs[0]
+    tb = time_bins(np.datetime64(first.start), first.days)
+    bins, sample, n = tb.bins, tb.last_day, len(tb.dates)
+    at_border = STATES.index("at_border")
+    kinds = [NODE_KINDS[int(k)] for k in network.node_kind]
+    port_of = {
+        int(a): int(b)
+        for a, b in zip(network.edge_from, network.edge_to, strict=True)
+        if kinds[b] == "us_port_of_entry"
+    }
+    presented = np.stack([_event_matrix(r, "port_presentation_us", bins, n) for r in runs])
+    waiting = np.stack([r.daily[sample][:, :, at_border, :].sum(axis=2) * r.scale for r in runs]).astype(float)
+    intake = _lever_days(scenario, network, runs, "us_metering_intake_per_day")
+    cities = [i for i in range(network.n_nodes) if kinds[i] == "border_city_north"]
+    load = {i: float(presented[:, :, i].sum() + waiting[:, :, i].sum()) for i in cities}
+    chosen = sorted((i for i in cities if load[i] > 0), key=lambda i: -load[i])[:TOP_NODES]
+    nodes = []
+    for i in chosen:
+        port = port_of.get(i)
+        limit = intake[sample, port] if port is not None else np.full(n, np.inf)
+        metered_days = int(np.isfinite(intake[:, port]).sum()) if port is not None else 0
+        nodes.append(
+            {
+                "node": network.node_ids[i],
+                "port": network.node_ids[port] if port is not None else None,
+                "at_border": _band(waiting[:, :, i]),
+                "presented": _band(presented[:, :, i]),
+                "presented_total": round(float(presented[:, :, i].sum(axis=1).mean())),
+                "intake_per_day": [round(float(x)) if np.isfinite(x) else None for x in limit],
+                "metered_days": metered_days,
+            }
+        )
+    return {**tb.labels(), "days_in_bin": np.bincount(bins, minlength=n).tolist(), "nodes": nodes}
+
+
 def totals(runs: Sequence[Results]) -> dict[str, dict[str, Any]]:
     """Mean (a whole number), median, 5 % and 95 % over replicates of the outcomes runs are compared on, and the
     value of each replicate (in seed order: compare pairs replicates of runs with the same seeds)."""
@@ -455,5 +733,8 @@ def build_view(runs: Sequence[Results], scenario: Scenario, network: Network) ->
         "sankey": sankey(runs),
         "comar": comar(runs, scenario),
         "harms": harms(runs, network),
+        "caravans": caravans_view(runs, scenario),
+        "shelters": shelters_view(runs, scenario, network),
+        "border": border_view(runs, scenario, network),
         "totals": totals(runs),
     }
