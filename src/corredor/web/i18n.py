@@ -344,6 +344,111 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "Series por corrida (media y banda 5–95 % de las réplicas)",
         "Series by run (mean and 5–95 % band of the replicates)",
     ),
+    # the load of caravans on COMAR, the shelters and the northern border (views.caravans_view, shelters_view,
+    # border_view)
+    "loads.heading": (
+        "Caravanas y su carga: COMAR, albergues y frontera norte",
+        "Caravans and their load: COMAR, shelters and the northern border",
+    ),
+    "loads.missing": (
+        "No disponible para corridas hechas antes de esta versión del tablero: vuelva a ejecutar el escenario.",
+        "Not available for runs made before this version of the dashboard: run the scenario again.",
+    ),
+    "caravans.heading": ("Caravanas", "Caravans"),
+    "caravans.name": ("Caravana", "Caravan"),
+    "caravans.date": ("Fecha de salida", "Departure date"),
+    "caravans.origin": ("Origen", "Origin"),
+    "caravans.persons": ("Personas al salir", "Persons at departure"),
+    "caravans.joiners": ("Se unieron mientras se formaba", "Joined while it formed"),
+    "caravans.total": ("Total (al salir + se unieron)", "Total (at departure + joined)"),
+    "caravans.emergent": ("Emergentes desde {office} ({n} por réplica)", "Emergent from {office} ({n} per replicate)"),
+    "caravans.none": ("Ninguna caravana salió en esta corrida.", "No caravan left in this run."),
+    "caravans.note": (
+        "Se unieron: personas que salieron de casa en caravana durante los {days} días siguientes a la salida, "
+        "asignadas a la caravana de su nacionalidad (eventos caravan_join; regla del modelo). Caravanas emergentes: "
+        "solicitantes que salen juntos de una oficina de la COMAR; sus personas son las que se unieron al formarse. "
+        "Sin caravana asignable: {loose} personas.",
+        "Joined: people who left home in a caravan in the {days} days after its departure, assigned to the caravan "
+        "of their nationality (caravan_join events; the model's rule). Emergent caravans: applicants leaving a COMAR "
+        "office together; their persons are those who joined when it formed. Not assignable to a caravan: {loose} "
+        "persons.",
+    ),
+    "caravans.joined": ("Se unen a caravanas", "Join caravans"),
+    "caravans.left": ("Dejan la caravana (dispersión o bloqueo)", "Leave the caravan (dispersal or blocking)"),
+    "caravans.arrived_north": ("Llegan en caravana a la frontera norte", "Reach the northern border in a caravan"),
+    "caravans.flows_title": ("Personas que entran y salen de las caravanas", "Persons joining and leaving caravans"),
+    "caravans.caption": (
+        "Personas por día (media de la semana o del mes): salidas de caravanas y quienes se unen (caravan_departure "
+        "+ caravan_join), quienes las dejan (caravan_dispersal + caravan_blocked) y quienes llegan a la ciudad "
+        "fronteriza del norte en caravana (arrival_border). El modelo no guarda cuántas personas viajan en caravana "
+        "cada día.",
+        "Persons per day (mean over the week or month): caravan departures and people joining (caravan_departure + "
+        "caravan_join), people leaving them (caravan_dispersal + caravan_blocked) and people reaching the northern "
+        "border city in a caravan (arrival_border). The model does not store how many people travel in caravans on "
+        "each day.",
+    ),
+    "modes.heading": ("Solicitudes a la COMAR por modo de viaje", "COMAR applications by travel mode"),
+    "modes.title": ("Solicitudes de asilo por modo de viaje", "Asylum applications by travel mode"),
+    "modes.caption": (
+        "Personas que solicitan asilo a la COMAR por día (media de la semana o del mes), por su modo de viaje al "
+        "solicitar (eventos asylum_application); las barras apiladas suman todas las solicitudes.",
+        "Persons applying for asylum to COMAR per day (mean over the week or month), by their travel mode when "
+        "applying (asylum_application events); the stacked bars add up to all applications.",
+    ),
+    "modes.reference": (
+        "Solicitudes de personas en caravana del {start} al {end}: simulado {sim}{band}; observado {obs} (COMAR, "
+        "todas las caravanas de oct–dic 2018; fuente: {source}).",
+        "Applications by people in caravans from {start} to {end}: simulated {sim}{band}; observed {obs} (COMAR, all "
+        "caravans of Oct–Dec 2018; source: {source}).",
+    ),
+    "modes.no_reference": (
+        "La cifra observada (4,721 solicitudes de caravanas, oct–dic 2018, COMAR) solo se compara cuando el periodo "
+        "de la corrida cubre del 1 oct al 31 dic 2018.",
+        "The observed figure (4,721 caravan applications, Oct–Dec 2018, COMAR) is compared only when the run's period "
+        "covers 1 Oct to 31 Dec 2018.",
+    ),
+    "modes.office": ("Oficina COMAR (solicitudes en todo el periodo)", "COMAR office (applications over the period)"),
+    "modes.total": ("Total", "Total"),
+    "shelters.heading": ("Albergues", "Shelters"),
+    "shelters.node": ("Albergue", "Shelter"),
+    "shelters.beds": ("Camas al final", "Beds at the end"),
+    "shelters.stays": ("Reciben cama", "Given a bed"),
+    "shelters.turned_away": ("Rechazados por falta de cama", "Turned away (no bed)"),
+    "shelters.occupancy": ("Personas alojadas (último día)", "Persons staying (last day)"),
+    "shelters.beds_line": ("Camas", "Beds"),
+    "shelters.none": (
+        "Ningún albergue recibió o rechazó personas en esta corrida.",
+        "No shelter took in or turned away anyone in this run.",
+    ),
+    "shelters.caption": (
+        "Barras: personas por día (media de la semana o del mes) que reciben cama (shelter_stay) o son rechazadas "
+        "por falta de cama (shelter_turned_away; quien llega a varios albergues llenos cuenta en cada uno). Líneas: "
+        "personas alojadas el último día de la semana o del mes y camas del escenario (palanca shelter_capacity; 100 "
+        "por albergue si no se fija). Los albergues con más personas, hasta 8.",
+        "Bars: persons per day (mean over the week or month) given a bed (shelter_stay) or turned away for lack of a "
+        "bed (shelter_turned_away; someone reaching several full shelters counts at each). Lines: persons staying on "
+        "the last day of the week or month and the scenario's beds (lever shelter_capacity; 100 per shelter unless "
+        "set). The busiest shelters, up to 8.",
+    ),
+    "border.heading": ("Frontera norte y lista de espera (metering)", "Northern border and metering"),
+    "border.node": ("Ciudad fronteriza", "Border city"),
+    "border.at_border": ("Personas en la ciudad fronteriza (último día)", "Persons in the border city (last day)"),
+    "border.presented": ("Se presentan en la garita", "Present at the port"),
+    "border.intake": ("Admisión diaria de la garita (metering)", "Port's daily intake (metering)"),
+    "border.none": (
+        "Nadie llegó a la frontera norte en esta corrida.",
+        "Nobody reached the northern border in this run.",
+    ),
+    "border.caption": (
+        "Barras: personas por día (media de la semana o del mes) que piden asilo en la garita (port_presentation_us; "
+        "con metering, las que la garita admite de su lista de espera). Línea: personas en la ciudad fronteriza el "
+        "último día (en la lista de espera o decidiendo cómo cruzar: el modelo no guarda la lista por separado). "
+        "Guiones: admisión diaria de la garita (palanca us_metering_intake_per_day), donde hay metering.",
+        "Bars: persons per day (mean over the week or month) asking for asylum at the port (port_presentation_us; "
+        "under metering, those the port takes in from its list). Line: persons in the border city on the last day "
+        "(on the metering list or deciding how to cross: the model does not keep the list apart). Dashes: the port's "
+        "daily intake (lever us_metering_intake_per_day), where it meters.",
+    ),
     "download.png": ("Descargar PNG", "Download PNG"),
     "download.csv": ("Descargar CSV", "Download CSV"),
     "error.generic": ("Error", "Error"),

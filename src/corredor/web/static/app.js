@@ -559,6 +559,7 @@ function drawRun(v) {
   drawSankey(v);
   drawComar(v);
   drawHarms(v);
+  drawLoads(v);
   // whole persons and events; with one replicate there is no 5-95 % range to give ("–", not three equal numbers)
   const one = v.replicates === 1;
   const rows = Object.entries(v.totals).map(([k, q]) => [t("outcome." + k), center(q), one ? null : q.low, one ? null : q.high]);
@@ -765,6 +766,96 @@ function drawHarms(v) {
   h.modes.forEach((m, i) => rows.push([`${t("harms.by_mode")}: ${t("mode." + m)}`, ...harms.map((k) => h.by_mode[k][i])]));
   h.segments.forEach((s, i) => rows.push([`${t("harms.by_segment")}: ${t("segment." + s)}`, ...harms.map((k) => h.by_segment[k][i])]));
   fillTable($("#harms-table"), "harms", [capital(what), ...harms.map((k) => t("outcome." + k))], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value));
+}
+
+// ---------- caravans and their load: COMAR by travel mode, shelters, northern border ----------
+// A band of per-bin totals as per-day means (a partial first or last bin is shorter).
+const perDayBand = (band, days) => Object.fromEntries(Object.entries(band).map(([k, xs]) => [k, xs.map((x, i) => x / days[i])]));
+// A select of nodes by their names; returns the chosen id (kept when the page is redrawn).
+function nodeSelect(select, ids, redraw) {
+  const chosen = select.value && ids.includes(select.value) ? select.value : ids[0];
+  select.replaceChildren(...ids.map((id) => el("option", { value: id, text: placeName(id) })));
+  select.value = chosen;
+  select.onchange = redraw;
+  return chosen;
+}
+function drawLoads(v) {
+  const ok = Boolean(v.caravans && v.shelters && v.border);  // views stored before this version have none
+  $("#loads-missing").hidden = ok;
+  $("#loads-body").hidden = !ok;
+  if (!ok) return;
+  drawCaravans(v);
+  drawModes(v);
+  drawShelters(v);
+  drawBorder(v);
+}
+function drawCaravans(v) {
+  const c = v.caravans;
+  const rows = c.caravans.map((k) => [k.name, fmtDate(k.date), placeName(k.node), k.persons, k.joiners, k.total]);
+  for (const e of c.emergent) {
+    rows.push([t("caravans.emergent").replace("{office}", placeName(e.node)).replace("{n}", fmt(e.caravans, 2)),
+      e.first === e.last ? fmtDate(e.first) : `${fmtDate(e.first)} – ${fmtDate(e.last)}`, placeName(e.node), e.persons, null, e.persons]);
+  }
+  fillTable($("#caravans-table"), "caravans", [t("caravans.name"), t("caravans.date"), t("caravans.origin"), t("caravans.persons"),
+    t("caravans.joiners"), t("caravans.total")], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value ?? "–"));
+  $("#caravans-note").textContent = rows.length ? t("caravans.note").replace("{days}", fmt(c.join_window_days))
+    .replace("{loose}", fmt(c.unattributed_joiners)) : t("caravans.none");
+  const keys = ["joined", "left", "arrived_north"];
+  plot("chart-caravans", keys.flatMap((k, i) => bandTraces(pointX(c, "event"), perDayBand(c.flows[k], c.days_in_bin), t("caravans." + k),
+    OKABE_ITO[i], 0.2, pointText(c, "event"))),
+  { title: { text: t("caravans.flows_title") }, xaxis: dateAxis(c.dates), yaxis: { rangemode: "tozero", title: { text: t("persons_per_day") } } });
+}
+function drawModes(v) {
+  const c = v.caravans;
+  plot("chart-modes", c.modes.map((m, i) => ({ type: "bar", x: pointX(c, "event"), y: center(c.applications[m]).map((x, j) => x / c.days_in_bin[j]),
+    name: t("mode." + m), marker: { color: OKABE_ITO[i] }, text: pointText(c, "event"), textposition: "none",
+    hovertemplate: `%{text}<br>${t("mode." + m)}: %{y:,.1f}<extra></extra>` })),
+  { title: { text: t("modes.title") }, barmode: "stack", xaxis: dateAxis(c.dates), yaxis: { rangemode: "tozero", title: { text: t("persons_per_day") } } });
+  const r = c.reference;
+  $("#modes-reference").textContent = r && r.simulated
+    ? t("modes.reference").replace("{start}", fmtDate(r.start)).replace("{end}", fmtDate(r.end)).replace("{sim}", fmt(r.simulated.mean))
+      .replace("{band}", v.replicates > 1 ? ` (5–95 %: ${fmt(r.simulated.low)} – ${fmt(r.simulated.high)})` : "")
+      .replace("{obs}", fmt(r.observed)).replace("{source}", r.source)
+    : t("modes.no_reference");
+  const rows = c.applications_by_office.map((o) => [placeName(o.office), ...o.by_mode, o.by_mode.reduce((a, b) => a + b, 0)]);
+  fillTable($("#modes-table"), "applications_by_mode", [t("modes.office"), ...c.modes.map((m) => t("mode." + m)), t("modes.total")], rows,
+    (value) => (typeof value === "number" ? fmt(value, 0) : value ?? "–"));
+}
+function drawShelters(v) {
+  const s = v.shelters;
+  const rows = s.nodes.map((n) => [placeName(n.node), n.beds[n.beds.length - 1], n.stays_total, n.turned_away_total]);
+  fillTable($("#shelters-table"), "shelters", [t("shelters.node"), t("shelters.beds"), t("shelters.stays"), t("shelters.turned_away")], rows,
+    (value) => (typeof value === "number" ? fmt(value, 0) : value ?? "–"));
+  if (!s.nodes.length) { $("#shelter-node").replaceChildren(); chartMessage("chart-shelters", t("shelters.none")); return; }
+  const chosen = nodeSelect($("#shelter-node"), s.nodes.map((n) => n.node), () => drawShelters(v));
+  const n = s.nodes.find((x) => x.node === chosen);
+  const bars = [["stays", OKABE_ITO[2]], ["turned_away", OKABE_ITO[5]]].map(([k, color]) => ({ type: "bar", x: pointX(s, "event"),
+    y: center(n[k]).map((x, i) => x / s.days_in_bin[i]), name: t("shelters." + k), marker: { color }, text: pointText(s, "event"),
+    textposition: "none", hovertemplate: `%{text}<br>${t("shelters." + k)}: %{y:,.1f}<extra></extra>` }));
+  plot("chart-shelters", [...bars,
+    ...bandTraces(s.dates, n.occupancy, t("shelters.occupancy"), OKABE_ITO[0], 0.2, pointText(s, "state")).map((tr) => ({ ...tr, yaxis: "y2" })),
+    { x: s.dates, y: n.beds, mode: "lines", line: { color: "#000", dash: "dash", width: 2 }, name: t("shelters.beds_line"), yaxis: "y2",
+      text: pointText(s, "state"), hovertemplate: `%{text}<br>${t("shelters.beds_line")}: %{y:,.0f}<extra></extra>` }],
+  { title: { text: `${placeName(chosen)}: ${t("shelters.heading")}` }, xaxis: dateAxis(s.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
+    yaxis: { rangemode: "tozero", title: { text: t("persons_per_day") } },
+    yaxis2: { title: { text: t("persons") }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } });
+}
+function drawBorder(v) {
+  const b = v.border;
+  if (!b.nodes.length) { $("#border-node").replaceChildren(); chartMessage("chart-border", t("border.none")); return; }
+  const chosen = nodeSelect($("#border-node"), b.nodes.map((n) => n.node), () => drawBorder(v));
+  const n = b.nodes.find((x) => x.node === chosen);
+  const title = `${placeName(chosen)}${n.port ? ` → ${placeName(n.port)}` : ""}`;
+  plot("chart-border", [
+    { type: "bar", x: pointX(b, "event"), y: center(n.presented).map((x, i) => x / b.days_in_bin[i]), name: t("border.presented"),
+      marker: { color: OKABE_ITO[2] }, text: pointText(b, "event"), textposition: "none",
+      hovertemplate: `%{text}<br>${t("border.presented")}: %{y:,.1f}<extra></extra>` },
+    { x: b.dates, y: n.intake_per_day, mode: "lines", line: { color: "#000", dash: "dash", width: 2 }, name: t("border.intake"),
+      text: pointText(b, "state"), hovertemplate: `%{text}<br>${t("border.intake")}: %{y:,.0f}<extra></extra>` },
+    ...bandTraces(b.dates, n.at_border, t("border.at_border"), OKABE_ITO[0], 0.2, pointText(b, "state")).map((tr) => ({ ...tr, yaxis: "y2" })),
+  ], { title: { text: title }, xaxis: dateAxis(b.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
+    yaxis: { rangemode: "tozero", title: { text: t("persons_per_day") } },
+    yaxis2: { title: { text: t("persons") }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } });
 }
 
 // ---------- compare ----------
