@@ -422,6 +422,86 @@ def test_views_stored_by_earlier_versions_are_upgraded(finished: tuple[TestClien
     assert upgrade_view(view, record["start"], record["end"]) == view  # today's views are left alone
 
 
+def test_caravan_load_view_adds_up_to_the_runs_events(client: TestClient) -> None:
+    """The caravan scenario over Oct-Dec 2018: the caravans, COMAR applications by travel mode, shelters and northern
+    border of the view are the sums of the replicates' own tables (events.parquet, caravans.parquet), and the
+    caravan applications of Oct-Dec 2018 are set against COMAR's 4,721."""
+    import pandas as pd
+
+    data: dict[str, Any] = client.get("/api/scenarios/caravan-oct-2018").json()
+    data["period"] = {"start": "2018-10-01", "end": "2018-12-31"}
+    data["scale"] = 50
+    run_id = client.post("/api/runs", json={"scenario": data, "replicates": 2}).json()["id"]
+    assert wait_done(client, run_id)["status"] == "done"
+    view = client.get(f"/api/runs/{run_id}/view").json()
+    folder = client.app.state.store.path(run_id)  # type: ignore[attr-defined]
+    events = [pd.read_parquet(folder / f"rep-{k}" / "events.parquet") for k in range(2)]
+    caravans = [pd.read_parquet(folder / f"rep-{k}" / "caravans.parquet") for k in range(2)]
+
+    def mean_of(name: str, **where: str) -> float:
+        totals = []
+        for ev in events:
+            rows = ev[ev["event"] == name]
+            for column, value in where.items():
+                rows = rows[rows[column] == value]
+            totals.append(float(rows["value"].sum()))
+        return float(np.mean(totals))
+
+    c = view["caravans"]
+    # applications by mode add up to all applications, mode by mode to the events of that mode
+    by_mode = {m: sum(c["applications"][m]["mean"]) for m in c["modes"]}
+    assert math.isclose(sum(by_mode.values()), view["totals"]["asylum_application"]["mean"], abs_tol=0.5)
+    for m, value in by_mode.items():
+        assert math.isclose(value, mean_of("asylum_application", mode=m), abs_tol=0.05), m
+    assert by_mode["caravan"] > 0
+    for office in c["applications_by_office"]:
+        for m, value in zip(c["modes"], office["by_mode"], strict=True):
+            assert abs(value - mean_of("asylum_application", mode=m, node=office["office"])) <= 0.5
+    # Oct-Dec 2018 is covered: caravan applications then, against COMAR's figure and its source
+    ref = c["reference"]
+    assert ref["observed"] == 4721 and "mexiconewsdaily.com" in ref["source"]
+    assert ref["simulated"]["mean"] == round(mean_of("asylum_application", mode="caravan"))
+    # the October caravan: its size at departure as caravans.parquet has it, the joiners from caravan_join events
+    october = next(k for k in c["caravans"] if k["name"] == "October 2018 caravan")
+    assert october["date"] == "2018-10-13" and october["node"] == "san_pedro_sula"
+    sizes = [float(t.loc[t["name"] == "October 2018 caravan", "persons"].sum()) for t in caravans]
+    assert october["persons"] == round(np.mean(sizes)) and october["joiners"] > 0
+    joined = sum(k["joiners"] for k in c["caravans"]) + c["emergent_joined"] + c["unattributed_joiners"]
+    assert abs(joined - mean_of("caravan_join")) <= len(c["caravans"]) + 2  # whole persons, rounded apiece
+    assert c["unattributed_joiners"] == 0
+    joined_flow = sum(c["flows"]["joined"]["mean"])
+    assert math.isclose(joined_flow, mean_of("caravan_join") + mean_of("caravan_departure"), abs_tol=0.05)
+    # shelters: persons turned away and given a bed are the events, node by node and in all
+    s = view["shelters"]
+    assert s["turned_away_total"] == round(mean_of("shelter_turned_away")) and s["turned_away_total"] > 0
+    assert s["stays_total"] == round(mean_of("shelter_stay"))
+    for node in s["nodes"]:
+        assert node["turned_away_total"] == round(mean_of("shelter_turned_away", node=node["node"])), node["node"]
+        assert math.isclose(sum(node["turned_away"]["mean"]), mean_of("shelter_turned_away", node=node["node"]))
+        assert node["beds"][-1] == 100  # parameters.movement.default_shelter_capacity; no lever in the scenario
+    assert "ixtepec" in {n["node"] for n in s["nodes"]}
+    # the northern border: port presentations per city, the port and its metering intake (40 a day from June 2018,
+    # 70 at San Ysidro from 25 Nov 2018: baseline.toml)
+    b = view["border"]
+    for node in b["nodes"]:
+        assert node["presented_total"] == round(mean_of("port_presentation_us", node=node["node"])), node["node"]
+    tijuana = next((n for n in b["nodes"] if n["node"] == "tijuana"), None)
+    if tijuana is not None:
+        assert tijuana["port"] == "san_diego" and tijuana["intake_per_day"][-1] == 70
+    # a view stored before this version has none of it, and is served as it was (the page says so)
+    old = copy.deepcopy(view)
+    for key in ("caravans", "shelters", "border"):
+        del old[key]
+    assert not {"caravans", "shelters", "border"} & set(upgrade_view(old, "2018-10-01", "2018-12-31"))
+    # a run that does not cover Oct-Dec 2018 gets no reference figure
+    short = client.post(
+        "/api/runs", json={"scenario": {**data, "period": {"start": "2018-10-01", "end": "2018-11-30"}}}
+    )
+    short_id = short.json()["id"]
+    assert wait_done(client, short_id)["status"] == "done"
+    assert client.get(f"/api/runs/{short_id}/view").json()["caravans"]["reference"] is None
+
+
 def test_time_points_are_dated_by_their_last_day() -> None:
     """Monthly points of a run that starts mid-month: the first point is the partial month up to its last day."""
     tb = time_bins(np.datetime64("2018-01-15"), 365)

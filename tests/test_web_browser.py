@@ -200,6 +200,30 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.evaluate(f"Boolean(document.querySelector('{harms}').layout.xaxis4)")  # a panel (axis) per kind
     harms_title = page.text_content(f"{harms} .gtitle") or ""
     assert "de sur a norte" in harms_title and "todo el periodo" in harms_title and "una sola réplica" in harms_title
+    # the load of caravans (2018 holds the baseline's October caravan): its table, COMAR applications by travel mode,
+    # shelters and the northern border, each with a caption saying what is counted, in Spanish
+    for chart in ("#chart-caravans", "#chart-modes", "#chart-shelters", "#chart-border"):
+        page.wait_for_selector(f"{chart} .main-svg", timeout=30_000)
+    assert page.inner_text("#h-loads") == "Caravanas y su carga: COMAR, albergues y frontera norte"
+    caravan_rows = page.inner_text("#caravans-table tbody")
+    assert "October 2018 caravan" in caravan_rows and "San Pedro Sula" in caravan_rows
+    assert "Se unieron mientras se formaba" in page.inner_text("#caravans-table thead")
+    loads = page.inner_text("#loads")
+    assert "Personas por día (media de la semana o del mes)" in loads and "caravan_join" in loads
+    assert "shelter_turned_away" in loads and "us_metering_intake_per_day" in loads
+    assert "En caravana" in (page.text_content("#chart-modes .legend") or "")
+    assert "Oficina COMAR" in page.inner_text("#modes-table thead") and "Tapachula" in page.inner_text("#modes-table")
+    assert "Rechazados por falta de cama" in page.inner_text("#shelters-table thead")
+    assert "Ixtepec" in page.inner_text("#shelters-table")
+    # 2018 alone is compared with COMAR's 4,721 caravan applications of Oct-Dec 2018, and names its source
+    reference = page.inner_text("#modes-reference")
+    assert "observado 4,721" in reference and "mexiconewsdaily.com" in reference, reference
+    # a view stored before this version has no such data: the section says so instead of drawing nothing
+    page.evaluate("drawLoads({})")
+    assert page.locator("#loads-missing").is_visible() and not page.locator("#loads-body").is_visible()
+    assert "antes de esta versión" in page.inner_text("#loads-missing")
+    page.evaluate("drawLoads(S.runView.view)")
+    assert page.locator("#loads-body").is_visible() and not page.locator("#loads-missing").is_visible()
     tools = page.eval_on_selector_all(".modebar-btn", "buttons => buttons.map((b) => b.getAttribute('data-title'))")
     assert "Descargar la gráfica como PNG" in tools  # the chart tool bar speaks Spanish too
     assert not [title for title in tools if any(word in title for word in ("Cloud", "Studio", "Share"))], tools
