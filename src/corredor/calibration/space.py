@@ -75,6 +75,13 @@ FREE_PARAMETERS: tuple[FreeParameter, ...] = (
     FreeParameter("parameters.asylum.word_of_mouth_per_1000", 0.1, 20.0, log=True, why="assumption range"),
     FreeParameter("parameters.asylum.word_of_mouth_memory_days", 180.0, 3650.0, log=True, why="assumption range"),
     FreeParameter("parameters.asylum.abandonment_mean_days", 180.0, 3650.0, log=True, why="assumption range"),
+    FreeParameter(
+        "parameters.asylum.recent_applicants_by_date.2012-01-01",
+        100.0,
+        10000.0,
+        log=True,
+        why="initial condition of the history (1 Jan 2012): no COMAR count for 2012 or earlier in the data",
+    ),
 )
 # Stages of the default fit (block coordinate descent): the asylum block moves COMAR series and hardly the flows;
 # the flow block moves CBP and UPM series and COMAR only through the number of people passing the offices.

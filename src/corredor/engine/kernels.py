@@ -438,6 +438,7 @@ def arrive(
     if n_candidates:
         applies = np.zeros(n, dtype=np.bool_)
         n_apply = 0
+        expected_apply = 0.0
         factor = 1.0 + par[P_WORD_OF_MOUTH] * recent[0] / 1000.0
         for j in range(n):
             if not alive[j]:
@@ -450,9 +451,11 @@ def arrive(
                 p = p * factor
                 if mode[i] == CARAVAN:
                     p = p * par[P_CARAVAN_PROPENSITY]
+                expected_apply += min(p, 1.0)
                 if u < p:
                     applies[j] = True
                     n_apply += 1
+        recent[0] += expected_apply * par[P_SCALE]  # word of mouth spreads the expected applications (see asylum.py)
         if n_apply:
             first_case = c_n[0]
             c = first_case
@@ -472,7 +475,6 @@ def arrive(
                 if applies[j]:
                     i = idx[j]
                     log(today, ev[E_APPLICATION], cell[i], mode[i], 1.0, shape)
-            recent[0] += n_apply * par[P_SCALE]
             for j in range(n):
                 if applies[j]:
                     i = idx[j]
