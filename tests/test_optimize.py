@@ -54,6 +54,23 @@ def test_optimize_command(tmp_path: Path) -> None:
     # two months: no file's 45 working days have passed, so no share decided in time is known
     assert table["asylum_within_deadline_q"].isna().all()
     assert "Plotly.newPlot" in (out / "optimize.html").read_text()
+    # every score carries its run-to-run noise, and the output says how far apart scores must be to count
+    for objective in ("deaths", "kidnappings"):
+        noise = table[f"{objective}_q_se"]
+        assert (noise >= 0).all() and (noise > 0).any()
+    assert "run-to-run noise of the scores" in " ".join(result.stdout.split())
+
+
+def test_bootstrap_noise_of_a_quantile_shrinks_with_more_runs() -> None:
+    from corredor.experiments.optimize import _bootstrap_se
+
+    rng = np.random.default_rng(0)
+    few, many = (pd.DataFrame({"deaths": rng.normal(100, 10, n)}) for n in (8, 200))
+    se_few = _bootstrap_se(few, pd.Series(0, index=few.index), ["deaths"], 0.9, seed=1)["deaths_se"].iloc[0]
+    se_many = _bootstrap_se(many, pd.Series(0, index=many.index), ["deaths"], 0.9, seed=1)["deaths_se"].iloc[0]
+    assert 0 < se_many < 0.5 * se_few  # the quantile of 200 runs is known far better than that of 8
+    # normal theory: sd * sqrt(0.9 * 0.1) / (phi(1.28) * sqrt(n)) = 10 * 0.3 / (0.1755 * 14.1) = 1.2
+    assert 0.6 < se_many < 3
 
 
 def test_a_target_share_decided_in_time_makes_understaffed_candidates_infeasible(tmp_path: Path) -> None:

@@ -484,6 +484,14 @@ def optimize(
         base.console.print("* best feasible candidate (lowest sum of normalised scores)")
     if free:
         base.console.print(f"[yellow]counted as free (no cost known)[/]: {', '.join(free)}")
+    noise = {o: float(result.table[f"{o}_q_se"].median()) for o in result.objectives}
+    if noise:
+        spread = ", ".join(f"{o} ±{compact_number(v)}" for o, v in noise.items())
+        base.console.print(
+            f"run-to-run noise of the scores (bootstrap standard error, median over candidates): {spread}; candidates"
+            " closer than about twice that are not told apart by these runs (more --replicates or"
+            " --uncertainty-samples narrow it)"
+        )
     base.print_scale_caution([int(scenario.scale)])
     base.console.print(f"report: [bold]{folder / 'optimize.html'}[/], every candidate: {folder / 'candidates.csv'}")
 

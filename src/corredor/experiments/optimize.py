@@ -20,6 +20,9 @@ Method (deliberately simple and reproducible):
    round samples ``refine`` Sobol points in a box one quarter as wide around the best (in unit coordinates), again
    within budget, and evaluates them on the same runs.
 5. **Frontier.** The Pareto set: feasible candidates not dominated on (scores..., cost) by another feasible one.
+6. **Noise.** Each objective's score carries its run-to-run noise, the bootstrap standard error of the quantile over
+   the candidate's runs (``<objective>_q_se``): candidates whose scores differ by less than about two of them are not
+   told apart by these runs, whatever their order.
 """
 
 from __future__ import annotations
@@ -120,7 +123,8 @@ class OptimizeResult:
 
     levers: list[str]
     objectives: list[str]
-    table: pd.DataFrame  # candidate, round, <lever>..., cost_musd, wait_q, <objective>_q..., feasible, pareto, score
+    # candidate, round, <lever>..., cost_musd, wait_q, <objective>_q..., <objective>_q_se..., feasible, pareto, score
+    table: pd.DataFrame
     best: int | None  # candidate id of the best feasible candidate
     runs: int
 
@@ -186,7 +190,8 @@ def optimize(
         scores = grouped.quantile(settings.quantile, interpolation="linear")
         # a share to maximise is scored at the other end: a candidate must reach it in bad cases too
         scores[WITHIN] = grouped[WITHIN].quantile(1 - settings.quantile, interpolation="linear")
-        return scores
+        noise = _bootstrap_se(data, per_candidate, list(settings.objectives), settings.quantile, root_seed)
+        return scores.join(noise)
 
     base_row = np.array([baseline], dtype=np.float64)
     table = _score_table(levers, np.vstack([base_row, first]), evaluate(np.vstack([base_row, first]), "round 1"), 1)
@@ -202,6 +207,25 @@ def optimize(
             table = _finish(pd.concat([table, more], ignore_index=True), settings, baseline, costs)
             best = _best(table)
     return OptimizeResult([f.name for f in levers], list(settings.objectives), table, best, runs)
+
+
+BOOTSTRAP_SAMPLES = 200
+
+
+def _bootstrap_se(
+    data: pd.DataFrame, candidate: pd.Series, objectives: list[str], quantile: float, seed: int
+) -> pd.DataFrame:
+    """Run-to-run noise of each objective's score: the bootstrap standard error of the candidate's quantile over its
+    runs (the runs resampled with replacement, `BOOTSTRAP_SAMPLES` times, from a generator seeded by ``seed``).
+    Columns ``<objective>_se``, one row per candidate."""
+    rng = np.random.default_rng([seed, 3])
+    rows = {}
+    for key, index in candidate.groupby(candidate).groups.items():
+        values = data.loc[index, objectives].to_numpy(dtype=np.float64)
+        draws = rng.integers(0, len(values), size=(BOOTSTRAP_SAMPLES, len(values)))
+        scores = np.quantile(values[draws], quantile, axis=1)  # (samples, objectives)
+        rows[key] = scores.std(axis=0, ddof=1) if len(values) > 1 else np.full(len(objectives), np.nan)
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[f"{o}_se" for o in objectives])
 
 
 def _to_unit(levers: Sequence[DecisionLever], values: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -221,8 +245,9 @@ def _score_table(
     table = pd.DataFrame(values, columns=[f.name for f in levers])
     table.insert(0, "round", round_)
     table.insert(0, "candidate", np.arange(start, start + len(values)))
-    for name in scores.columns:
-        table[f"{name}_q"] = scores[name].to_numpy()
+    for name in scores.columns:  # scores, then their bootstrap standard errors (`_bootstrap_se`)
+        column = f"{name.removesuffix('_se')}_q_se" if name.endswith("_se") else f"{name}_q"
+        table[column] = scores[name].to_numpy()
     return table
 
 
