@@ -396,6 +396,11 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     errors_x = page.evaluate("document.getElementById('chart-compare').data[0].error_x.visible")
     assert errors_x is True
     page.screenshot(path=SHOTS / "05-compare-paired-es.png", full_page=True)
+    # a two-month run has no complete year: one line says so, with no empty chooser and no chart-sized gap
+    page.goto(f"{server}/#/runs/{pair[0]}")
+    page.wait_for_selector("#chart-annual .chart-message")
+    assert not page.is_visible("#annual-panel")
+    assert page.evaluate("document.getElementById('chart-annual').getBoundingClientRect().height") < 100
     page.select_option("#lang", "en")
 
     page.goto(server + "/#/runs")  # a finished run can be deleted from the list, after a confirmation

@@ -612,6 +612,7 @@ function drawTimeseries(v) {
     { title: { text: t("outcome." + current) }, yaxis: { title: { text: t(s.unit === "per_day" ? "persons_per_day" : "persons") }, rangemode: "tozero" }, xaxis: dateAxis(v.timeseries.dates) });
   const annual = v.timeseries.annual;
   const ps = $("#annual-panel");
+  ps.closest(".row").hidden = !annual.length;  // no empty chooser when no year is complete
   if (!annual.length) { ps.replaceChildren(); chartMessage("chart-annual", t("ts.no_annual")); $("#annual-note").textContent = ""; return; }
   const chosen = ps.value && annual.some((p) => p.key === ps.value) ? ps.value : annual[0].key;
   ps.replaceChildren(...annual.map((p) => el("option", { value: p.key, text: t("outcome." + p.key) })));
@@ -832,13 +833,13 @@ function drawShelters(v) {
   const bars = [["stays", OKABE_ITO[2]], ["turned_away", OKABE_ITO[5]]].map(([k, color]) => ({ type: "bar", x: pointX(s, "event"),
     y: center(n[k]).map((x, i) => x / s.days_in_bin[i]), name: t("shelters." + k), marker: { color }, text: pointText(s, "event"),
     textposition: "none", hovertemplate: `%{text}<br>${t("shelters." + k)}: %{y:,.1f}<extra></extra>` }));
-  plot("chart-shelters", [...bars,
-    ...bandTraces(s.dates, n.occupancy, t("shelters.occupancy"), OKABE_ITO[0], 0.2, pointText(s, "state")).map((tr) => ({ ...tr, yaxis: "y2" })),
+  plot("chart-shelters", [...bars,  // the beds line first, so that a full shelter's occupancy is drawn over it
     { x: s.dates, y: n.beds, mode: "lines", line: { color: "#000", dash: "dash", width: 2 }, name: t("shelters.beds_line"), yaxis: "y2",
-      text: pointText(s, "state"), hovertemplate: `%{text}<br>${t("shelters.beds_line")}: %{y:,.0f}<extra></extra>` }],
+      text: pointText(s, "state"), hovertemplate: `%{text}<br>${t("shelters.beds_line")}: %{y:,.0f}<extra></extra>` },
+    ...bandTraces(s.dates, n.occupancy, t("shelters.occupancy"), OKABE_ITO[0], 0.2, pointText(s, "state")).map((tr) => ({ ...tr, yaxis: "y2" }))],
   { title: { text: `${placeName(chosen)}: ${t("shelters.heading")}` }, xaxis: dateAxis(s.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { rangemode: "tozero", title: { text: t("persons_per_day") } },
-    yaxis2: { title: { text: t("persons") }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } });
+    yaxis2: { title: { text: t("persons") }, overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", showgrid: false } });
 }
 function drawBorder(v) {
   const b = v.border;
@@ -855,7 +856,7 @@ function drawBorder(v) {
     ...bandTraces(b.dates, n.at_border, t("border.at_border"), OKABE_ITO[0], 0.2, pointText(b, "state")).map((tr) => ({ ...tr, yaxis: "y2" })),
   ], { title: { text: title }, xaxis: dateAxis(b.dates), margin: { l: 60, r: 70, t: 40, b: 50 },
     yaxis: { rangemode: "tozero", title: { text: t("persons_per_day") } },
-    yaxis2: { title: { text: t("persons") }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false } });
+    yaxis2: { title: { text: t("persons") }, overlaying: "y", side: "right", rangemode: "tozero", tickmode: "auto", showgrid: false } });
 }
 
 // ---------- compare ----------
