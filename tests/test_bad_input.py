@@ -252,11 +252,16 @@ def test_caseworkers_where_no_office_is_open_are_noted_and_change_nothing():
     idle = parse_scenario({**data, "policy": [*data["policy"], staffed]})
     last = f"policy[{len(idle.policy) - 1}]"
     notes = dict(input_notes(idle))
-    assert "where no COMAR office is open" in notes[last] and "no effect in this run" in notes[last]
+    assert "where no COMAR office has been open by then" in notes[last] and "no effect in this run" in notes[last]
     assert np.array_equal(simulate(idle, seed=5).daily, simulate(parse_scenario(data), seed=5).daily)
     opened = {"date": dt.date(2018, 2, 1), "lever": "comar_office_open", "value": 1, "target": "ciudad_hidalgo"}
     open_office = parse_scenario({**data, "policy": [*data["policy"], staffed, opened]})
     assert not [path for path, _ in input_notes(open_office) if "caseworkers" in _]
+    # caseworkers at an office closed to new files still decide its backlog: no note
+    closed = {"date": dt.date(2018, 2, 1), "lever": "comar_office_open", "value": 0, "target": "tapachula"}
+    later = {"date": dt.date(2018, 3, 1), "lever": "comar_caseworkers", "value": 100, "target": "tapachula"}
+    backlog = parse_scenario({**data, "policy": [*data["policy"], closed, later]})
+    assert not [path for path, _ in input_notes(backlog) if "caseworkers" in _]
 
 
 def test_driver_series_that_end_before_the_period_are_noted(tmp_path: Path):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from corredor.experiments import Catalog
-from corredor.experiments.cli import compact_number
+from corredor.experiments.cli import compact_number, share_text
 from corredor.experiments.compare import paired_difference, verdict
 from tests.cli_utils import ROOT, cli_env, corredor
 
@@ -92,13 +92,13 @@ def test_compare_command(tmp_path: Path) -> None:
     assert (table["low"] <= table["difference"]).all() and (table["difference"] <= table["high"]).all()
     for row in table.itertuples():  # the printed table shows the means of differences.csv (shares in %)
         ref, mean = (
-            (f"{100 * row.reference_mean:.1f} %", f"{100 * row.mean:.1f} %")
+            (share_text(row.reference_mean), share_text(row.mean))
             if row.unit == "share"
             else (compact_number(row.reference_mean), compact_number(row.mean))
         )
         assert re.search(rf"{re.escape(ref)}\s+│\s+{re.escape(mean)}", result.stdout), row
     within = by_outcome.loc["asylum_within_deadline"]  # a share's difference is printed in percentage points
-    assert f"{100 * within['difference']:+.1f} pp" in result.stdout
+    assert share_text(within["difference"], signed=True) in result.stdout
     html = (out / "report.html").read_text()
     assert "Plotly.newPlot" in html and html.count("<h2>") >= 5
     # plotly.js is inlined: no script, stylesheet or font comes from elsewhere
@@ -107,6 +107,12 @@ def test_compare_command(tmp_path: Path) -> None:
     again = corredor(*args, "--executor", "process", "--workers", "1")
     assert again.returncode == 0, again.output
     pd.testing.assert_frame_equal(table, pd.read_csv(out / "differences.csv"))
+
+
+def test_shares_print_as_percentages_and_points() -> None:
+    assert share_text(0.275) == "27.5 %" and share_text(0.275, signed=True) == "+27.5 pp"
+    assert share_text(-0.0001, signed=True) == "0.0 pp"  # no "-0.0 pp"
+    assert share_text(float("nan")) == "–" and share_text(float("nan"), signed=True) == "–"  # no "nan %"
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_completed_runs(tmp_path: Path) -> None:

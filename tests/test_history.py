@@ -347,3 +347,16 @@ def test_comar_applicants_do_not_depend_on_the_scale():
     coarse, fine = applicants_2018(100, range(1, 9)), applicants_2018(10, range(1, 4))
     assert coarse.std() / coarse.mean() < 0.15
     assert coarse.mean() == pytest.approx(fine.mean(), rel=0.12)
+
+
+def test_the_fitted_first_day_memory_is_read_and_written_under_its_date():
+    """The free parameter `recent_applicants_by_date.2012-01-01` names a date key: parsed TOML holds it as text, a
+    parsed scenario as a date; both are read, and written in place (not as a second entry for the same day)."""
+    (memory,) = space.find(["recent_applicants_by_date.2012-01-01"])
+    for day in ("2012-01-01", dt.date(2012, 1, 1)):
+        raw = {"parameters": {"asylum": {"recent_applicants_by_date": {day: 300.0, "2013-01-01": 700.0}}}}
+        assert space.read(raw, memory) == 300.0
+        space.write(raw, memory, 500.0)
+        assert raw["parameters"]["asylum"]["recent_applicants_by_date"] == {day: 500.0, "2013-01-01": 700.0}
+    history = prepare(space.with_values(read_scenario_dict(HISTORY), (memory,), [123.0]), 400)
+    assert history.parameters.asylum.recent_applicants_by_date[dt.date(2012, 1, 1)] == 123.0

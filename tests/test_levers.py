@@ -145,6 +145,17 @@ def test_beds_given_to_a_node_that_is_not_a_shelter_hub_are_used():
         assert _mean(beds, _total("shelter_stay", node=node)) > 0
 
 
+def test_a_node_with_beds_for_part_of_the_run_turns_nobody_away_on_its_other_days():
+    """Beds at Tapachula for March only: outside March nobody is turned away there (the node is no shelter then)."""
+    scenario = with_levers(make_scenario(), {"shelter_capacity": {"tapachula": 500.0}}, "2016-03-01", "2016-03-31")
+    runs = _runs(scenario, range(1))
+    events = runs[0].to_pandas()["events"]
+    here = events[(events["node"] == "tapachula") & events["event"].isin(["shelter_stay", "shelter_turned_away"])]
+    months = pd.to_datetime(here["date"]).dt.month
+    assert here.loc[months == 3, "value"].sum() > 0
+    assert set(months) == {3}
+
+
 def test_a_closed_comar_office_takes_no_applications():
     closed = _levers({"comar_office_open": {"tapachula": 0.0}})
     assert replicate_mean(closed, SEEDS[:1], _total("asylum_application", node="tapachula")) == 0

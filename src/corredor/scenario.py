@@ -534,9 +534,9 @@ def _entry_days(scenario: Scenario, change: PolicyChange) -> tuple[int, int]:
 
 
 def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
-    """`comar_caseworkers` entries at a node where no COMAR office is open on any of their days (a node of kind
+    """`comar_caseworkers` entries at a node where no COMAR office has been open by their last day (a node of kind
     asylum_office is open unless `comar_office_open` closes it; any other node only while `comar_office_open`
-    opens it): as (field path, why). Their caseworkers decide nothing."""
+    opens it): as (field path, why). Their caseworkers decide nothing: no file was ever opened there."""
     network = scenario.load_network()
     kinds = {nid: NODE_KINDS[k] for nid, k in zip(network.node_ids, network.node_kind.tolist(), strict=True)}
     days = scenario.period.days
@@ -555,11 +555,13 @@ def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
         if change.lever != "comar_caseworkers" or change.target is None or change.target not in kinds:
             continue
         first, last = _entry_days(scenario, change)
-        if first < last and change.resolved(scenario.parameters) > 0 and not any(open_days(change.target)[first:last]):
+        # caseworkers also decide the backlog of an office closed to new applications: only an office never open
+        # up to the entry's last day leaves them idle
+        if first < last and change.resolved(scenario.parameters) > 0 and not any(open_days(change.target)[:last]):
             notes.append(
                 (
                     f"policy[{i}]",
-                    f"comar_caseworkers at {change.target!r}, where no COMAR office is open on those days (open"
+                    f"comar_caseworkers at {change.target!r}, where no COMAR office has been open by then (open"
                     " one there with comar_office_open, or staff an office): it has no effect in this run",
                 )
             )

@@ -329,7 +329,6 @@ def write_calibrated(
             update |= {
                 "method": f"{before.get('method', '?')}; then, on {len(fit.params)} of the parameters with "
                 f"{record.replicates} replicates at 1 agent = {record.scale} persons: {record.method}",
-                "scale": int(before.get("scale", record.scale)),  # of the first pass; later ones say theirs above
                 "loss_at_start": float(before.get("loss_at_start", record.loss_at_start)),
                 "evaluations": int(before.get("evaluations", 0)) + record.evaluations,
                 "wall_s": round(float(before.get("wall_s", 0.0)) + record.wall_s, 1),

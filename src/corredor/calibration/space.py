@@ -118,7 +118,7 @@ def read(raw: dict[str, Any], param: FreeParameter) -> float:
     keys = param.path.split(".")
     node: Any = raw
     for key in keys:
-        node = node.get(key) if isinstance(node, dict) else None
+        node = node.get(_key_in(node, key)) if isinstance(node, dict) else None
         if node is None:
             break
     if node is None:
@@ -147,7 +147,15 @@ def write(raw: dict[str, Any], param: FreeParameter, value: float) -> None:
         node.update({k: min(1.0, float(v) * factor) for k, v in table.items()})
         node[keys[-1]] = value
     else:
-        node[keys[-1]] = value
+        node[_key_in(node, keys[-1])] = value
+
+
+def _key_in(table: dict[Any, Any], key: str) -> Any:
+    """The key of ``table`` that a path segment names: itself, or a key that reads the same (a date-keyed table of
+    a parsed scenario, e.g. ``recent_applicants_by_date``, against the text ``2012-01-01`` of a path)."""
+    if key in table:
+        return key
+    return next((k for k in table if str(k) == key), key)
 
 
 def values_of(raw: dict[str, Any], params: tuple[FreeParameter, ...]) -> NDArray[np.float64]:

@@ -495,8 +495,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         office_nodes=office_nodes,
         port_of_node=port_of_node,
         detection_factor=detection,
-        # A shelter wherever a node has beds on some day: the shelter hubs by default, any other node a scenario
-        # gives beds (Tapachula, Mexico City, Tijuana, ... have shelters too).
+        # Nodes that may have a shelter: the shelter hubs, and any other node a scenario gives beds on some day
+        # (Tapachula, Mexico City, ...). On a given day only those with beds that day take people in.
         is_shelter=(kinds == "shelter_hub") | (levers["shelter_capacity"] > 0).any(axis=0),
         is_entry=mexican & (kinds == "border_crossing_south"),
         tables=tables,

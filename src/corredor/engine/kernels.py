@@ -491,7 +491,7 @@ def arrive(
         at_hub = np.zeros(n, dtype=np.bool_)
         any_hub = False
         for j in range(n):
-            if alive[j] and is_shelter[node[j]]:
+            if alive[j] and is_shelter[node[j]] and shelter_capacity[node[j]] > 0:  # beds today
                 any_hub = True
                 at_hub[j] = mode[idx[j]] == ALONE and not last_city_step[flat[j]]
         if any_hub:

@@ -180,14 +180,14 @@ def shelter(
     if sim.p.movement.shelter_stay_days <= 0:
         return None
     a = sim.agents
-    at_hub = sim.c.is_shelter[node]
+    capacity = sim.lever("shelter_capacity")
+    at_hub = sim.c.is_shelter[node] & (capacity[node] > 0)  # a shelter with beds today
     if not np.count_nonzero(at_hub):
         return None
     at_hub &= (a.mode[idx] == ALONE) & ~sim.c.last_city_step[flat]
     hub_positions = at_hub.nonzero()[0]
     if len(hub_positions) == 0:
         return None
-    capacity = sim.lever("shelter_capacity")
     occupied = a.count_view()[:, SHELTER, :].sum(axis=1)
     hub_nodes = node[hub_positions]
     order = np.argsort(hub_nodes, kind="stable")

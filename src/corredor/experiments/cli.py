@@ -8,6 +8,7 @@ Ctrl-C stops cleanly (exit 130) and keeps completed runs. Bad input exits with s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
@@ -137,6 +138,17 @@ def _option_error(error: Any, names: dict[str, str]) -> ValueError:
     return ValueError("; ".join(f"{names.get(path, path)}: {message}" for path, message in validation_problems(error)))
 
 
+def share_text(value: float, signed: bool = False) -> str:
+    """A share as a percentage ('27.5 %'), or a difference of shares in percentage points ('+27.5 pp'); '–' for NaN
+    (no file's deadline has passed), and no sign on a difference that rounds to zero."""
+    if math.isnan(value):
+        return "–"
+    if not signed:
+        return f"{100 * value:.1f} %"
+    text = f"{100 * value:+.1f}"
+    return f"{'0.0' if text in ('+0.0', '-0.0') else text} pp"
+
+
 def compact_number(value: float) -> str:
     """Numbers for narrow terminals, 3 significant digits: 0.123, 12.3, 1,234 in full below 10,000, then thousands,
     millions and billions (94.1 k, 2.5 M, 1.2 bn)."""
@@ -221,8 +233,8 @@ def compare(
             verdict = str(row["verdict"])
             colour = {"better": "green", "worse": "red"}.get(verdict, "")
             if row["unit"] == "share":  # shares as percentages, their differences in percentage points
-                number = {k: f"{100 * float(row[k]):.1f} %" for k in ("reference_mean", "mean")}
-                number |= {k: f"{100 * float(row[k]):+.1f} pp" for k in ("difference", "low", "high")}
+                number = {k: share_text(float(row[k])) for k in ("reference_mean", "mean")}
+                number |= {k: share_text(float(row[k]), signed=True) for k in ("difference", "low", "high")}
             else:
                 keys = ("reference_mean", "mean", "difference", "low", "high")
                 number = {k: compact_number(float(row[k])) for k in keys}
