@@ -273,3 +273,19 @@ def test_driver_series_that_end_before_the_period_are_noted(tmp_path: Path):
     outcome = corredor("validate", scenario)
     assert outcome.returncode == 0, outcome.output
     assert "drivers.HND.homicide_rate: ends in 2019; 2020-2021 use the 2019 value (no data)" in outcome.output
+
+
+def test_shelter_beds_the_scale_rounds_down_are_noted(tmp_path: Path):
+    """A bed holds a whole agent: 150 beds at 1 agent = 100 persons hold 100 persons, and `run` says so instead of
+    shrinking the shelter silently."""
+    scenario = tmp_path / "beds.toml"
+    baseline = (ROOT / "scenarios" / "baseline.toml").as_posix()
+    scenario.write_text(
+        f'extends = "{baseline}"\n[period]\nstart = 2018-01-01\nend = 2018-01-31\n'
+        '[[policy]]\ndate = 2018-01-01\nlever = "shelter_capacity"\ntarget = "tapachula"\nvalue = 150\n'
+    )
+    outcome = corredor("run", scenario, "--scale", "100", "--out", tmp_path / "out")
+    assert outcome.returncode == 0, outcome.output
+    flat = " ".join(outcome.output.split())
+    assert "150 beds at tapachula hold 100 persons at 1 agent = 100 persons (whole agents)" in flat
+    assert "default_shelter_capacity" not in flat  # 100 beds per hub are whole agents at this scale

@@ -207,7 +207,10 @@ def run(
 def staffing(
     scenario: ScenarioPath,
     replicates: Annotated[int, typer.Option(help="Replicates (their seeds derive from --seed)", min=1, max=100)] = 4,
-    seed: Annotated[int, typer.Option(help="Root seed of the replicates", min=0)] = 1,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Root seed of the replicates (default: the scenario's seed, as the dashboard)", min=0),
+    ] = None,
     scale: Annotated[
         int | None, typer.Option(help="Persons per agent; overrides the scenario's (waits hold at 20 or less)", min=1)
     ] = None,
@@ -231,7 +234,7 @@ def staffing(
         raise _fail(error) from None
     if scale is not None:
         loaded = loaded.model_copy(update={"scale": scale})
-    seeds = replicate_seeds(seed, replicates)
+    seeds = replicate_seeds(loaded.seed if seed is None else seed, replicates)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
         task = bar.add_task(f"simulating {loaded.name}", total=len(seeds))
         runs = []

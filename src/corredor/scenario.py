@@ -590,12 +590,43 @@ def drivers_beyond_data(scenario: Scenario) -> list[tuple[str, str]]:
     return notes
 
 
+def beds_in_whole_agents(scenario: Scenario) -> list[tuple[str, str]]:
+    """Shelter beds that the run's scale rounds down (a bed holds a whole agent of `scale` persons): the default beds
+    of the shelter hubs and `shelter_capacity` entries, as (field path, what the run holds)."""
+    k = scenario.scale
+    notes: list[tuple[str, str]] = []
+
+    def held(beds: float) -> float:
+        return math.floor(beds / k) * k
+
+    default = scenario.parameters.movement.default_shelter_capacity
+    if held(default) != default:
+        notes.append(
+            (
+                "parameters.movement.default_shelter_capacity",
+                f"{default:g} beds per shelter hub hold {held(default):g} persons at 1 agent = {k} persons (whole"
+                " agents); a finer --scale keeps them",
+            )
+        )
+    for i, change in enumerate(scenario.policy):
+        beds = change.resolved(scenario.parameters)
+        if change.lever == "shelter_capacity" and beds > 0 and held(beds) != beds:
+            notes.append(
+                (
+                    f"policy[{i}]",
+                    f"{beds:g} beds at {change.target} hold {held(beds):g} persons at 1 agent = {k} persons (whole"
+                    " agents); a finer --scale keeps them",
+                )
+            )
+    return notes
+
+
 def input_notes(scenario: Scenario) -> list[tuple[str, str]]:
     """What `validate`, `run` and the dashboard tell the user about valid inputs that do not act as they read, as
-    (field path, message): inputs outside the period and caseworkers without an office (no effect), and driver
-    series that stop before the period does (their last value is carried on)."""
+    (field path, message): inputs outside the period and caseworkers without an office (no effect), driver series
+    that stop before the period does (their last value is carried on), and shelter beds the scale rounds down."""
     notes = [(path, f"{why}: it has no effect in this run") for path, why in inputs_outside_period(scenario)]
-    return notes + idle_caseworkers(scenario) + drivers_beyond_data(scenario)
+    return notes + idle_caseworkers(scenario) + drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
 
 
 EXPERIMENT_KEYS = ("uncertainties", "sensitivity", "optimize", "outcomes", "sampler")  # of experiment files only
