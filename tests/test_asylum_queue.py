@@ -168,3 +168,22 @@ def test_deadline_status_of_each_file():
     assert standard_outcomes(results)["asylum_within_deadline.office"] == status.dropna().astype(bool).mean()
     # Counting decided files only would call this office's service better than it is.
     assert share < in_time[decided].mean()
+
+
+def test_time_waited_counts_pending_files_so_far():
+    """The time waited of a decided file is its wait; a pending file has waited from its application to the end of
+    the run. More caseworkers shorten the mean time waited of all files (the mean wait of decided files can rise
+    instead, when the extra caseworkers decide old files that would have stayed pending)."""
+    from corredor.experiments.outcomes import standard_outcomes
+
+    slow, fast = _short_run(servers=1), _short_run(servers=3)
+    cases = slow.tables["asylum_cases"]
+    waited = slow.time_waited_working_days
+    decided = cases["outcome"].isin(["recognised", "rejected"]).to_numpy()
+    assert np.array_equal(waited[decided], cases["wait_working_days"].to_numpy()[decided])
+    pending = (cases["outcome"] == "pending").to_numpy()
+    end = np.datetime64(slow.start) + np.timedelta64(slow.days, "D")
+    applied = cases["applied_date"].to_numpy().astype("datetime64[D]")
+    assert np.array_equal(waited[pending], np.busday_count(applied[pending], end).astype(float))
+    all_slow, all_fast = (standard_outcomes(r)["asylum_time_waited_working_days.office"] for r in (slow, fast))
+    assert all_fast < all_slow

@@ -151,6 +151,17 @@ class Results:
         return {"applied_date": applied_date, "wait_days": closed - cs["applied"], "wait_working_days": working}
 
     @cached_property
+    def time_waited_working_days(self) -> NDArray[np.float64]:
+        """Per asylum case, the working days its applicants have waited: to the decision, to the abandonment, or,
+        for a file still pending, to the end of the run (so far). Unlike the wait of decided files, this does not
+        fall when COMAR leaves its oldest files undecided."""
+        cs = self.case_columns
+        applied = self._date_column(np.floor(cs["applied"]).astype(np.int64))
+        open_until = np.where(np.isnan(cs["closed"]), float(self.days), np.nan_to_num(cs["closed"]))
+        until = self._date_column(np.floor(open_until).astype(np.int64))
+        return np.busday_count(applied, until).astype(np.float64)
+
+    @cached_property
     def deadline_met(self) -> NDArray[np.float64]:
         """Per asylum case, whether COMAR decided it within the legal deadline (meta
         ``decision_deadline_working_days``, 45 by default), for the files whose deadline passed before the end of the

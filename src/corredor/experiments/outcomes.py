@@ -16,12 +16,13 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | arrivals_us_border | arrivals at a northern border city (events) |
 | asylum_applications | COMAR applications (persons) |
 | asylum_wait_working_days | mean wait, application to decision, in working days, over decided files (all offices) |
+| asylum_time_waited_working_days | mean working days each file waited (to decision, abandonment, or so far: pending) |
 | asylum_within_deadline | share decided within the legal deadline (45 working days) of files whose deadline passed |
 | asylum_backlog_end | files (persons) still pending at the end of the period, all offices |
 | smuggler_revenue_usd | smuggling fees + kidnappers' ransoms (USD) |
 
 Per COMAR office ``o`` (offices that received files): ``asylum_wait_working_days.<o>``,
-``asylum_within_deadline.<o>`` and ``asylum_backlog_end.<o>``.
+``asylum_time_waited_working_days.<o>``, ``asylum_within_deadline.<o>`` and ``asylum_backlog_end.<o>``.
 """
 
 from __future__ import annotations
@@ -67,12 +68,20 @@ STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
     "apprehensions_us": OutcomeInfo("info", "events", "US Border Patrol apprehensions"),
     "arrivals_us_border": OutcomeInfo("info", "events", "Arrivals at the US border"),
     "asylum_applications": OutcomeInfo("info", "persons", "COMAR applications"),
-    "asylum_wait_working_days": OutcomeInfo("minimize", "working days", "COMAR mean wait"),
+    "asylum_wait_working_days": OutcomeInfo("minimize", "working days", "COMAR mean wait of decided files"),
+    "asylum_time_waited_working_days": OutcomeInfo(
+        "minimize", "working days", "COMAR mean time waited, all files (pending ones so far)"
+    ),
     "asylum_within_deadline": OutcomeInfo("maximize", "share", "COMAR decided within deadline"),
     "asylum_backlog_end": OutcomeInfo("minimize", "persons", "COMAR backlog at end"),
     "smuggler_revenue_usd": OutcomeInfo("minimize", "USD", "Smuggler revenue"),
 }
-PER_OFFICE = ("asylum_wait_working_days", "asylum_within_deadline", "asylum_backlog_end")
+PER_OFFICE = (
+    "asylum_wait_working_days",
+    "asylum_time_waited_working_days",
+    "asylum_within_deadline",
+    "asylum_backlog_end",
+)
 _HARMS = {"deaths": "death", "extortions": "extortion", "kidnappings": "kidnapping", "assaults": "assault"}
 
 
@@ -89,14 +98,20 @@ def outcome_info(name: str) -> OutcomeInfo:
 
 
 def _queue(
-    working: NDArray[np.float64], decided: NDArray[np.bool_], met: NDArray[np.float64], pending: int, scale: int
+    working: NDArray[np.float64],
+    decided: NDArray[np.bool_],
+    waited: NDArray[np.float64],
+    met: NDArray[np.float64],
+    pending: int,
+    scale: int,
 ) -> dict[str, float]:
-    """Queue figures of a set of files: `working` days of its decided files (`decided` the mask among them), and
-    `met`, `Results.deadline_met` of its files (NaN where not yet known)."""
+    """Queue figures of a set of files: `working` days of its decided files (`decided` the mask among them), `waited`,
+    `Results.time_waited_working_days` of every file, and `met`, `Results.deadline_met` (NaN where not yet known)."""
     working = working[decided]
     known = met[~np.isnan(met)]
     return {
         "asylum_wait_working_days": float(working.mean()) if len(working) else float("nan"),
+        "asylum_time_waited_working_days": float(waited.mean()) if len(waited) else float("nan"),
         "asylum_within_deadline": float(known.mean()) if len(known) else float("nan"),
         "asylum_backlog_end": float(pending * scale),
     }
@@ -132,12 +147,13 @@ def standard_outcomes(results: Results) -> dict[str, float]:
     outcome = cases["outcome"]
     decided = (outcome == 1) | (outcome == 2)  # CaseRegister.OUTCOMES: recognised, rejected
     pending = outcome == 0
-    met = results.deadline_met
-    out.update(_queue(working, decided, met, int(np.count_nonzero(pending)), results.scale))
+    met, waited = results.deadline_met, results.time_waited_working_days
+    out.update(_queue(working, decided, waited, met, int(np.count_nonzero(pending)), results.scale))
     offices = {results.node_ids[int(node)]: int(node) for node in np.unique(cases["office"])}
     for office in sorted(offices):
         mine = cases["office"] == offices[office]
-        figures = _queue(working[mine], decided[mine], met[mine], int(np.count_nonzero(pending & mine)), results.scale)
+        backlog = int(np.count_nonzero(pending & mine))
+        figures = _queue(working[mine], decided[mine], waited[mine], met[mine], backlog, results.scale)
         out.update({f"{name}.{office}": value for name, value in figures.items()})
     return out
 
