@@ -180,14 +180,21 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
     data = tiny(client)
     ok = client.post("/api/scenarios/validate", json=data)
     assert ok.status_code == 200 and ok.json()["days"] == 59
-    # the baseline's policy changes after February 2018 and its 2014-15 drought cannot act in January-February 2018
-    assert {n["field"].split("[")[0] for n in ok.json()["notes"]} == {"policy", "droughts"}
+    # the baseline's policy changes after February 2018 and its 2014-15 drought cannot act in January-February 2018,
+    # and at 1 agent = 200 persons the hubs' 100 beds hold nobody
+    notes = {n["field"].split("[")[0]: n["message"] for n in ok.json()["notes"]}
+    assert set(notes) == {"policy", "droughts", "parameters.movement.default_shelter_capacity"}
+    assert (
+        "100 beds per shelter hub hold 0 persons at 1 agent = 200 persons"
+        in notes["parameters.movement.default_shelter_capacity"]
+    )
     late = {"date": "2019-06-01", "lever": "us_release_share", "value": 0.5}
     caravan = {"date": "2019-05-01", "origin": "san_pedro_sula", "size": 100, "nationality": "HND"}
     idle = client.post(
         "/api/scenarios/validate", json={**data, "policy": [late], "droughts": [], "caravans": [caravan]}
     )
-    assert [n["field"] for n in idle.json()["notes"]] == ["caravans[0]", "policy[0]"]  # kept; the user is told
+    idle_fields = [n["field"] for n in idle.json()["notes"] if not n["field"].startswith("parameters.")]
+    assert idle_fields == ["caravans[0]", "policy[0]"]  # kept; the user is told
     cases = [
         ({"period": {"start": "2018-03-01", "end": "2018-01-01"}}, "period"),
         ({"scale": 0}, "scale"),

@@ -259,13 +259,18 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "solicitudes presentadas al menos 45 días hábiles antes del final (las pendientes cuentan como tardías). "
         "Solicitudes y pendientes cuentan personas, no expedientes de la COMAR (un expediente agrupa en promedio a "
         "unas 1.6 personas). La espera mediana solo cuenta las solicitudes ya resueltas; las que siguen pendientes "
-        "esperarán más.",
+        "esperarán más. El reparto entre oficinas es del modelo y no está calibrado (no hay datos por oficina hasta "
+        "2018): cada persona solicita en la primera oficina abierta de su ruta, y Acayucan está en dos rutas, así que "
+        "recibe más solicitudes que Tapachula. El total nacional sí está calibrado.",
         "Needed: the smallest c with which an M/M/c queue decides 90 % of applications within 45 working days, at "
         "the application rate of the last 90 days plus the rate that clears the pending applications within a year, "
         "and the model's productivity; ignores abandonment. Decided within the limit: among the applications made at "
         "least 45 working days before the end (pending ones count as late). Applications and pending figures count "
         "persons, not COMAR's files (a file holds about 1.6 persons on average). The median wait counts decided "
-        "applications only; those still pending will wait longer.",
+        "applications only; those still pending will wait longer. The split between offices is the model's and is "
+        "not calibrated (there are no office data up to 2018): people apply at the first open office on their route, "
+        "and Acayucan lies on two routes, so it receives more applications than Tapachula. The national total is "
+        "calibrated.",
     ),
     "comar.persons": ("Personas", "Persons"),
     "comar.none": ("Sin solicitudes en esta corrida.", "No applications in this run."),
