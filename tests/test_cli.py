@@ -100,6 +100,16 @@ def test_summary_has_the_official_statistics(cli: tuple[Path, dict[str, Outcome]
         assert isinstance(summary[key]["2018"], int) and summary[key]["2018"] > 0, summary[key]
 
 
+def test_a_piped_run_prints_every_number_whole(tmp_path: Path):
+    """Eight years of totals are wider than 80 columns: piped output (here, or into a log) widens the table instead of
+    cutting its numbers to '279…'."""
+    outcome = ok(corredor("run", ROOT / "scenarios" / "history.toml", "--scale", "400", "--out", tmp_path / "h"))
+    summary = json.loads((tmp_path / "h" / "summary.json").read_text())
+    assert "…" not in outcome.stdout
+    for year in ("2012", "2019"):
+        assert f"{summary['yearly_events']['departure'][year]:,.0f}" in outcome.stdout
+
+
 def test_run_prints_a_table(cli: tuple[Path, dict[str, Outcome]]):
     tmp, outcomes = cli
     outcome = ok(outcomes["run"])

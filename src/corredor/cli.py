@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
@@ -196,7 +197,11 @@ def run(
     results.write(out)
     summary = json.loads((out / "summary.json").read_text())
     if not quiet:
-        console.print(_summary_table(summary))
+        table = _summary_table(summary)
+        # piped or logged output has no width limit: print every number whole rather than cut at 80 columns
+        natural = Measurement.get(console, console.options.update_width(1000), table).maximum
+        wide = console if console.is_terminal else Console(width=max(console.width, natural))
+        wide.print(table)
         console.print(
             f"{results.meta['agents']:,} agents, {results.agent_days:,} agent-days in {results.elapsed_s:.1f} s; "
             f"results in [bold]{out}[/]"
