@@ -103,7 +103,9 @@ def test_summary_has_the_official_statistics(cli: tuple[Path, dict[str, Outcome]
 def test_a_piped_run_prints_every_number_whole(tmp_path: Path):
     """Eight years of totals are wider than 80 columns: piped output (here, or into a log) widens the table instead of
     cutting its numbers to '279…'."""
-    outcome = ok(corredor("run", ROOT / "scenarios" / "history.toml", "--scale", "400", "--out", tmp_path / "h"))
+    outcome = ok(
+        corredor("run", ROOT / "scenarios" / "history.toml", "--scale", "400", "--out", tmp_path / "h", columns=80)
+    )
     summary = json.loads((tmp_path / "h" / "summary.json").read_text())
     assert "…" not in outcome.stdout
     for year in ("2012", "2019"):
