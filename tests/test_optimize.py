@@ -50,7 +50,7 @@ def test_optimize_command(tmp_path: Path) -> None:
     assert pareto_mask(scores).all()
     # more caseworkers shorten the wait: the best-staffed candidate waits less than the single caseworker
     best_staffed = table.loc[table["lever.comar_caseworkers@tapachula"].idxmax()]
-    assert best_staffed["asylum_wait_working_days_q"] < table.loc[0, "asylum_wait_working_days_q"]
+    assert best_staffed["asylum_time_waited_working_days_q"] < table.loc[0, "asylum_time_waited_working_days_q"]
     # two months: no file's 45 working days have passed, so no share decided in time is known
     assert table["asylum_within_deadline_q"].isna().all()
     assert "Plotly.newPlot" in (out / "optimize.html").read_text()
@@ -85,7 +85,7 @@ def test_a_target_share_decided_in_time_makes_understaffed_candidates_infeasible
     assert result.returncode == 0, result.output
     assert "share decided within the deadline ≥ 0.9" in (tmp_path / "opt" / "optimize.html").read_text()
     table = pd.read_csv(tmp_path / "opt" / "candidates.csv")
-    within, wait = table["asylum_within_deadline_q"], table["asylum_wait_working_days_q"]
+    within, wait = table["asylum_within_deadline_q"], table["asylum_time_waited_working_days_q"]
     assert within.between(0, 1).all()
     assert (table["feasible"] == ((within >= 0.9) & (wait <= 45))).all()
     assert not table.loc[0, "feasible"] and within.iloc[0] < 0.9  # 1 caseworker at Tapachula

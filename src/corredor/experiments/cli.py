@@ -407,8 +407,8 @@ def optimize(
 
     from corredor.experiments.costs import LEVER_COSTS
     from corredor.experiments.executors import max_pending
+    from corredor.experiments.optimize import WAIT, optimize_html, unit_costs
     from corredor.experiments.optimize import optimize as search
-    from corredor.experiments.optimize import optimize_html, unit_costs
     from corredor.experiments.spec import OptimizeSettings
 
     base = _base()
@@ -464,8 +464,8 @@ def optimize(
     intro = (
         f"Scenario {scenario.name}; budget USD {settings.budget_usd_million:g} million per year; "
         f"{result.runs} runs: each candidate on {settings.uncertainty_samples} uncertainty samples x "
-        f"{settings.replicates} replicates, scored by the {settings.quantile:g} quantile; target: mean COMAR wait "
-        f"≤ {settings.max_wait_working_days} working days"
+        f"{settings.replicates} replicates, scored by the {settings.quantile:g} quantile; target: mean time waited "
+        f"by COMAR files (pending ones so far) ≤ {settings.max_wait_working_days} working days"
         + (
             f", share decided within the deadline ≥ {settings.min_within_deadline:g}"
             if settings.min_within_deadline is not None
@@ -476,9 +476,9 @@ def optimize(
     )
     title = f"corredor optimize: {scenario.name}"
     (folder / "optimize.html").write_text(optimize_html(result, title, escape(intro)), encoding="utf-8")
-    shown = ["candidate", *result.levers, "cost_musd", "asylum_wait_working_days_q", "asylum_within_deadline_q"]
+    shown = ["candidate", *result.levers, "cost_musd", f"{WAIT}_q", "asylum_within_deadline_q"]
     shown += [f"{o}_q" for o in result.objectives]
-    short = {"cost_musd": "USD M/yr", "asylum_wait_working_days_q": "wait (wd)", "asylum_within_deadline_q": "in time"}
+    short = {"cost_musd": "USD M/yr", f"{WAIT}_q": "waited (wd)", "asylum_within_deadline_q": "in time"}
     headers = [short.get(c, c.removeprefix("lever.").removesuffix("_q")) for c in shown]
     caption = f"Pareto frontier (feasible, non-dominated; scores = q{settings.quantile:g})"
     table = base.folding_table(*headers, title=f"{title}: {caption}")

@@ -10,8 +10,10 @@ Method (deliberately simple and reproducible):
    uncertainties) x the same ``replicates`` seeds (common random numbers), so candidates differ only by their
    levers. An objective's score is its ``quantile`` (default 0.9) over those runs: a candidate must do well in bad
    cases too, not only on average.
-3. **Targets.** The ``quantile`` of the mean COMAR wait (working days, all offices, decided files) must not exceed
-   ``max_wait_working_days`` (default 45, the legal deadline), and, when ``min_within_deadline`` is set, the
+3. **Targets.** The ``quantile`` of the mean time COMAR files have waited (working days, all offices: decided files
+   to their decision, abandoned ones to their abandonment, pending ones so far; `Results.time_waited_working_days`)
+   must not exceed ``max_wait_working_days`` (default 45, the legal deadline). The wait of decided files alone would
+   reward leaving old files undecided, and, when ``min_within_deadline`` is set, the
    ``1 - quantile`` quantile of the share of files decided within the deadline (`Results.deadline_met`: files left
    pending past it count as late, which the mean wait of decided files does not see) must reach it; candidates that
    fail either are infeasible.
@@ -42,7 +44,7 @@ from corredor.experiments.outcomes import design_outcomes
 from corredor.experiments.spec import DecisionLever, OptimizeSettings
 from corredor.scenario import LEVERS, Scenario
 
-WAIT = "asylum_wait_working_days"
+WAIT = "asylum_time_waited_working_days"
 WITHIN = "asylum_within_deadline"
 
 

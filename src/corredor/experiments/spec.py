@@ -109,7 +109,10 @@ class OptimizeSettings(Strict):
     replicates: int = Field(2, ge=1, le=1000, description="Replicates per candidate and uncertainty sample")
     quantile: float = Field(0.9, gt=0, lt=1, description="Score of an outcome to minimise: this quantile over runs")
     max_wait_working_days: float | None = Field(
-        45, ge=0, description="Target: the quantile of the mean COMAR wait must not exceed this (None: no target)"
+        45,
+        ge=0,
+        description="Target: the quantile of the mean time COMAR files waited (pending ones so far) must not exceed "
+        "this (None: no target)",
     )
     min_within_deadline: float | None = Field(
         None,
