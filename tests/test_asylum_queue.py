@@ -187,3 +187,24 @@ def test_time_waited_counts_pending_files_so_far():
     assert np.array_equal(waited[pending], np.busday_count(applied[pending], end).astype(float))
     all_slow, all_fast = (standard_outcomes(r)["asylum_time_waited_working_days.office"] for r in (slow, fast))
     assert all_fast < all_slow
+
+
+def test_office_figures_by_year_add_up_and_count_files_open_at_each_year_end():
+    """summary.json's asylum_offices_by_year over two years: the years' applications add up to the office's total,
+    the persons pending on 31 Dec 2001 are those pending at the end, and those pending on 31 Dec 2000 are the files
+    applied by then and closed later (or never), read from asylum_cases."""
+    data = mmc_scenario(2.0, 1, 1.0)
+    data["period"] = {"start": "2000-01-01", "end": "2001-12-31"}
+    results = simulate(parse_scenario(data, "mmc", Path(__file__).parent), seed=2)
+    summary = results.summary()
+    office, by_year = summary["asylum_offices"]["office"], summary["asylum_offices_by_year"]["office"]
+    assert list(by_year) == ["2000", "2001"]
+    assert sum(year["applications"] for year in by_year.values()) == office["applications"]
+    assert by_year["2001"]["pending_at_year_end"] == office["pending_at_end"]
+    cases = results.tables["asylum_cases"]
+    first_year_end = 366  # day 0 is 1 Jan 2000, a leap year: the end of 31 Dec 2000
+    open_then = (cases["applied_day"] < first_year_end) & ~(cases["closed_day"] < first_year_end)
+    assert by_year["2000"]["pending_at_year_end"] == int(cases.loc[open_then, "persons"].sum())
+    assert 0 < by_year["2000"]["pending_at_year_end"] < by_year["2001"]["pending_at_year_end"]  # the queue grows
+    late = by_year["2001"]["mean_time_waited_working_days"]
+    assert late is not None and late > 0

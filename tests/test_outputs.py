@@ -45,6 +45,14 @@ def test_every_summary_key_has_an_entry_and_no_entry_is_stale(results: corredor.
     offices = summary["asylum_offices"]
     assert offices
     keys = set(summary) | {f"asylum_offices.<office>.{k}" for figures in offices.values() for k in figures}
+    by_year = summary["asylum_offices_by_year"]
+    assert by_year and all(by_year.values())
+    keys |= {
+        f"asylum_offices_by_year.<office>.<year>.{k}"
+        for years in by_year.values()
+        for figures in years.values()
+        for k in figures
+    }
     assert keys == set(SUMMARY_KEYS), (
         f"without an entry: {sorted(keys - set(SUMMARY_KEYS))}; stale: {sorted(set(SUMMARY_KEYS) - keys)}"
     )

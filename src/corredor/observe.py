@@ -93,6 +93,7 @@ def official_statistics(results: Results) -> dict[str, Any]:
         "comar_applicants": comar_applicants(results, calendar),
         "yearly_events": yearly_events,
         "asylum_offices": asylum_offices(results),
+        "asylum_offices_by_year": asylum_offices_by_year(results, calendar),
     }
 
 
@@ -135,4 +136,35 @@ def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
             "p90_wait_days": round(float(np.quantile(waits_days, 0.9)), 2) if len(waits_days) else None,
             "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
         }
+    return out
+
+
+def asylum_offices_by_year(results: Results, years: list[int]) -> dict[str, dict[str, dict[str, float | None]]]:
+    """Per COMAR office and complete calendar year of the run: the files of those who applied that year
+    (applications, how many were decided by the end of the run, the share decided within the legal deadline where
+    known, the mean working days they waited, pending ones so far) and the persons in files still open on 31 Dec.
+    The whole-period figures of `asylum_offices` mix the years; a planner reads one year here."""
+    cs = results.case_columns
+    applied, closed, office_of = cs["applied"], cs["closed"], cs["office"]
+    decided_all = np.isin(cs["outcome"], DECIDED)
+    met, waited = results.deadline_met, results.time_waited_working_days
+    open_until = np.where(np.isnan(closed), np.inf, closed)
+    scale = results.scale
+    out: dict[str, dict[str, dict[str, float | None]]] = {}
+    for office in results.office_ids:
+        mine = office_of == results.node_ids.index(office)
+        per_year: dict[str, dict[str, float | None]] = {}
+        for year in years:
+            first = (dt.date(year, 1, 1) - results.start).days
+            after = (dt.date(year, 12, 31) - results.start).days + 1  # the end of 31 Dec, in days from the start
+            cohort = mine & (applied >= first) & (applied < after)
+            known = met[cohort & ~np.isnan(met)]
+            per_year[str(year)] = {
+                "applications": int(np.count_nonzero(cohort)) * scale,
+                "decided": int(np.count_nonzero(cohort & decided_all)) * scale,
+                "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
+                "mean_time_waited_working_days": round(float(waited[cohort].mean()), 2) if cohort.any() else None,
+                "pending_at_year_end": int(np.count_nonzero(mine & (applied < after) & (open_until >= after))) * scale,
+            }
+        out[office] = per_year
     return out

@@ -171,6 +171,7 @@ OUTPUT_COLUMNS: Final[Mapping[str, Mapping[str, ColumnDoc]]] = MappingProxyType(
 )
 
 _OFFICE = "asylum_offices.<office>."
+_OFFICE_YEAR = "asylum_offices_by_year.<office>.<year>."
 # Unit and description of every key of summary.json (`Results.summary`); the per-office figures of asylum_offices
 # as ``asylum_offices.<office>.<figure>``.
 SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
@@ -230,6 +231,23 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
             "Share of the office's files decided within the legal deadline, among those where it is known "
             "(decided_within_deadline not empty); null if none.",
         ),
+        "asylum_offices_by_year": (
+            "",
+            "{COMAR office node id: {complete calendar year: {the figures below}}}: one year's applicants and the "
+            "files open at its end, where asylum_offices mixes the whole period.",
+        ),
+        f"{_OFFICE_YEAR}applications": ("persons", "Applications made that year."),
+        f"{_OFFICE_YEAR}decided": ("persons", "Of those, files recognised or rejected by the end of the run."),
+        f"{_OFFICE_YEAR}share_decided_within_deadline": (
+            "fraction (0 to 1)",
+            "Of that year's files where it is known, the share decided within the legal deadline; null if none.",
+        ),
+        f"{_OFFICE_YEAR}mean_time_waited_working_days": (
+            "working days",
+            "Mean working days that year's files waited: to decision or abandonment, or to the end of the run if "
+            "still pending (null if no file).",
+        ),
+        f"{_OFFICE_YEAR}pending_at_year_end": ("persons", "Persons in files still open at the end of 31 December."),
     }
 )
 
