@@ -173,8 +173,7 @@ class Results:
         cs = self.case_columns
         deadline = float(self.meta.get("decision_deadline_working_days", 45))
         applied = self._date_column(np.floor(cs["applied"]).astype(np.int64))
-        open_until = np.where(np.isnan(cs["closed"]), float(self.days), np.nan_to_num(cs["closed"]))
-        open_working = np.busday_count(applied, self._date_column(np.floor(open_until).astype(np.int64)))
+        open_working = self.time_waited_working_days  # working days each file stayed open
         passed = np.busday_count(applied, self._date_column(np.full(len(applied), self.days))) > deadline
         decided = np.isin(cs["outcome"], (1, 2))  # CaseRegister.OUTCOMES: recognised, rejected
         met = np.full(len(applied), np.nan)

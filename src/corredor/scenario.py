@@ -525,7 +525,7 @@ def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
     return notes
 
 
-def _entry_days(scenario: Scenario, change: PolicyChange) -> tuple[int, int]:
+def entry_days(scenario: Scenario, change: PolicyChange) -> tuple[int, int]:
     """Days [first, last) of the period a policy entry covers (first >= last: none)."""
     period = scenario.period
     first = (change.date - period.start).days
@@ -546,7 +546,7 @@ def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
         is_open = [kinds.get(node) == "asylum_office"] * days
         for change in timeline:
             if change.lever == "comar_office_open" and change.target == node:
-                first, last = _entry_days(scenario, change)
+                first, last = entry_days(scenario, change)
                 is_open[first:last] = [change.resolved(scenario.parameters) > 0] * max(last - first, 0)
         return is_open
 
@@ -554,7 +554,7 @@ def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
     for i, change in enumerate(scenario.policy):
         if change.lever != "comar_caseworkers" or change.target is None or change.target not in kinds:
             continue
-        first, last = _entry_days(scenario, change)
+        first, last = entry_days(scenario, change)
         # caseworkers also decide the backlog of an office closed to new applications: only an office never open
         # up to the entry's last day leaves them idle
         if first < last and change.resolved(scenario.parameters) > 0 and not any(open_days(change.target)[:last]):
@@ -596,28 +596,18 @@ def beds_in_whole_agents(scenario: Scenario) -> list[tuple[str, str]]:
     k = scenario.scale
     notes: list[tuple[str, str]] = []
 
-    def held(beds: float) -> float:
-        return math.floor(beds / k) * k
+    def note(path: str, beds: float, where: str) -> None:
+        held = math.floor(beds / k) * k
+        if held != beds:
+            why = f"{beds:g} beds {where} hold {held:g} persons at 1 agent = {k} persons (whole agents)"
+            notes.append((path, f"{why}; a finer --scale keeps them"))
 
-    default = scenario.parameters.movement.default_shelter_capacity
-    if held(default) != default:
-        notes.append(
-            (
-                "parameters.movement.default_shelter_capacity",
-                f"{default:g} beds per shelter hub hold {held(default):g} persons at 1 agent = {k} persons (whole"
-                " agents); a finer --scale keeps them",
-            )
-        )
+    hub_beds = scenario.parameters.movement.default_shelter_capacity
+    note("parameters.movement.default_shelter_capacity", hub_beds, "per shelter hub")
     for i, change in enumerate(scenario.policy):
         beds = change.resolved(scenario.parameters)
-        if change.lever == "shelter_capacity" and beds > 0 and held(beds) != beds:
-            notes.append(
-                (
-                    f"policy[{i}]",
-                    f"{beds:g} beds at {change.target} hold {held(beds):g} persons at 1 agent = {k} persons (whole"
-                    " agents); a finer --scale keeps them",
-                )
-            )
+        if change.lever == "shelter_capacity" and beds > 0:
+            note(f"policy[{i}]", beds, f"at {change.target}")
     return notes
 
 

@@ -18,7 +18,7 @@ from corredor.engine import kernels
 from corredor.engine.tables import ParameterTables
 from corredor.network import NODE_KINDS, ROUTE_FAMILIES, Network, RouteTable, compile_routes
 from corredor.parameters import HARMS, MODES, DepartureParameters
-from corredor.scenario import LEVERS, Caravan, Cohort, Scenario
+from corredor.scenario import LEVERS, Caravan, Cohort, Scenario, entry_days
 
 FloatArray = NDArray[np.float64]
 # Route-family filters used by route choice: any route, or only routes entering Mexico by one family.
@@ -241,10 +241,8 @@ def _lever_arrays(scenario: Scenario, network: Network, nats: tuple[str, ...], d
     # Day (from the start, may be negative) of the entry in effect on each day, for levers whose effect fades.
     entry_day = {name: np.full(days, np.nan) for name in FADING}
     for change in sorted(scenario.policy, key=lambda c: c.date):
-        first = (change.date - scenario.period.start).days
-        last = days if change.until is None else (change.until - scenario.period.start).days + 1
-        dated = first
-        first, last = max(first, 0), min(last, days)
+        dated = (change.date - scenario.period.start).days
+        first, last = entry_days(scenario, change)
         if first >= last:
             continue
         arr = arrays[change.lever]
