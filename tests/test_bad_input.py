@@ -35,6 +35,8 @@ CASES = [
     ),
     ("negative_parameter.toml", "parameters.movement.speed_alone_km_per_day", "greater than 0"),
     ("negative_caravan_size.toml", "caravans[0].size", "greater than 0"),
+    ("caravan_count_before_departure.toml", "caravans[0]", "not after the departure day 2018-02-01"),
+    ("negative_caravan_count.toml", "caravans[0]", "allowed: > 0"),
     ("negative_seed.toml", "seed", "greater than or equal to 0"),
     ("period_end_before_start.toml", "period", "before start"),
     ("policy_until_before_date.toml", "policy[0]", "before date"),
@@ -225,7 +227,9 @@ def test_inputs_outside_the_period_change_nothing():
     data = copy.deepcopy(baseline_dict())
     data["period"] = {"start": dt.date(2018, 4, 1), "end": dt.date(2018, 5, 31)}
     data["scale"] = 200
-    assert [c["date"] for c in data["caravans"]] == [dt.date(2018, 3, 25), dt.date(2018, 10, 13)]  # both outside
+    period = data["period"]
+    outside = [i for i, c in enumerate(data["caravans"]) if not period["start"] <= c["date"] <= period["end"]]
+    assert len(outside) == len(data["caravans"]) >= 2  # Viacrucis (March) and the caravans of October on
     data["cohorts"] = [{"date": dt.date(2019, 1, 1), "origin": "tapachula", "nationality": "HND", "persons": 5000}]
     data["policy"] = data["policy"] + [{"date": dt.date(2018, 7, 1), "lever": "mx_enforcement_intensity", "value": 5}]
     data["droughts"] = data["droughts"] + [
@@ -234,12 +238,22 @@ def test_inputs_outside_the_period_change_nothing():
     idle = parse_scenario(data)
     noted = {path for path, _ in inputs_outside_period(idle)}
     last_policy, last_drought = len(data["policy"]) - 1, len(data["droughts"]) - 1
-    assert {"caravans[0]", "caravans[1]", "cohorts[0]", f"policy[{last_policy}]", f"droughts[{last_drought}]"} <= noted
+    assert {f"caravans[{i}]" for i in outside} <= noted
+    assert {"cohorts[0]", f"policy[{last_policy}]", f"droughts[{last_drought}]"} <= noted
     kept = {name: [x for i, x in enumerate(data[name]) if f"{name}[{i}]" not in noted] for name in LISTS}
     assert not kept["caravans"] and not kept["cohorts"]
     bare = parse_scenario({**data, **kept})
     with_idle, without = simulate(idle, seed=5), simulate(bare, seed=5)
     assert np.array_equal(with_idle.daily, without.daily)
+
+
+def test_a_caravan_count_after_the_period_is_noted():
+    """A caravan inside the period with a recorded size after its end: the note names the dates."""
+    data = copy.deepcopy(baseline_dict())
+    data["period"] = {"start": dt.date(2018, 10, 1), "end": dt.date(2018, 10, 20)}
+    notes = dict(inputs_outside_period(parse_scenario(data)))
+    october = next(i for i, c in enumerate(data["caravans"]) if c["date"] == dt.date(2018, 10, 13))
+    assert notes[f"caravans[{october}].recorded_sizes"] == "2018-10-22: after the period's end 2018-10-20"
 
 
 def test_caseworkers_where_no_office_is_open_are_noted_and_change_nothing():

@@ -36,6 +36,30 @@ def test_caravans_have_distinct_numbers_and_grow_from_joiners():
     assert joined > 1000  # people setting out while the caravan forms join it
 
 
+def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
+    october = {"date": "2018-10-13", "origin": "san_pedro_sula", "size": 1000.0, "nationality": "HND"}
+    period = {"start": "2018-09-01", "end": "2018-11-30", "scale": 10, "keep_baseline_timeline": False}
+    counted = {**october, "recorded_sizes": {"2018-10-22": 7200.0, "2018-10-30": 50.0}}
+    plain = simulate(make_scenario(**period, caravans=[october]), seed=4)
+    grown = simulate(make_scenario(**period, caravans=[counted]), seed=4)
+    events = grown.to_pandas()["events"]
+    joins = events[events["event"] == "caravan_join"]
+    on_the_day = joins[joins["date"] == "2018-10-22"]
+    # nine days out, the model's caravan is far below 7,200 (its window joiners are ~2,000 at most): the rest join,
+    # on the road where its members are (spread out: members who joined from other origins set out later), not at
+    # the caravan's origin
+    assert on_the_day["value"].sum() > 3000
+    at_origin = on_the_day.loc[on_the_day["node"] == "san_pedro_sula", "value"].sum()
+    assert at_origin < 0.05 * on_the_day["value"].sum()
+    assert set(on_the_day["nationality"]) == {"HND"}
+    # they are people who set out because of it: the period's departures rise by about as many
+    extra = event_total(grown, "departure") - event_total(plain, "departure")
+    assert extra > 0.8 * on_the_day["value"].sum()
+    # a count below the caravan's size adds nobody (30 Oct, after the join window)
+    assert joins[joins["date"] == "2018-10-30"]["value"].sum() == 0
+    assert event_total(plain, "caravan_join", date="2018-10-22") == 0
+
+
 def test_risk_managed_enforcement_cuts_smuggling_and_detention():
     def posture(intensity: float, targeting: float):
         policy = [

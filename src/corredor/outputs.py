@@ -158,7 +158,7 @@ OUTPUT_COLUMNS: Final[Mapping[str, Mapping[str, ColumnDoc]]] = MappingProxyType(
                 "persons": (
                     "persons",
                     "Members when it formed (agents x scale); people who join a scheduled caravan later, within its "
-                    "join window, are not included (they log caravan_join events).",
+                    "join window or to reach a recorded size, are not included (they log caravan_join events).",
                 ),
                 "name": (
                     "label",

@@ -294,6 +294,25 @@ class Caravan(Strict):
     nationality: str
     route_family: str | None = Field(None, description="pacific, gulf or central (optional)")
     name: str = Field("", max_length=NAME_LENGTH)
+    recorded_sizes: dict[dt.date, float] = Field(
+        default_factory=dict,
+        description=(
+            "Persons counted with the caravan on later days, e.g. { 2018-10-22 = 7200 }: on each date, if the"
+            " caravan has fewer members on the road, people who set out because of it join it where its members are"
+        ),
+    )
+    source: str = Field("", max_length=TEXT_LENGTH, description="Where the size and dates come from")
+
+    @model_validator(mode="after")
+    def _sizes_after_departure(self) -> Caravan:
+        for day, persons in self.recorded_sizes.items():
+            if day <= self.date:
+                raise ValueError(
+                    f"recorded_sizes: {day} is not after the departure day {self.date}; allowed: later dates"
+                )
+            if not 0 < persons <= 1e6:
+                raise ValueError(f"recorded_sizes: {persons!r} persons on {day}; allowed: > 0 and <= 1,000,000")
+        return self
 
 
 class Cohort(Strict):
@@ -497,9 +516,9 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
 
 def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
     """Valid inputs that cannot act within the period, as (field path, why): caravans and cohorts dated outside it,
-    policy changes and droughts starting after its end, and changes or droughts that ended before its start. They
-    are kept (a scenario that `extends` another inherits them, and a longer period uses them); these notes tell the
-    user they do nothing in this one."""
+    a caravan's recorded sizes after its end, policy changes and droughts starting after its end, and changes or
+    droughts that ended before its start. They are kept (a scenario that `extends` another inherits them, and a
+    longer period uses them); these notes tell the user they do nothing in this one."""
     period = scenario.period
     notes: list[tuple[str, str]] = []
     timed: list[tuple[str, int, Caravan | Cohort]] = [("caravans", i, c) for i, c in enumerate(scenario.caravans)]
@@ -507,6 +526,11 @@ def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
     for kind_name, i, item in timed:
         if not period.start <= item.date <= period.end:
             notes.append((f"{kind_name}[{i}]", f"dated {item.date}, outside the period {period.start} to {period.end}"))
+        elif isinstance(item, Caravan):
+            late = [day for day in item.recorded_sizes if day > period.end]
+            if late:
+                dates = ", ".join(map(str, late))
+                notes.append((f"{kind_name}[{i}].recorded_sizes", f"{dates}: after the period's end {period.end}"))
     for i, change in enumerate(scenario.policy):
         if change.date > period.end:
             notes.append((f"policy[{i}]", f"{change.lever} from {change.date}, after the period's end {period.end}"))

@@ -1,5 +1,5 @@
-"""Sub-model 9, caravans: scheduled from input events, joined by people setting out while one forms, and
-emergent when a large crowd is stranded at an asylum office.
+"""Sub-model 9, caravans: scheduled from input events, joined by people setting out while one forms, topped up to
+the sizes recorded on their way, and emergent when a large crowd is stranded at an asylum office.
 
 Caravan members travel at caravan pace, face fewer harms and less detection (mode multipliers in the parameters),
 apply for asylum more often, and leave the caravan (disperse) at a daily rate. Caravan blocking (a lever) breaks a
@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from corredor.engine import kernels, movement
 from corredor.engine.inputs import FAMILY_FILTERS
-from corredor.engine.state import State
+from corredor.engine.state import EN_ROUTE, State
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
@@ -55,16 +55,18 @@ def forming(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 
 
 def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
-    """Create the members of caravans that leave today; returns their indices."""
+    """Create the members of caravans that leave today, and the people who join caravans recorded larger today
+    (`top_up`); returns their indices."""
     from corredor.engine.departures import start_journeys
 
     c = sim.c
     if sim.day not in c.caravans_by_day:
-        return np.zeros(0, dtype=np.int64)
+        return top_up(sim)
     born = [np.zeros(0, dtype=np.int64)]
-    for _, caravan in c.caravans_by_day[sim.day]:
+    for index, caravan in c.caravans_by_day[sim.day]:
         number = sim.n_caravans  # one numbering for scheduled and emergent caravans
         sim.n_caravans += 1
+        sim.scheduled_caravans[index] = number
         n = int(np.floor(caravan.size / c.scale + sim.rng.random()))  # persons -> agents, rounded at random
         nat = c.nationalities.index(caravan.nationality)
         start = int(np.searchsorted(c.start_nodes, c.network.index(caravan.origin)))
@@ -86,6 +88,47 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
         window = sim.p.caravans.join_window_days
         sim.caravan_windows.append(Window(number, nat, family, sim.day, sim.day + window))
         sim.caravan_records.append((number, sim.day, c.start_nodes[start], n * c.scale, caravan.name or "scheduled"))
+        born.append(idx)
+    born.append(top_up(sim))
+    return np.concatenate(born)
+
+
+def top_up(sim: Sim) -> NDArray[np.int64]:
+    """Bring scheduled caravans up to the sizes recorded today (`Caravan.recorded_sizes`): if fewer members of one
+    are on the road than the count, the missing persons join it as people who set out because of it (departures
+    of its members' nationality). Each joiner takes the place, route and next arrival of a member drawn at random,
+    so the caravan grows where it is. A caravan with nobody left on the road (dispersed, blocked at the border, all
+    applying for asylum) is not topped up. Returns the joiners' indices."""
+    todays = sim.c.caravan_sizes_by_day.get(sim.day)
+    if not todays:
+        return np.zeros(0, dtype=np.int64)
+    a = sim.agents
+    born = [np.zeros(0, dtype=np.int64)]
+    for index, persons in todays:
+        number = sim.scheduled_caravans.get(index)
+        if number is None:
+            continue
+        n_agents = a.count
+        on_road = np.flatnonzero(
+            (a.caravan[:n_agents] == number) & (a.mode[:n_agents] == CARAVAN) & (a.state[:n_agents] == EN_ROUTE)
+        )
+        missing = persons / sim.c.scale - len(on_road)
+        if len(on_road) == 0 or missing <= 0:
+            continue
+        n = int(np.floor(missing + sim.rng.random()))  # persons -> agents, rounded at random
+        like = on_road[sim.rng.integers(len(on_road), size=n)]
+        idx = a.add(
+            n,
+            a.nat[like].astype(np.int64),
+            a.origin[like].astype(np.int64),
+            a.node[like].astype(np.int64),
+            State.EN_ROUTE,
+        )
+        for name in ("sub", "mode", "route", "step", "t_next", "on_train", "caravan"):
+            getattr(a, name)[idx] = getattr(a, name)[like]
+        sim.log("departure", idx)
+        sim.log("journey_start", idx)
+        sim.log("caravan_join", idx)
         born.append(idx)
     return np.concatenate(born)
 

@@ -87,6 +87,7 @@ class Sim:
     quota_rounding: dict[tuple[str, int, int], float] = field(default_factory=dict)
     emergent_last: dict[int, int] = field(default_factory=dict)
     n_caravans: int = 0
+    scheduled_caravans: dict[int, int] = field(default_factory=dict)  # index in scenario.caravans -> caravan number
     recent_applicants: float = 0.0  # persons: asylum applications, exponentially forgotten (word of mouth)
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
     departure_rate: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))  # compiled rates x droughts
@@ -193,7 +194,7 @@ def _compiled_day(sim: Sim) -> None:
     # others by `kernels.day`, which draws how many (`departures.counts`).
     draw = sim.day not in c.cohorts_by_day
     if draw:
-        if sim.day in c.caravans_by_day:
+        if sim.day in c.caravans_by_day or sim.day in c.caravan_sizes_by_day:
             caravans.launch_scheduled(sim)
         born, t_born = np.zeros(0, dtype=np.int64), np.zeros(0)
     else:  # cohorts draw their sizes between the counts and the times: all in numpy

@@ -425,7 +425,8 @@ def _scheduled_joiners(
 ) -> tuple[dict[tuple[int, str, str], float], float, float]:
     """People who joined each scheduled caravan while it formed, from caravan_join events: the model lets a person
     who sets out from home join the caravan of their nationality whose join window (its day to day +
-    join_window_days) is open, the latest one if several are; emergent caravans log their members as caravan_join
+    join_window_days) is open, the latest one if several are, and tops a caravan up on the days of its recorded
+    sizes (so its window here runs to the last of them); emergent caravans log their members as caravan_join
     at their office on the day they form. Returns persons per scheduled caravan (day, node, name), persons in
     emergent caravans, and joiners no caravan's window explains (0 unless the engine changes)."""
     ev = results.event_columns
@@ -445,7 +446,10 @@ def _scheduled_joiners(
                 and (c.name or "scheduled") == name
             ):
                 nat_index = results.nationalities.index(c.nationality) if c.nationality in results.nationalities else -1
-                windows.append(((int(first), origin, name), nat_index, int(first), int(first) + join_window))
+                last = int(first) + join_window
+                if c.recorded_sizes:  # topped up on those days (caravans.top_up)
+                    last = max(last, (max(c.recorded_sizes) - scenario.period.start).days)
+                windows.append(((int(first), origin, name), nat_index, int(first), last))
                 break
     joined = {key: 0.0 for key, *_ in windows}
     owner = np.full(len(day), -1)
