@@ -99,16 +99,11 @@ def _history_to_2018() -> tuple[tuple[float, int], ...]:
     return tuple(out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the calibrated history ends 2018 with about 36,600 pending (32 seeds, SD about 3,200): its COMAR "
-    "applicants of 2017-18 are 8-10 % short of the counts; the earlier pass (43,750) came from coarse agents feeding "
-    "their draws back through word of mouth (docs/calibration.md, Results)",
-)
 def test_comar_backlog_passes_40000_by_end_2018():
     """With the sourced ~21 deciding officials and the 2018 inflow, the backlog grows past 40,000 files (observed
-    >48,000, Mexico News Daily, Dec 2018). The backlog is scored, not fitted. Strict xfail: it fails now and must be
-    re-marked when a model change makes it pass."""
+    >48,000, Mexico News Daily, Dec 2018, the article that also gives the caravans' 4,721 applications). The
+    backlog is scored, not fitted. Mean of 32 seeds about 41,300 (SD about 3,200): it passes since the caravans of
+    Oct-Nov 2018 have their recorded sizes (docs/calibration.md, Results)."""
     assert np.mean([pending for pending, _ in _history_to_2018()]) > 40_000
 
 

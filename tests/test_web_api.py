@@ -174,6 +174,12 @@ def test_shipped_scenarios_and_unknown_names(client: TestClient) -> None:
         response = client.get(f"/api/scenarios/{name}")
         assert response.status_code == 404, name
     assert fields(client.get("/api/scenarios/nope")) == ["scenario_id"]
+    # a caravan's counts on the way and its source travel with it to the page and back (the builder keeps the
+    # fields it does not edit)
+    baseline = client.get("/api/scenarios/baseline").json()
+    october = next(c for c in baseline["caravans"] if c["date"] == "2018-10-13")
+    assert october["recorded_sizes"]["2018-10-22"] == 7200 and "cis.org" in october["source"]
+    assert client.post("/api/scenarios/validate", json=baseline).status_code == 200
 
 
 def test_validate_names_the_bad_fields(client: TestClient) -> None:
