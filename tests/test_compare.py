@@ -146,3 +146,25 @@ def test_an_unknown_executor_is_refused_with_the_choices(tmp_path: Path) -> None
     result = corredor("compare", DATA / "tiny.toml", "--executor", "threads", "--out", tmp_path / "x")
     assert result.returncode == 2 and "Traceback" not in result.output
     assert "--executor" in result.output and "serial" in result.output and "dask" in result.output
+
+
+def test_a_smaller_backlog_from_fewer_applicants_is_flagged(tmp_path: Path) -> None:
+    """Fewer people applying makes the backlog 'better'; the command says so and compares the share still pending,
+    which fewer applicants alone do not shrink."""
+    fewer = tmp_path / "tiny-fewer.toml"
+    fewer.write_text(
+        f'extends = "{DATA / "tiny.toml"}"\nname = "tiny-fewer"\n\n[[policy]]\ndate = 2016-01-01\n'
+        'lever = "asylum_propensity_multiplier"\ntarget = "HND"\nvalue = 3\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "cmp"
+    result = corredor("compare", DATA / "tiny.toml", fewer, "-n", "6", "--out", out, "--executor", "serial")
+    assert result.returncode == 0, result.output
+    by_outcome = pd.read_csv(out / "differences.csv").set_index("outcome")
+    assert by_outcome.loc["asylum_backlog_end", "verdict"] == "better"
+    assert by_outcome.loc["asylum_applications", "verdict"] == "lower"
+    share = by_outcome.loc["asylum_pending_share"]
+    assert 0 < share["reference_mean"] <= 1 and share["unit"] == "share"
+    note = " ".join(result.stdout.split())
+    assert "tiny-fewer: the COMAR backlog is smaller, but" in note and "% fewer people applied" in note
+    assert f"(asylum_pending_share) is {share['verdict']}" in note

@@ -247,10 +247,29 @@ def compare(
                 f"[{colour}]{verdict}[/]" if colour else verdict,
             )
         base.console.print(rich_table)
+        _fewer_applicants_note(table[table["scenario"] == name], name)
     if n < 10:
         base.console.print(f"[yellow]{n} paired replicates[/]: intervals are rough below about 10; report with 20")
     base.print_scale_caution(int(s.scale) for s in loaded)
     base.console.print(f"report: [bold]{folder / 'report.html'}[/], table: {folder / 'differences.csv'}")
+
+
+def _fewer_applicants_note(rows: Any, name: str) -> None:
+    """Say so when a scenario's COMAR backlog is 'better' while fewer people applied: part of the smaller backlog is
+    people who never reached COMAR, which the share still pending at the end separates from faster decisions."""
+    by_outcome = rows.set_index("outcome")
+    if not {"asylum_backlog_end", "asylum_applications"} <= set(by_outcome.index):
+        return
+    backlog, applications = by_outcome.loc["asylum_backlog_end"], by_outcome.loc["asylum_applications"]
+    if backlog["verdict"] != "better" or applications["verdict"] != "lower":
+        return
+    share = by_outcome["verdict"].get("asylum_pending_share", "not compared")
+    base = _base()
+    base.console.print(
+        f"[yellow]{escape(name)}[/]: the COMAR backlog is smaller, but "
+        f"{compact_number(-100 * float(applications['relative']))} % fewer people applied; the share of files still "
+        f"pending at the end (asylum_pending_share) is {share}"
+    )
 
 
 def _agents(scenarios: Sequence[Any]) -> str:
