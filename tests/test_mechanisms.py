@@ -58,6 +58,12 @@ def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
     # a count below the caravan's size adds nobody (30 Oct, after the join window)
     assert joins[joins["date"] == "2018-10-30"]["value"].sum() == 0
     assert event_total(plain, "caravan_join", date="2018-10-22") == 0
+    # a scenario that blocks caravans at the southern border is not topped up to history's counts: blocking
+    # would otherwise add people instead of removing them
+    block = [{"date": "2018-10-01", "lever": "caravan_blocking", "value": 0.8}]
+    blocked = simulate(make_scenario(**period, caravans=[counted], policy=block), seed=4)
+    assert event_total(blocked, "caravan_join", date="2018-10-22") == 0
+    assert event_total(blocked, "departure") < event_total(grown, "departure") - 0.8 * on_the_day["value"].sum()
 
 
 def test_risk_managed_enforcement_cuts_smuggling_and_detention():

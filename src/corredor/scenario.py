@@ -303,16 +303,16 @@ class Caravan(Strict):
     )
     source: str = Field("", max_length=TEXT_LENGTH, description="Where the size and dates come from")
 
-    @model_validator(mode="after")
-    def _sizes_after_departure(self) -> Caravan:
-        for day, persons in self.recorded_sizes.items():
-            if day <= self.date:
-                raise ValueError(
-                    f"recorded_sizes: {day} is not after the departure day {self.date}; allowed: later dates"
-                )
+    @field_validator("recorded_sizes")
+    @classmethod
+    def _sizes_after_departure(cls, sizes: dict[dt.date, float], info: ValidationInfo) -> dict[dt.date, float]:
+        departure = info.data.get("date")  # absent when the date itself is invalid (reported on its own)
+        for day, persons in sizes.items():
+            if departure is not None and day <= departure:
+                raise ValueError(f"{day} is not after the departure day {departure}; allowed: later dates")
             if not 0 < persons <= 1e6:
-                raise ValueError(f"recorded_sizes: {persons!r} persons on {day}; allowed: > 0 and <= 1,000,000")
-        return self
+                raise ValueError(f"{persons:,g} persons on {day}; allowed: > 0 and <= 1,000,000")
+        return sizes
 
 
 class Cohort(Strict):

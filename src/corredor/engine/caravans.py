@@ -98,15 +98,19 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
     are on the road than the count, the missing persons join it as people who set out because of it (departures
     of its members' nationality). Each joiner takes the place, route and next arrival of a member drawn at random,
     so the caravan grows where it is. A caravan with nobody left on the road (dispersed, blocked at the border, all
-    applying for asylum) is not topped up. Returns the joiners' indices."""
+    applying for asylum) is not topped up, nor one that caravan blocking (the lever) may have broken up since it
+    left: the counts are history's, and a scenario that blocks caravans is asking what happens without that
+    history. Returns the joiners' indices."""
     todays = sim.c.caravan_sizes_by_day.get(sim.day)
     if not todays:
         return np.zeros(0, dtype=np.int64)
     a = sim.agents
     born = [np.zeros(0, dtype=np.int64)]
+    blocking = sim.c.levers["caravan_blocking"]
     for index, persons in todays:
         number = sim.scheduled_caravans.get(index)
-        if number is None:
+        left = (sim.c.scenario.caravans[index].date - sim.c.start).days
+        if number is None or blocking[left : sim.day + 1].any():
             continue
         n_agents = a.count
         on_road = np.flatnonzero(

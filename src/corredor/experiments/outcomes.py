@@ -14,6 +14,7 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | regularised_mx | people intercepted in Mexico and given papers instead of being detained (risk-managed enforcement) |
 | apprehensions_us | US Border Patrol apprehensions between ports (events) |
 | arrivals_us_border | arrivals at a northern border city (events) |
+| shelter_stays, shelter_turned_away | stays at shelters, and arrivals at a full shelter turned away (events) |
 | asylum_applications | COMAR applications (persons) |
 | asylum_wait_working_days | mean wait, application to decision, in working days, over decided files (all offices) |
 | asylum_time_waited_working_days | mean working days each file waited (to decision, abandonment, or so far: pending) |
@@ -69,6 +70,8 @@ STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
     "deportations_mx": OutcomeInfo("info", "events", "Deportations by Mexico"),
     "apprehensions_us": OutcomeInfo("info", "events", "US Border Patrol apprehensions"),
     "arrivals_us_border": OutcomeInfo("info", "events", "Arrivals at the US border"),
+    "shelter_stays": OutcomeInfo("info", "stays", "Shelter stays"),
+    "shelter_turned_away": OutcomeInfo("minimize", "events", "Turned away at a full shelter"),
     "asylum_applications": OutcomeInfo("info", "persons", "COMAR applications"),
     "asylum_wait_working_days": OutcomeInfo("minimize", "working days", "COMAR mean wait of decided files"),
     "asylum_time_waited_working_days": OutcomeInfo(
@@ -143,6 +146,8 @@ def standard_outcomes(results: Results) -> dict[str, float]:
         "deportations_mx": total("deportation_mx"),
         "apprehensions_us": total("apprehension_us"),
         "arrivals_us_border": total("arrival_border"),
+        "shelter_stays": total("shelter_stay"),
+        "shelter_turned_away": total("shelter_turned_away"),
         "asylum_applications": total("asylum_application"),
         "smuggler_revenue_usd": total("fee_usd") + total("ransom_usd"),
     }
