@@ -101,7 +101,9 @@ def test_caseworker_taken_off_while_busy_finishes_her_case_and_is_free_only_afte
     agents.move(people, State.ASYLUM_QUEUE)
     agents.t_next[people] = 1e9  # nobody abandons
     cases = CaseRegister()
-    agents.case[people] = cases.open(np.zeros(3, dtype=np.int64), np.zeros(3), np.array([0.0, 0.1, 0.2]), people)
+    agents.case[people] = cases.open(
+        np.zeros(3, dtype=np.int64), np.zeros(3), np.array([0.0, 0.1, 0.2]), people, np.zeros(3)
+    )
     offices = Offices(np.array([0]), max_staff=2)
     offices.reserve(cases.n)
     rng = np.random.default_rng(3)

@@ -58,6 +58,13 @@ def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
     # a count below the caravan's size adds nobody (30 Oct, after the join window)
     assert joins[joins["date"] == "2018-10-30"]["value"].sum() == 0
     assert event_total(plain, "caravan_join", date="2018-10-22") == 0
+    # the case register says who applied while in a caravan, so caravan members' waits can be read apart
+    cases = grown.to_pandas()["asylum_cases"]
+    in_caravan = float(cases.loc[cases["mode"] == "caravan", "persons"].sum())
+    assert in_caravan == event_total(grown, "asylum_application", mode="caravan") > 0
+    by_mode = grown.summary()["asylum_by_mode"]
+    assert by_mode["caravan"]["applications"] == in_caravan
+    assert sum(m["applications"] for m in by_mode.values()) == cases["persons"].sum()
     # a scenario that blocks caravans at the southern border is not topped up to history's counts: blocking
     # would otherwise add people instead of removing them
     block = [{"date": "2018-10-01", "lever": "caravan_blocking", "value": 0.8}]

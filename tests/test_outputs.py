@@ -14,6 +14,7 @@ import pytest
 import corredor
 from corredor.engine.model import EVENTS
 from corredor.outputs import OUTPUT_COLUMNS, OUTPUT_TABLES, SUMMARY_KEYS, outputs_markdown
+from corredor.parameters import MODES
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "small.toml"
@@ -53,6 +54,9 @@ def test_every_summary_key_has_an_entry_and_no_entry_is_stale(results: corredor.
         for figures in years.values()
         for k in figures
     }
+    by_mode = summary["asylum_by_mode"]
+    assert set(by_mode) == set(MODES)
+    keys |= {f"asylum_by_mode.<mode>.{k}" for figures in by_mode.values() for k in figures}
     assert keys == set(SUMMARY_KEYS), (
         f"without an entry: {sorted(keys - set(SUMMARY_KEYS))}; stale: {sorted(set(SUMMARY_KEYS) - keys)}"
     )

@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from corredor.engine.kernels import group_sum
+from corredor.parameters import MODES
 
 if TYPE_CHECKING:
     from corredor.results import Results
@@ -94,6 +95,7 @@ def official_statistics(results: Results) -> dict[str, Any]:
         "yearly_events": yearly_events,
         "asylum_offices": asylum_offices(results),
         "asylum_offices_by_year": asylum_offices_by_year(results, calendar),
+        "asylum_by_mode": asylum_by_mode(results),
     }
 
 
@@ -135,6 +137,28 @@ def asylum_offices(results: Results) -> dict[str, dict[str, float | None]]:
             "median_wait_days": round(float(np.median(waits_days)), 2) if len(waits_days) else None,
             "p90_wait_days": round(float(np.quantile(waits_days, 0.9)), 2) if len(waits_days) else None,
             "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
+        }
+    return out
+
+
+def asylum_by_mode(results: Results) -> dict[str, dict[str, float | None]]:
+    """Per travel mode at application (`asylum_cases.mode`), over all offices and the whole period: applications,
+    their outcomes by the end of the run, the share decided within the legal deadline where known, and the mean
+    working days the files waited (pending ones so far). Caravan members' files are the caravan row."""
+    cs = results.case_columns
+    outcome, met, waited = cs["outcome"], results.deadline_met, results.time_waited_working_days
+    scale = results.scale
+    out: dict[str, dict[str, float | None]] = {}
+    for k, mode in enumerate(MODES):
+        mine = cs["mode"] == k
+        known = met[mine & ~np.isnan(met)]
+        out[mode] = {
+            "applications": int(np.count_nonzero(mine)) * scale,
+            "decided": int(np.count_nonzero(mine & np.isin(outcome, DECIDED))) * scale,
+            "abandoned": int(np.count_nonzero(mine & (outcome == ABANDONED))) * scale,
+            "pending_at_end": int(np.count_nonzero(mine & (outcome == PENDING))) * scale,
+            "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
+            "mean_time_waited_working_days": round(float(waited[mine].mean()), 2) if mine.any() else None,
         }
     return out
 

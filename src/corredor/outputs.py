@@ -121,6 +121,11 @@ OUTPUT_COLUMNS: Final[Mapping[str, Mapping[str, ColumnDoc]]] = MappingProxyType(
                     "= refugee status or complementary protection; abandoned = the applicant left the queue (gave "
                     "up waiting, or left in an emergent caravan).",
                 ),
+                "mode": (
+                    "label",
+                    f"How the applicant was travelling when they applied: one of {', '.join(MODES)} (caravan: a "
+                    "caravan member, who leaves the caravan by applying).",
+                ),
                 "wait_days": (
                     "days",
                     "closed_day - applied_day, in calendar days (decided and abandoned files); empty (NaN) while "
@@ -172,6 +177,7 @@ OUTPUT_COLUMNS: Final[Mapping[str, Mapping[str, ColumnDoc]]] = MappingProxyType(
 
 _OFFICE = "asylum_offices.<office>."
 _OFFICE_YEAR = "asylum_offices_by_year.<office>.<year>."
+_MODE = "asylum_by_mode.<mode>."
 # Unit and description of every key of summary.json (`Results.summary`); the per-office figures of asylum_offices
 # as ``asylum_offices.<office>.<figure>``.
 SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
@@ -248,6 +254,23 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
             "still pending (null if no file).",
         ),
         f"{_OFFICE_YEAR}pending_at_year_end": ("persons", "Persons in files still open at the end of 31 December."),
+        "asylum_by_mode": (
+            "",
+            f"{{travel mode when applying ({', '.join(MODES)}): {{the figures below}}}}, all offices and the whole "
+            "period: caravan members' files apart from those of people travelling alone or with a smuggler.",
+        ),
+        f"{_MODE}applications": ("persons", "Applications made in that mode."),
+        f"{_MODE}decided": ("persons", "Of those, files recognised or rejected by the end of the run."),
+        f"{_MODE}abandoned": ("persons", "Of those, files abandoned by the end of the run."),
+        f"{_MODE}pending_at_end": ("persons", "Of those, files still pending at the end of the run."),
+        f"{_MODE}share_decided_within_deadline": (
+            "fraction (0 to 1)",
+            "Of those files where it is known, the share decided within the legal deadline; null if none.",
+        ),
+        f"{_MODE}mean_time_waited_working_days": (
+            "working days",
+            "Mean working days those files waited: to decision or abandonment, or so far if pending (null if none).",
+        ),
     }
 )
 

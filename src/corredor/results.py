@@ -90,6 +90,7 @@ class Results:
                 "started": cases.started[:n],
                 "closed": cases.closed[:n],
                 "outcome": cases.outcome[:n],
+                "mode": cases.mode[:n],
             },
             caravan_rows=list(sim.caravan_records),
             office_ids=tuple(network.node_ids[i] for i in compiled.office_nodes),
@@ -216,6 +217,7 @@ class Results:
                 "started_day": cs["started"],
                 "closed_day": cs["closed"],
                 "outcome": _categorical(cs["outcome"], list(CaseRegister.OUTCOMES)),
+                "mode": _categorical(cs["mode"], list(MODES)),
                 "wait_days": waits["wait_days"],
                 "wait_working_days": waits["wait_working_days"],
                 "decided_within_deadline": pd.arrays.BooleanArray(

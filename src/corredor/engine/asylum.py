@@ -117,7 +117,7 @@ def maybe_apply(
     who, when = idx[applying], t[applying]
     a.applied[who] = True
     a.in_service[who] = False
-    cases = sim.cases.open(office[applying], nat, when, who)
+    cases = sim.cases.open(office[applying], nat, when, who, a.mode[who])
     a.case[who] = cases
     sim.log("asylum_application", who)
     a.mode[who] = np.where(a.mode[who] == CARAVAN, ALONE, a.mode[who])  # applying takes people out of a caravan

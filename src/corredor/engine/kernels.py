@@ -252,7 +252,7 @@ def arrive(
         is_shelter,
         width_arr,
     ) = net[:15]
-    c_agent, c_office, c_nat, c_applied, c_n = cs[0], cs[1], cs[2], cs[3], cs[4]
+    c_agent, c_office, c_nat, c_applied, c_n, c_mode = cs[0], cs[1], cs[2], cs[3], cs[4], cs[8]
     n_nats = shape[2]
     width = width_arr[0]
     n = len(idx)
@@ -465,6 +465,7 @@ def arrive(
                     applied[i] = True
                     in_service[i] = False
                     c_agent[c] = i
+                    c_mode[c] = mode[i]
                     c_office[c] = office_of_node[node[j]]
                     c_nat[c] = nat[i]
                     c_applied[c] = t[j]

@@ -171,7 +171,7 @@ def _dispatch(sim: Sim, due: NDArray[np.int64]) -> None:
         due,
         state,
         a.kernel_arrays(),
-        (cases.agent, cases.office, cases.nat, cases.applied, np.zeros(1, dtype=np.int64), cases.closed, cases.outcome),
+        cases.kernel_arrays(np.zeros(1, dtype=np.int64)),  # dispatch opens no case
         c.kernel_arrays,
         movement.arrival_inputs(sim),
         sim.lever("us_metering_intake_per_day"),
@@ -225,7 +225,7 @@ def _compiled_day(sim: Sim) -> None:
             t_born,
             MAX_CHAIN - 1,
             a.kernel_arrays(),
-            (cases.agent, cases.office, cases.nat, cases.applied, n_cases, cases.closed, cases.outcome, cases.started),
+            cases.kernel_arrays(n_cases),
             c.kernel_arrays,
             c.kernel_routes,
             movement.arrival_inputs(sim),

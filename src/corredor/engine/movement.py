@@ -106,7 +106,7 @@ def arrive(sim: Sim, idx: NDArray[np.int64], rounds: int = 0) -> None:
     n_cases = np.array([first], dtype=np.int64)
     inputs = (
         a.kernel_arrays(),
-        (cases.agent, cases.office, cases.nat, cases.applied, n_cases),
+        cases.kernel_arrays(n_cases),
         c.kernel_arrays,
         arrival_inputs(sim),
         sim.lever("comar_office_open"),

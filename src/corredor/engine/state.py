@@ -247,6 +247,7 @@ class CaseRegister:
         "started": (np.float64, np.nan),
         "closed": (np.float64, np.nan),
         "outcome": (np.int8, 0),  # index into OUTCOMES
+        "mode": (np.int8, 0),  # travel mode when the person applied (index into parameters.MODES)
     }
 
     def __init__(self) -> None:
@@ -259,13 +260,36 @@ class CaseRegister:
         self.started: NDArray[np.float64]
         self.closed: NDArray[np.float64]
         self.outcome: NDArray[np.int8]
+        self.mode: NDArray[np.int8]
+
+    def kernel_arrays(self, n_cases: IntArray) -> tuple[NDArray[Any], ...]:
+        """The arrays the compiled kernels read and fill, in the order they unpack them; `n_cases` is a one-element
+        array holding the number of cases, which the kernels advance as they open cases."""
+        return (
+            self.agent,
+            self.office,
+            self.nat,
+            self.applied,
+            n_cases,
+            self.closed,
+            self.outcome,
+            self.started,
+            self.mode,
+        )
 
     def reserve(self, extra: int) -> None:
         """Make room for `extra` more cases."""
         if self.n + extra > len(self.office):
             allocate_fields(self, self.FIELDS, max(2 * len(self.office), self.n + extra), self.n)
 
-    def open(self, office: IntArray, nat: NDArray[np.integer], time: NDArray[np.float64], agent: IntArray) -> IntArray:
+    def open(
+        self,
+        office: IntArray,
+        nat: NDArray[np.integer],
+        time: NDArray[np.float64],
+        agent: IntArray,
+        mode: NDArray[np.integer],
+    ) -> IntArray:
         n = len(office)
         if self.n + n > len(self.office):
             allocate_fields(self, self.FIELDS, max(2 * len(self.office), self.n + n), self.n)
@@ -275,6 +299,7 @@ class CaseRegister:
         self.office[idx] = office
         self.nat[idx] = nat
         self.applied[idx] = time
+        self.mode[idx] = mode
         return idx
 
     def close(self, case: IntArray, time: NDArray[np.float64] | float, outcome: str) -> None:
