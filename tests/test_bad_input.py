@@ -37,6 +37,8 @@ CASES = [
     ("negative_caravan_size.toml", "caravans[0].size", "greater than 0"),
     ("caravan_count_before_departure.toml", "caravans[0].recorded_sizes", "not after the departure day 2018-02-01"),
     ("negative_caravan_count.toml", "caravans[0].recorded_sizes", "-5 persons on 2018-02-10; allowed: > 0"),
+    ("caravan_place_without_count.toml", "caravans[0].recorded_at", "2018-02-11 has no recorded size"),
+    ("caravan_count_at_unknown_node.toml", "caravans[0].recorded_at.2018-02-10", "did you mean 'tapachula'?"),
     ("negative_seed.toml", "seed", "greater than or equal to 0"),
     ("period_end_before_start.toml", "period", "before start"),
     ("policy_until_before_date.toml", "policy[0]", "before date"),

@@ -65,6 +65,14 @@ def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
     by_mode = grown.summary()["asylum_by_mode"]
     assert by_mode["caravan"]["applications"] == in_caravan
     assert sum(m["applications"] for m in by_mode.values()) == cases["persons"].sum()
+    # told where the count was made, the joiners reach that node today, and its COMAR office takes their applications
+    placed = {**counted, "recorded_at": {"2018-10-22": "tapachula"}}
+    at_tapachula = simulate(make_scenario(**period, caravans=[placed]), seed=4)
+
+    def applied_in_caravan(results: Results) -> float:
+        return event_total(results, "asylum_application", date="2018-10-22", node="tapachula", mode="caravan")
+
+    assert applied_in_caravan(at_tapachula) > 200 + 5 * applied_in_caravan(grown)
     # a scenario that blocks caravans at the southern border is not topped up to history's counts: blocking
     # would otherwise add people instead of removing them
     block = [{"date": "2018-10-01", "lever": "caravan_blocking", "value": 0.8}]

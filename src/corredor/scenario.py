@@ -301,6 +301,13 @@ class Caravan(Strict):
             " caravan has fewer members on the road, people who set out because of it join it where its members are"
         ),
     )
+    recorded_at: dict[dt.date, str] = Field(
+        default_factory=dict,
+        description=(
+            'Where each recorded size was counted, a node by date, e.g. { 2018-10-22 = "tapachula" }: the people'
+            " who join that day start there, on the route of a member that passes through it"
+        ),
+    )
     source: str = Field("", max_length=TEXT_LENGTH, description="Where the size and dates come from")
 
     @field_validator("recorded_sizes")
@@ -313,6 +320,17 @@ class Caravan(Strict):
             if not 0 < persons <= 1e6:
                 raise ValueError(f"{persons:,g} persons on {day}; allowed: > 0 and <= 1,000,000")
         return sizes
+
+    @field_validator("recorded_at")
+    @classmethod
+    def _places_of_recorded_sizes(cls, places: dict[dt.date, str], info: ValidationInfo) -> dict[dt.date, str]:
+        sizes = info.data.get("recorded_sizes")
+        if sizes is not None:
+            for day in places:
+                if day not in sizes:
+                    dates = ", ".join(map(str, sorted(sizes))) or "none"
+                    raise ValueError(f"{day} has no recorded size; allowed: dates of recorded_sizes ({dates})")
+        return places
 
 
 class Cohort(Strict):
@@ -483,6 +501,9 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
     timed += [("cohorts", i, c) for i, c in enumerate(scenario.cohorts)]
     for kind_name, i, item in timed:
         node_problem(f"{kind_name}[{i}].origin", item.origin)
+        if isinstance(item, Caravan):
+            for day, node in item.recorded_at.items():
+                node_problem(f"{kind_name}[{i}].recorded_at.{day}", node)
         if item.nationality not in nationalities:
             problems.append((f"{kind_name}[{i}].nationality", f"{item.nationality!r} -> not a nationality"))
     for i, change in enumerate(scenario.policy):

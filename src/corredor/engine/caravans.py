@@ -96,18 +96,17 @@ def launch_scheduled(sim: Sim) -> NDArray[np.int64]:
 def top_up(sim: Sim) -> NDArray[np.int64]:
     """Bring scheduled caravans up to the sizes recorded today (`Caravan.recorded_sizes`): if fewer members of one
     are on the road than the count, the missing persons join it as people who set out because of it (departures
-    of its members' nationality). Each joiner takes the place, route and next arrival of a member drawn at random,
-    so the caravan grows where it is. A caravan with nobody left on the road (dispersed, blocked at the border, all
-    applying for asylum) is not topped up, nor one that caravan blocking (the lever) may have broken up since it
-    left: the counts are history's, and a scenario that blocks caravans is asking what happens without that
-    history. Returns the joiners' indices."""
+    of its members' nationality), where `_join` puts them. A caravan with nobody left on the road (dispersed,
+    blocked at the border, all applying for asylum) is not topped up, nor one that caravan blocking (the lever) may
+    have broken up since it left: the counts are history's, and a scenario that blocks caravans is asking what
+    happens without that history. Returns the joiners' indices."""
     todays = sim.c.caravan_sizes_by_day.get(sim.day)
     if not todays:
         return np.zeros(0, dtype=np.int64)
     a = sim.agents
     born = [np.zeros(0, dtype=np.int64)]
     blocking = sim.c.levers["caravan_blocking"]
-    for index, persons in todays:
+    for index, persons, place in todays:
         number = sim.scheduled_caravans.get(index)
         left = (sim.c.scenario.caravans[index].date - sim.c.start).days
         if number is None or blocking[left : sim.day + 1].any():
@@ -120,6 +119,26 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
         if len(on_road) == 0 or missing <= 0:
             continue
         n = int(np.floor(missing + sim.rng.random()))  # persons -> agents, rounded at random
+        born.append(_join(sim, on_road, n, place))
+    return np.concatenate(born)
+
+
+def _join(sim: Sim, on_road: NDArray[np.int64], n: int, place: int) -> NDArray[np.int64]:
+    """Create `n` caravan members like members drawn at random from `on_road`, logged as departures, journey starts
+    and caravan joins where they join. At `place` (a node; -1: none given) they reach that node at midday, on the
+    route of a member whose route passes through it, coming from the node before it (where they are logged; from
+    `place` itself if it starts the route), so that it acts on them as on any arrival (asylum offices, shelters,
+    checks); otherwise each takes the place, route and next arrival
+    of its member, so the caravan grows where it is (also when no member's route passes through `place`)."""
+    a = sim.agents
+    routes = sim.c.routes
+    through = on_road[:0]
+    if place >= 0:
+        nodes = routes.nodes[a.route[on_road]]
+        before_port = np.arange(nodes.shape[1])[None, :] < (routes.length[a.route[on_road]] - 1)[:, None]
+        passes = (nodes == place) & before_port
+        through = on_road[passes.any(axis=1)]
+    if len(through) == 0:
         like = on_road[sim.rng.integers(len(on_road), size=n)]
         idx = a.add(
             n,
@@ -130,11 +149,29 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
         )
         for name in ("sub", "mode", "route", "step", "t_next", "on_train", "caravan"):
             getattr(a, name)[idx] = getattr(a, name)[like]
-        sim.log("departure", idx)
-        sim.log("journey_start", idx)
-        sim.log("caravan_join", idx)
-        born.append(idx)
-    return np.concatenate(born)
+        _log_joiners(sim, idx)
+        return idx
+    like = through[sim.rng.integers(len(through), size=n)]
+    route = a.route[like].astype(np.int64)
+    at = np.argmax(routes.nodes[route] == place, axis=1)  # position of `place` on each route
+    step = np.maximum(at - 1, 0)
+    idx = a.add(
+        n, a.nat[like].astype(np.int64), a.origin[like].astype(np.int64), routes.nodes[route, step], State.EN_ROUTE
+    )
+    for name in ("mode", "route", "caravan"):
+        getattr(a, name)[idx] = getattr(a, name)[like]
+    a.step[idx] = step
+    a.t_next[idx] = sim.day + 0.5  # they reach `place` today, on the last edge before it
+    _log_joiners(sim, idx)
+    first = idx[at == 0]  # `place` starts the route: they set out from it
+    movement.continue_journey(sim, first, np.full(len(first), sim.day + 0.5))
+    return idx
+
+
+def _log_joiners(sim: Sim, idx: NDArray[np.int64]) -> None:
+    sim.log("departure", idx)
+    sim.log("journey_start", idx)
+    sim.log("caravan_join", idx)
 
 
 def disperse(sim: Sim, idx: NDArray[np.int64], km: NDArray[np.float64]) -> None:
