@@ -258,6 +258,23 @@ def test_a_caravan_count_after_the_period_is_noted():
     assert notes[f"caravans[{october}].recorded_sizes"] == "2018-10-22: after the period's end 2018-10-20"
 
 
+def test_a_caravan_count_placed_off_every_route_is_noted():
+    """Ocotepeque (where the October 2018 caravan was counted on 14 Oct) is on no route from San Pedro Sula in the
+    network: the note says that day's joiners join where the members are; Tapachula is on its routes."""
+    data = copy.deepcopy(baseline_dict())
+    october = next(i for i, c in enumerate(data["caravans"]) if c["date"] == dt.date(2018, 10, 13))
+    data["caravans"][october]["recorded_at"] = {
+        dt.date(2018, 10, 14): "nueva_ocotepeque",
+        dt.date(2018, 10, 22): "tapachula",
+    }
+    notes = dict(input_notes(parse_scenario(data)))
+    assert (
+        "'nueva_ocotepeque' is on no route from 'san_pedro_sula'"
+        in notes[f"caravans[{october}].recorded_at.2018-10-14"]
+    )
+    assert f"caravans[{october}].recorded_at.2018-10-22" not in notes
+
+
 def test_caseworkers_where_no_office_is_open_are_noted_and_change_nothing():
     """Caseworkers given to a node without an open COMAR office (the dashboard once pre-selected Ciudad Hidalgo) decide
     nothing: `input_notes` says so, and the run is the one without them. Opening an office there makes them count."""

@@ -233,6 +233,14 @@ def test_limits_on_horizon_and_agents(client: TestClient) -> None:
     assert crowded.status_code == 422 and fields(crowded) == ["scale"]
     message = crowded.json()["detail"][0]["message"]
     assert message.count("raise the scale to at least") == 1, message
+    # a caravan's recorded sizes count: each can add that many people (caravans.top_up)
+    caravan = {"date": "2018-01-05", "origin": "san_pedro_sula", "size": 100, "nationality": "HND"}
+    counts = {f"2018-01-{day:02d}": 1_000_000 for day in range(6, 10)}
+    swollen = client.post(
+        "/api/scenarios/validate", json={**data, "scale": 1, "caravans": [{**caravan, "recorded_sizes": counts}]}
+    )
+    assert swollen.status_code == 422 and fields(swollen) == ["scale"]
+    assert client.post("/api/scenarios/validate", json={**data, "scale": 1, "caravans": [caravan]}).status_code == 200
 
 
 def test_toml_save_and_load_round_trip(client: TestClient) -> None:

@@ -286,6 +286,10 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.locator(tenosique).count() == 1  # the office this scenario opens is listed with the others
     page.select_option("#base", "baseline")
     page.wait_for_function("document.querySelector('#f-name').value === 'baseline'")
+    # the October 2018 caravan's counts on the way, which the form does not edit, are shown and can be removed
+    counts = page.inner_text("#caravans .recorded-counts")
+    assert counts.startswith("Counts recorded on the way") and "7,200 (Tapachula)" in counts, counts
+    assert page.locator("#caravans .recorded-counts button").inner_text() == "Remove the counts"
     page.fill("#f-start", "2018-01-01")
     page.fill("#f-end", "2018-12-31")
     page.fill("#f-scale", "10")

@@ -661,7 +661,35 @@ def input_notes(scenario: Scenario) -> list[tuple[str, str]]:
     (field path, message): inputs outside the period and caseworkers without an office (no effect), driver series
     that stop before the period does (their last value is carried on), and shelter beds the scale rounds down."""
     notes = [(path, f"{why}: it has no effect in this run") for path, why in inputs_outside_period(scenario)]
-    return notes + idle_caseworkers(scenario) + drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
+    notes += idle_caseworkers(scenario) + drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
+    return notes + caravan_places_off_route(scenario)
+
+
+def caravan_places_off_route(scenario: Scenario) -> list[tuple[str, str]]:
+    """`recorded_at` nodes that no route from the caravan's origin passes through before its US port, as (field path,
+    why): the joiners of that day join where the caravan's members are instead (docs/model.md 3.3.9)."""
+    placed = [(i, c) for i, c in enumerate(scenario.caravans) if c.recorded_at]
+    if not placed:
+        return []
+    import numpy as np
+
+    from corredor.network import compile_routes
+
+    network = scenario.load_network()
+    notes = []
+    for i, caravan in placed:
+        routes = compile_routes(network, np.array([network.index(caravan.origin)]))
+        passed = {int(node) for r in range(routes.n_routes) for node in routes.nodes[r, : routes.length[r] - 1]}
+        for day, node in sorted(caravan.recorded_at.items()):
+            if network.index(node) not in passed:
+                notes.append(
+                    (
+                        f"caravans[{i}].recorded_at.{day}",
+                        f"{node!r} is on no route from {caravan.origin!r} in this network: that day's joiners join "
+                        "where the caravan's members are",
+                    )
+                )
+    return notes
 
 
 EXPERIMENT_KEYS = ("uncertainties", "sensitivity", "optimize", "outcomes", "sampler")  # of experiment files only

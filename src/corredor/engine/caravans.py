@@ -97,20 +97,24 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
     """Bring scheduled caravans up to the sizes recorded today (`Caravan.recorded_sizes`): if fewer members of one
     are on the road than the count, the missing persons join it as people who set out because of it (departures
     of its members' nationality), where `_join` puts them. A caravan with nobody left on the road (dispersed,
-    blocked at the border, all applying for asylum) is not topped up, nor one that caravan blocking (the lever) may
-    have broken up since it left: the counts are history's, and a scenario that blocks caravans is asking what
-    happens without that history. Returns the joiners' indices."""
+    blocked at the border, all applying for asylum) is not topped up. Where caravan blocking (the lever, b) has
+    been on since the caravan left, a count made in Mexico, or where the scenario does not say, is lowered to
+    (1 - b) of itself: the recorded counts are of history's unblocked caravan, and blocking would have split off
+    that share of its members at the southern border. Counts made before the border stand. Returns the joiners'
+    indices."""
     todays = sim.c.caravan_sizes_by_day.get(sim.day)
     if not todays:
         return np.zeros(0, dtype=np.int64)
     a = sim.agents
     born = [np.zeros(0, dtype=np.int64)]
     blocking = sim.c.levers["caravan_blocking"]
-    for index, persons, place in todays:
+    for index, persons, place, past_border in todays:
         number = sim.scheduled_caravans.get(index)
-        left = (sim.c.scenario.caravans[index].date - sim.c.start).days
-        if number is None or blocking[left : sim.day + 1].any():
+        if number is None:
             continue
+        if past_border:
+            left = (sim.c.scenario.caravans[index].date - sim.c.start).days
+            persons *= 1.0 - float(blocking[left : sim.day + 1].max(initial=0.0))
         n_agents = a.count
         on_road = np.flatnonzero(
             (a.caravan[:n_agents] == number) & (a.mode[:n_agents] == CARAVAN) & (a.state[:n_agents] == EN_ROUTE)

@@ -1453,9 +1453,9 @@ def day(
     agent from `since` on) due before the day's end, by state: re-attempts, shelter leavers (`leave_shelters`),
     arrivals, the other states (`dispatch`),
     then edges chained within the day (`arrive_chain`). Then the COMAR offices' service (`serve_asylum`; cs: agent,
-    office, nat, applied, n, closed, outcome, started), and the metering lists: today's listed agents join them and
-    the ports take in their intake (`metering_append`, `serve_metering`). js: event codes of caravan_join,
-    journey_start, fee_usd, departure, reattempt.
+    office, nat, applied, n, closed, outcome, started, mode, as `CaseRegister.kernel_arrays`), and the metering
+    lists: today's listed agents join them and the ports take in their intake (`metering_append`,
+    `serve_metering`). js: event codes of caravan_join, journey_start, fee_usd, departure, reattempt.
 
     Returns the number of new agents; or -1, having only drawn `new`, when the agent, case or `listed` arrays are
     too short for them (the caller makes room and calls again without `draw`)."""

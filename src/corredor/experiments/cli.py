@@ -255,20 +255,22 @@ def compare(
 
 
 def _fewer_applicants_note(rows: Any, name: str) -> None:
-    """Say so when a scenario's COMAR backlog is 'better' while fewer people applied: part of the smaller backlog is
-    people who never reached COMAR, which the share still pending at the end separates from faster decisions."""
+    """Say so when a scenario's COMAR backlog is 'better' while fewer people applied: unless COMAR also decided more
+    files, the backlog is smaller because fewer people reached COMAR, not because files were decided faster."""
     by_outcome = rows.set_index("outcome")
     if not {"asylum_backlog_end", "asylum_applications"} <= set(by_outcome.index):
         return
     backlog, applications = by_outcome.loc["asylum_backlog_end"], by_outcome.loc["asylum_applications"]
     if backlog["verdict"] != "better" or applications["verdict"] != "lower":
         return
-    share = by_outcome["verdict"].get("asylum_pending_share", "not compared")
-    base = _base()
-    base.console.print(
+    decided = {"higher": "more", "lower": "fewer", "no clear difference": "about as many"}.get(
+        str(by_outcome["verdict"].get("asylum_decisions", "")), "an unknown number of"
+    )
+    _base().console.print(
         f"[yellow]{escape(name)}[/]: the COMAR backlog is smaller, but "
-        f"{compact_number(-100 * float(applications['relative']))} % fewer people applied; the share of files still "
-        f"pending at the end (asylum_pending_share) is {share}"
+        f"{compact_number(-100 * float(applications['relative']))} % fewer people applied and COMAR decided "
+        f"{decided} files (asylum_decisions): a backlog that shrinks without more decisions shrinks because fewer "
+        "people applied"
     )
 
 

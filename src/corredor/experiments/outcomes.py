@@ -20,12 +20,13 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | asylum_time_waited_working_days | mean working days each file waited (to decision, abandonment, or so far: pending) |
 | asylum_within_deadline | share decided within the legal deadline (45 working days) of files whose deadline passed |
 | asylum_backlog_end | files (persons) still pending at the end of the period, all offices |
-| asylum_pending_share | share of the period's files still pending at its end (fewer applicants do not shrink it) |
+| asylum_decisions | files (persons) recognised or rejected by the end of the period, all offices |
+| asylum_pending_share | share of the period's files still pending at its end |
 | smuggler_revenue_usd | smuggling fees + kidnappers' ransoms (USD) |
 
 Per COMAR office ``o`` (offices that received files): ``asylum_wait_working_days.<o>``,
-``asylum_time_waited_working_days.<o>``, ``asylum_within_deadline.<o>``, ``asylum_backlog_end.<o>`` and
-``asylum_pending_share.<o>``.
+``asylum_time_waited_working_days.<o>``, ``asylum_within_deadline.<o>``, ``asylum_backlog_end.<o>``,
+``asylum_pending_share.<o>`` and ``asylum_decisions.<o>``.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
     "asylum_within_deadline": OutcomeInfo("maximize", "share", "COMAR decided within deadline"),
     "asylum_backlog_end": OutcomeInfo("minimize", "persons", "COMAR backlog at end"),
     "asylum_pending_share": OutcomeInfo("minimize", "share", "COMAR files still pending at end, share of all"),
+    "asylum_decisions": OutcomeInfo("info", "persons", "COMAR files decided"),
     "smuggler_revenue_usd": OutcomeInfo("minimize", "USD", "Smuggler revenue"),
 }
 PER_OFFICE = (
@@ -88,6 +90,7 @@ PER_OFFICE = (
     "asylum_within_deadline",
     "asylum_backlog_end",
     "asylum_pending_share",
+    "asylum_decisions",
 )
 _HARMS = {"deaths": "death", "extortions": "extortion", "kidnappings": "kidnapping", "assaults": "assault"}
 
@@ -122,6 +125,7 @@ def _queue(
         "asylum_within_deadline": float(known.mean()) if len(known) else float("nan"),
         "asylum_backlog_end": float(pending * scale),
         "asylum_pending_share": pending / len(waited) if len(waited) else float("nan"),
+        "asylum_decisions": float(len(working) * scale),
     }
 
 

@@ -50,6 +50,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "builder.add_drought": ("Añadir sequía", "Add drought"),
     "builder.add_caravan": ("Añadir caravana", "Add caravan"),
     "builder.remove": ("Quitar", "Remove"),
+    "builder.recorded_sizes": (
+        "Conteos registrados en el camino; el modelo completa la caravana hasta ellos:",
+        "Counts recorded on the way; the model tops the caravan up to them:",
+    ),
+    "builder.remove_counts": ("Quitar los conteos", "Remove the counts"),
     "builder.nationality": ("Nacionalidad", "Nationality"),
     "builder.food_insecurity_pp": ("Inseguridad alimentaria extra (p. p.)", "Extra food insecurity (pp)"),
     "builder.date": ("Fecha", "Date"),

@@ -243,7 +243,21 @@ function itemRow(container, fields, values, prefix) {
   }
   row.extra = Object.fromEntries(Object.entries(values).filter(([k]) => !fields.some((f) => f.key === k)));
   row.append(el("button", { type: "button", text: t("builder.remove"), onclick: () => { row.remove(); renumber(container, prefix); } }));
+  if (prefix === "caravans" && Object.keys(row.extra.recorded_sizes || {}).length) row.append(recordedCounts(row, `${prefix}[${i}]`));
   container.append(row);
+}
+// A loaded caravan's counts on the way (recorded_sizes, recorded_at), which the form does not edit: shown, with
+// their errors, and removable, so that they never act unseen.
+function recordedCounts(row, path) {
+  const at = row.extra.recorded_at || {};
+  const counts = Object.entries(row.extra.recorded_sizes).sort().map(([day, persons]) =>
+    `${fmtDate(day)}: ${fmt(persons)}${at[day] ? ` (${placeName(at[day])})` : ""}`);
+  const note = el("div", { class: "recorded-counts" }, `${t("builder.recorded_sizes")} ${counts.join("; ")} `,
+    el("button", { type: "button", text: t("builder.remove_counts"), onclick: () => {
+      delete row.extra.recorded_sizes; delete row.extra.recorded_at; note.remove(); } }),
+    el("div", { class: "error", "data-error-for": `${path}.recorded_sizes` }),
+    el("div", { class: "error", "data-error-for": `${path}.recorded_at` }));
+  return note;
 }
 function renumber(container, prefix) {
   const rows = [...container.children].map((r) => ({ values: readItem(r), extra: r.extra }));
