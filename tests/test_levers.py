@@ -113,10 +113,14 @@ def test_alternatives_to_detention_replace_detention_and_deportation():
 
 
 def test_us_port_release_share_releases_more_asylum_seekers_at_ports():
-    strict = _runs(_levers({"us_port_release_share": 0.1}))
-    open_ = _runs(_levers({"us_port_release_share": 0.9}))
+    # most arrivals ask for asylum at a port, so that the ports' processing is not lost in the noise of the
+    # between-port apprehensions, whose removals the lever does not touch
+    def at_ports(share: float):
+        return with_parameters(_levers({"us_port_release_share": share}), {"border.port_asylum_share": 0.9})
+
+    strict, open_ = _runs(at_ports(0.1)), _runs(at_ports(0.9))
     assert _mean(open_, _total("release_us")) > _mean(strict, _total("release_us"))
-    assert _mean(open_, _total("removal_us")) < _mean(strict, _total("removal_us"))
+    assert _mean(open_, _total("removal_us")) < 0.95 * _mean(strict, _total("removal_us"))
 
 
 def test_us_mpp_and_title42_return_people_to_mexico_instead_of_releasing_them():
