@@ -132,8 +132,8 @@ def _join(sim: Sim, on_road: NDArray[np.int64], n: int, place: int) -> NDArray[n
     and caravan joins where they join. At `place` (a node; -1: none given) they reach that node at midday, on the
     route of a member whose route passes through it, coming from the node before it (where they are logged; from
     `place` itself if it starts the route), so that it acts on them as on any arrival (asylum offices, shelters,
-    checks); otherwise each takes the place, route and next arrival
-    of its member, so the caravan grows where it is (also when no member's route passes through `place`)."""
+    checks); otherwise each takes the place, route and next arrival of its member, so the caravan grows where it is
+    (also when no member's route passes through `place`)."""
     a = sim.agents
     routes = sim.c.routes
     through = on_road[:0]
