@@ -4,6 +4,7 @@ and `--help`. Every command runs once, concurrently, in a module fixture (about 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -117,6 +118,14 @@ def test_run_prints_a_table(cli: tuple[Path, dict[str, Outcome]]):
     outcome = ok(outcomes["run"])
     for text in ("Yearly totals", "COMAR applications", "US Border Patrol arrests", "2017", "2018"):
         assert text in outcome.stdout, text
+    # the caravans, with the people who joined the October 2018 caravan to reach its recorded counts
+    summary = json.loads((tmp / "loud" / "summary.json").read_text())
+    october = next(c for c in summary["caravans"] if c["name"] == "October 2018 caravan")
+    assert october["topped_up"] > 0
+    table = outcome.stdout[outcome.stdout.index("Caravans (persons)") :]
+    assert re.search(
+        rf"October 2018 caravan\s*│\s*2018-10-13\s*│\s*san_pedro_sula\s*│\s*1,000\s*│\s*{october['topped_up']:,}", table
+    )
     assert str(tmp / "loud") in outcome.stdout.replace("\n", "")
     same_seed = json.loads((tmp / "quiet" / "summary.json").read_text())
     assert json.loads((tmp / "loud" / "summary.json").read_text()) == same_seed, "--quiet changes only output"

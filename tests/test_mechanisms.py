@@ -52,6 +52,10 @@ def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
     at_origin = on_the_day.loc[on_the_day["node"] == "san_pedro_sula", "value"].sum()
     assert at_origin < 0.05 * on_the_day["value"].sum()
     assert set(on_the_day["nationality"]) == {"HND"}
+    # the caravan's row says how many were topped up (the day is past its join window: they are all the day's joins)
+    (row,) = [c for c in grown.summary()["caravans"] if c["date"] == "2018-10-13"]
+    assert row["topped_up"] == on_the_day["value"].sum()
+    assert grown.tables["caravans"]["topped_up"].sum() == row["topped_up"]
     # they are people who set out because of it: every agent, joiners included, is one departure
     assert grown.meta["agents"] * grown.scale == event_total(grown, "departure")
     # a count below the caravan's size adds nobody (30 Oct, after the join window)

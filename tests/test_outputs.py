@@ -1,7 +1,7 @@
 """The output files explain themselves: every column of every table has a unit and description (`OUTPUT_COLUMNS`),
 written into the Parquet schema as field metadata, every key of summary.json has one (`SUMMARY_KEYS`), and
 docs/outputs.md is generated from them. One small run (tests/data/small.toml: 15 months at 1 agent = 50 persons,
-with two caravans) serves every test."""
+with the caravans of 2018) serves every test."""
 
 from __future__ import annotations
 

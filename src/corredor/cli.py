@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -115,6 +115,26 @@ def validate(scenario: ScenarioPath) -> None:
     )
 
 
+def _caravans_table(summary: dict[str, Any]) -> Table | None:
+    """The run's caravans (summary.json's caravans): where and when each formed, its persons then, and those who
+    joined it to reach its recorded sizes; None when no caravan formed."""
+    caravans = summary.get("caravans") or []
+    if not caravans:
+        return None
+    table = Table(
+        title="Caravans (persons)",
+        caption="persons: when it formed; topped up: joined to reach its recorded sizes. Who joined in its first "
+        "days (join window) is in caravan_join events and the dashboard.",
+    )
+    for name in ("caravan", "formed", "at"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("persons", justify="right", no_wrap=True)
+    table.add_column("topped up", justify="right", no_wrap=True)
+    for c in caravans:
+        table.add_row(escape(c["name"]), c["date"], c["node"], f"{c['persons']:,}", f"{c['topped_up']:,}")
+    return table
+
+
 def _summary_table(summary: dict[str, object]) -> Table:
     table = Table(title=f"Yearly totals (persons or events): {summary['scenario']}, seed {summary['seed']}")
     yearly = summary["yearly_events"]
@@ -197,11 +217,12 @@ def run(
     results.write(out)
     summary = json.loads((out / "summary.json").read_text())
     if not quiet:
-        table = _summary_table(summary)
+        tables = [table for table in (_summary_table(summary), _caravans_table(summary)) if table is not None]
         # piped or logged output has no width limit: print every number whole rather than cut at 80 columns
-        natural = Measurement.get(console, console.options.update_width(1000), table).maximum
+        natural = max(Measurement.get(console, console.options.update_width(1000), t).maximum for t in tables)
         wide = console if console.is_terminal else Console(width=max(console.width, natural))
-        wide.print(table)
+        for table in tables:
+            wide.print(table)
         console.print(
             f"{results.meta['agents']:,} agents, {results.agent_days:,} agent-days in {results.elapsed_s:.1f} s; "
             f"results in [bold]{out}[/]"

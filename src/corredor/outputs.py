@@ -169,6 +169,11 @@ OUTPUT_COLUMNS: Final[Mapping[str, Mapping[str, ColumnDoc]]] = MappingProxyType(
                     "label",
                     "A scheduled caravan's name in the scenario (`scheduled` when it has none), or `emergent`.",
                 ),
+                "topped_up": (
+                    "persons",
+                    "People who joined a scheduled caravan on the days of its recorded_sizes to bring it up to the "
+                    "recorded counts (also logged as caravan_join events); 0 for the others.",
+                ),
                 "date": ("date", "Date the caravan formed (the start date + day)."),
             }
         ),
@@ -193,6 +198,11 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
             "list",
             "Droughts drawn at random for this run, each {nationality, start, end (ISO dates), food_insecurity_pp "
             "(extra food insecurity, percentage points)}; empty unless some drought_probability is above 0.",
+        ),
+        "caravans": (
+            "list",
+            "Caravans as they formed, as caravans.parquet: each {caravan, name, date (ISO), node, persons at "
+            "formation, topped_up (persons who joined it to reach its recorded sizes)}.",
         ),
         "calendar_years": (
             "years",

@@ -55,6 +55,7 @@ class Results:
     office_ids: tuple[str, ...]
     elapsed_s: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
+    caravan_top_ups: dict[int, float] = field(default_factory=dict)  # caravan number -> persons topped up
 
     @classmethod
     def from_run(
@@ -93,6 +94,7 @@ class Results:
                 "mode": cases.mode[:n],
             },
             caravan_rows=list(sim.caravan_records),
+            caravan_top_ups=dict(sim.caravan_top_ups),
             office_ids=tuple(network.node_ids[i] for i in compiled.office_nodes),
             elapsed_s=elapsed_s,
             meta={
@@ -227,6 +229,7 @@ class Results:
             }
         )
         caravans = pd.DataFrame(self.caravan_rows, columns=["caravan", "day", "node", "persons", "name"]).assign(
+            topped_up=lambda df: np.array([self.caravan_top_ups.get(int(k), 0.0) for k in df["caravan"]], dtype=float),
             date=lambda df: self._date_column(df["day"].to_numpy(dtype=np.int64)),
             node=lambda df: [self.node_ids[i] for i in df["node"]],
         )
@@ -248,6 +251,17 @@ class Results:
             "agents": self.meta.get("agents"),
             "agent_days": self.agent_days,
             "stochastic_droughts": self.meta.get("stochastic_droughts", []),
+            "caravans": [
+                {
+                    "caravan": int(number),
+                    "name": name,
+                    "date": (self.start + dt.timedelta(days=int(day))).isoformat(),
+                    "node": self.node_ids[int(node)],
+                    "persons": round(float(persons)),
+                    "topped_up": round(self.caravan_top_ups.get(int(number), 0.0)),
+                }
+                for number, day, node, persons, name in self.caravan_rows
+            ],
             **official_statistics(self),
         }
 

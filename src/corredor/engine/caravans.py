@@ -124,6 +124,7 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
             continue
         n = int(np.floor(missing + sim.rng.random()))  # persons -> agents, rounded at random
         born.append(_join(sim, on_road, n, place))
+        sim.caravan_top_ups[number] = sim.caravan_top_ups.get(number, 0.0) + n * sim.c.scale
     return np.concatenate(born)
 
 
