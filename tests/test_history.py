@@ -310,7 +310,7 @@ def test_cli_rejects_bad_options(tmp_path):
 def test_scenarios_starting_after_2012_continue_the_word_of_mouth_of_the_calibrated_history():
     """baseline.toml's word-of-mouth memory by date is the fitted history's (applications faded by the memory), within
     15 % on every date of its table (a re-fit can move it), and the shipped scenarios that start later than the
-    history (the baseline and those extending it, the caravan scenario from 1 Mar 2018) start from the history's
+    history (the baseline and those extending it, the caravan scenario from 1 Jan 2016) start from the history's
     memory on their first day. Left to the fallback (observed applicants before the start), the baseline's would be
     about 60 % of it."""
     from corredor.engine.inputs import _recent_applicants
