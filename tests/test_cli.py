@@ -208,3 +208,17 @@ def test_staffing_names_the_caseworkers_each_office_needs():
     assert "1 agent = 50 persons: COMAR waits and shares decided in time are overstated above 20" in flat
     bad = corredor("staffing", SMALL, "--clear-within-days", "0")
     assert bad.returncode == 2 and "--clear-within-days" in bad.output and "Traceback" not in bad.output
+
+
+def test_run_says_which_caravan_counts_it_lowered(tmp_path: Path):
+    """Caravan blocking lowers the October 2018 caravan's counts made in Mexico; `run` says so rather than leave a
+    planner to read history's counts into a blocked caravan."""
+    blocked = tmp_path / "blocked.toml"
+    blocked.write_text(
+        f'extends = "{ROOT / "tests" / "data" / "small.toml"}"\nname = "blocked"\n\n[[policy]]\ndate = 2018-10-01\n'
+        'lever = "caravan_blocking"\nvalue = 0.5\n',
+        encoding="utf-8",
+    )
+    outcome = ok(corredor("run", blocked, "--out", tmp_path / "out"))
+    notes = " ".join(outcome.output.split())
+    assert "note October 2018 caravan, count of 7,200 on 2018-10-22: lowered to 3,600 by caravan blocking" in notes

@@ -81,6 +81,10 @@ def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
     block = [{"date": "2018-10-01", "lever": "caravan_blocking", "value": 0.8}]
     blocked = simulate(make_scenario(**period, caravans=[counted], policy=block), seed=4)
     assert event_total(blocked, "caravan_join", date="2018-10-22") <= 0.2 * 7200
+    (row,) = [c for c in blocked.summary()["caravans"] if c["date"] == "2018-10-13"]
+    count = row["recorded_counts"][0]  # what the run did with the count, for `corredor run` to say
+    assert (count["date"], count["recorded"], count["target"]) == ("2018-10-22", 7200, 1440)
+    assert count["added"] == event_total(blocked, "caravan_join", date="2018-10-22")
     # a count made before the border (Tecun Uman, Guatemala) stands under blocking
     before = {**counted, "recorded_at": {"2018-10-22": "tecun_uman"}}
     blocked_before = simulate(make_scenario(**period, caravans=[before], policy=block), seed=4)

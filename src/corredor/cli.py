@@ -135,6 +135,20 @@ def _caravans_table(summary: dict[str, Any]) -> Table | None:
     return table
 
 
+def _caravan_count_notes(summary: dict[str, Any]) -> list[str]:
+    """Recorded caravan counts the run could not apply (nobody of the caravan on the road that day), or lowered by
+    caravan blocking: a planner should not read a topped-up caravan where there was none."""
+    notes = []
+    for caravan in summary.get("caravans") or []:
+        for count in caravan.get("recorded_counts", []):
+            where = f"{caravan['name']}, count of {count['recorded']:,} on {count['date']}"
+            if count["on_road"] == 0:
+                notes.append(f"{where}: not applied, nobody of the caravan was on the road that day")
+            elif count["target"] < count["recorded"]:
+                notes.append(f"{where}: lowered to {count['target']:,} by caravan blocking")
+    return notes
+
+
 def _summary_table(summary: dict[str, object]) -> Table:
     table = Table(title=f"Yearly totals (persons or events): {summary['scenario']}, seed {summary['seed']}")
     yearly = summary["yearly_events"]
@@ -223,6 +237,8 @@ def run(
         wide = console if console.is_terminal else Console(width=max(console.width, natural))
         for table in tables:
             wide.print(table)
+        for note in _caravan_count_notes(summary):
+            console.print(f"[yellow]note[/] {escape(note)}", highlight=False)
         console.print(
             f"{results.meta['agents']:,} agents, {results.agent_days:,} agent-days in {results.elapsed_s:.1f} s; "
             f"results in [bold]{out}[/]"

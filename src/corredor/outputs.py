@@ -202,7 +202,11 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
         "caravans": (
             "list",
             "Caravans as they formed, as caravans.parquet: each {caravan, name, date (ISO), node, persons at "
-            "formation, topped_up (persons who joined it to reach its recorded sizes)}.",
+            "formation, topped_up (persons who joined it to reach its recorded sizes), recorded_counts}; "
+            "recorded_counts has one {date, recorded (the scenario's count), target (lowered by caravan blocking "
+            "for a count made in Mexico), on_road (members on the road before the top-up), added (persons who "
+            "joined)} per recorded size within the period: a count is not applied when on_road is 0 (the caravan "
+            "dispersed, was blocked or applied for asylum) or already reaches the target.",
         ),
         "calendar_years": (
             "years",

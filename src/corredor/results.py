@@ -56,6 +56,7 @@ class Results:
     elapsed_s: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
     caravan_top_ups: dict[int, float] = field(default_factory=dict)  # caravan number -> persons topped up
+    caravan_counts: dict[int, list[dict[str, float | int]]] = field(default_factory=dict)  # caravans.top_up's log
 
     @classmethod
     def from_run(
@@ -95,6 +96,7 @@ class Results:
             },
             caravan_rows=list(sim.caravan_records),
             caravan_top_ups=dict(sim.caravan_top_ups),
+            caravan_counts={k: list(v) for k, v in sim.caravan_counts.items()},
             office_ids=tuple(network.node_ids[i] for i in compiled.office_nodes),
             elapsed_s=elapsed_s,
             meta={
@@ -259,6 +261,16 @@ class Results:
                     "node": self.node_ids[int(node)],
                     "persons": round(float(persons)),
                     "topped_up": round(self.caravan_top_ups.get(int(number), 0.0)),
+                    "recorded_counts": [
+                        {
+                            "date": (self.start + dt.timedelta(days=int(c["day"]))).isoformat(),
+                            "recorded": round(c["recorded"]),
+                            "target": round(c["target"]),
+                            "on_road": round(c["on_road"]),
+                            "added": round(c["added"]),
+                        }
+                        for c in self.caravan_counts.get(int(number), [])
+                    ],
                 }
                 for number, day, node, persons, name in self.caravan_rows
             ],

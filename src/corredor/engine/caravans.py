@@ -108,23 +108,25 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
     a = sim.agents
     born = [np.zeros(0, dtype=np.int64)]
     blocking = sim.c.levers["caravan_blocking"]
-    for index, persons, place, past_border in todays:
+    for index, recorded, place, past_border in todays:
         number = sim.scheduled_caravans.get(index)
         if number is None:
             continue
+        target = recorded
         if past_border:
             left = (sim.c.scenario.caravans[index].date - sim.c.start).days
-            persons *= 1.0 - float(blocking[left : sim.day + 1].max(initial=0.0))
+            target *= 1.0 - float(blocking[left : sim.day + 1].max(initial=0.0))
         n_agents = a.count
         on_road = np.flatnonzero(
             (a.caravan[:n_agents] == number) & (a.mode[:n_agents] == CARAVAN) & (a.state[:n_agents] == EN_ROUTE)
         )
-        missing = persons / sim.c.scale - len(on_road)
-        if len(on_road) == 0 or missing <= 0:
-            continue
-        n = int(np.floor(missing + sim.rng.random()))  # persons -> agents, rounded at random
-        born.append(_join(sim, on_road, n, place))
-        sim.caravan_top_ups[number] = sim.caravan_top_ups.get(number, 0.0) + n * sim.c.scale
+        missing = target / sim.c.scale - len(on_road)
+        n = int(np.floor(missing + sim.rng.random())) if len(on_road) and missing > 0 else 0  # rounded at random
+        if n:
+            born.append(_join(sim, on_road, n, place))
+            sim.caravan_top_ups[number] = sim.caravan_top_ups.get(number, 0.0) + n * sim.c.scale
+        log = {"day": sim.day, "recorded": recorded, "target": target, "on_road": len(on_road) * sim.c.scale}
+        sim.caravan_counts.setdefault(number, []).append({**log, "added": n * sim.c.scale})
     return np.concatenate(born)
 
 
