@@ -77,9 +77,9 @@ def test_a_caravan_is_topped_up_to_its_recorded_size_where_its_members_are():
 
     assert applied_in_caravan(at_tapachula) > 200 + 5 * applied_in_caravan(grown)
     # a scenario that blocks caravans at the southern border tops up only to the share blocking leaves of history's
-    # count (made in Mexico, or with no place given): blocking would otherwise add people instead of removing them
+    # count made in Mexico: blocking would otherwise add people instead of removing them
     block = [{"date": "2018-10-01", "lever": "caravan_blocking", "value": 0.8}]
-    blocked = simulate(make_scenario(**period, caravans=[counted], policy=block), seed=4)
+    blocked = simulate(make_scenario(**period, caravans=[placed], policy=block), seed=4)
     assert event_total(blocked, "caravan_join", date="2018-10-22") <= 0.2 * 7200
     (row,) = [c for c in blocked.summary()["caravans"] if c["date"] == "2018-10-13"]
     count = row["recorded_counts"][0]  # what the run did with the count, for `corredor run` to say

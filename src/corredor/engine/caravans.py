@@ -98,9 +98,10 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
     are on the road than the count, the missing persons join it as people who set out because of it (departures
     of its members' nationality), where `_join` puts them. A caravan with nobody left on the road (dispersed,
     blocked at the border, all applying for asylum) is not topped up. Where caravan blocking (the lever, b) has
-    been on since the caravan left, a count made in Mexico, or where the scenario does not say, is lowered to
-    (1 - b) of itself: the recorded counts are of history's unblocked caravan, and blocking would have split off
-    that share of its members at the southern border. Counts made before the border stand. Returns the joiners'
+    been on since the caravan left, a count made in Mexico (where the scenario does not say: with most of its
+    members on the road in Mexico) is lowered to (1 - b) of itself: the recorded counts are of history's unblocked
+    caravan, and blocking would have split off that share of its members at the southern border. Counts made
+    before the border stand. What happened to each count is kept for the run's summary. Returns the joiners'
     indices."""
     todays = sim.c.caravan_sizes_by_day.get(sim.day)
     if not todays:
@@ -108,18 +109,20 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
     a = sim.agents
     born = [np.zeros(0, dtype=np.int64)]
     blocking = sim.c.levers["caravan_blocking"]
-    for index, recorded, place, past_border in todays:
+    in_mexico = sim.c.network.in_mexico()
+    for index, recorded, place in todays:
         number = sim.scheduled_caravans.get(index)
         if number is None:
             continue
-        target = recorded
-        if past_border:
-            left = (sim.c.scenario.caravans[index].date - sim.c.start).days
-            target *= 1.0 - float(blocking[left : sim.day + 1].max(initial=0.0))
         n_agents = a.count
         on_road = np.flatnonzero(
             (a.caravan[:n_agents] == number) & (a.mode[:n_agents] == CARAVAN) & (a.state[:n_agents] == EN_ROUTE)
         )
+        target = recorded
+        past_border = in_mexico[place] if place >= 0 else len(on_road) and in_mexico[a.node[on_road]].mean() > 0.5
+        if past_border:
+            left = (sim.c.scenario.caravans[index].date - sim.c.start).days
+            target *= 1.0 - float(blocking[left : sim.day + 1].max(initial=0.0))
         missing = target / sim.c.scale - len(on_road)
         n = int(np.floor(missing + sim.rng.random())) if len(on_road) and missing > 0 else 0  # rounded at random
         if n:

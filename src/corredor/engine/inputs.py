@@ -69,9 +69,9 @@ class Compiled:
     memory_decay: float = 1.0  # daily factor of the word-of-mouth memory (asylum)
     recent_applicants_at_start: float = 0.0  # persons
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = field(default_factory=dict)
-    # day -> (index in scenario.caravans, persons recorded with it that day, node where counted or -1, whether the
-    # count may be past the southern border: made in Mexico, or where is not said), for caravans.top_up
-    caravan_sizes_by_day: dict[int, list[tuple[int, float, int, bool]]] = field(default_factory=dict)
+    # day -> (index in scenario.caravans, persons recorded with it that day, node where counted or -1), for
+    # caravans.top_up
+    caravan_sizes_by_day: dict[int, list[tuple[int, float, int]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
 
     def _any_day(self, *names: str) -> NDArray[np.bool_]:
@@ -475,13 +475,12 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
     caravans_by_day: dict[int, list[tuple[int, Caravan]]] = {}
     for i, caravan in enumerate(scenario.caravans):
         caravans_by_day.setdefault((caravan.date - start).days, []).append((i, caravan))
-    caravan_sizes_by_day: dict[int, list[tuple[int, float, int, bool]]] = {}
+    caravan_sizes_by_day: dict[int, list[tuple[int, float, int]]] = {}
     for i, caravan in enumerate(scenario.caravans):
         if start <= caravan.date:  # a caravan that left before the period has no members to top up
             for day, persons in sorted(caravan.recorded_sizes.items()):
                 place = network.index(caravan.recorded_at[day]) if day in caravan.recorded_at else -1
-                past_border = place < 0 or bool(mexican[place])
-                caravan_sizes_by_day.setdefault((day - start).days, []).append((i, persons, place, past_border))
+                caravan_sizes_by_day.setdefault((day - start).days, []).append((i, persons, place))
     cohorts_by_day: dict[int, list[Cohort]] = {}
     for cohort in scenario.cohorts:
         cohorts_by_day.setdefault((cohort.date - start).days, []).append(cohort)
