@@ -659,27 +659,34 @@ def beds_in_whole_agents(scenario: Scenario) -> list[tuple[str, str]]:
 def input_notes(scenario: Scenario) -> list[tuple[str, str]]:
     """What `validate`, `run` and the dashboard tell the user about valid inputs that do not act as they read, as
     (field path, message): inputs outside the period and caseworkers without an office (no effect), driver series
-    that stop before the period does (their last value is carried on), and shelter beds the scale rounds down."""
+    that stop before the period does (their last value is carried on), shelter beds the scale rounds down, and
+    caravan counts placed where the caravan's routes do not go."""
     notes = [(path, f"{why}: it has no effect in this run") for path, why in inputs_outside_period(scenario)]
     notes += idle_caseworkers(scenario) + drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
     return notes + caravan_places_off_route(scenario)
 
 
 def caravan_places_off_route(scenario: Scenario) -> list[tuple[str, str]]:
-    """`recorded_at` nodes that no route from the caravan's origin passes through before its US port, as (field path,
-    why): the joiners of that day join where the caravan's members are instead (docs/model.md 3.3.9)."""
+    """`recorded_at` nodes that no route the caravan can take (from its origin, of its route family if it has one
+    and the origin has such routes, as the engine's route choice) passes through before its US port, as (field
+    path, why): the joiners of that day join where the caravan's members are instead (docs/model.md 3.3.9)."""
     placed = [(i, c) for i, c in enumerate(scenario.caravans) if c.recorded_at]
     if not placed:
         return []
     import numpy as np
 
     from corredor.network import compile_routes
+    from corredor.parameters import ROUTE_FAMILIES
 
     network = scenario.load_network()
     notes = []
     for i, caravan in placed:
         routes = compile_routes(network, np.array([network.index(caravan.origin)]))
-        passed = {int(node) for r in range(routes.n_routes) for node in routes.nodes[r, : routes.length[r] - 1]}
+        ids = np.arange(routes.n_routes)
+        if caravan.route_family in ROUTE_FAMILIES:
+            of_family = ids[routes.family == ROUTE_FAMILIES.index(caravan.route_family)]
+            ids = of_family if len(of_family) else ids
+        passed = {int(node) for r in ids for node in routes.nodes[r, : routes.length[r] - 1]}
         for day, node in sorted(caravan.recorded_at.items()):
             if network.index(node) not in passed:
                 notes.append(
