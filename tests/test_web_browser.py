@@ -207,7 +207,8 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     assert page.inner_text("#h-loads") == "Caravanas y su carga: COMAR, albergues y frontera norte"
     caravan_rows = page.inner_text("#caravans-table tbody")
     assert "October 2018 caravan" in caravan_rows and "San Pedro Sula" in caravan_rows
-    assert "Se unieron en el camino" in page.inner_text("#caravans-table thead")
+    assert "Se unieron al formarse" in page.inner_text("#caravans-table thead")
+    assert "Se sumaron hasta el conteo registrado" in page.inner_text("#caravans-table thead")
     loads = page.inner_text("#loads")
     assert "Personas por día (media de la semana o del mes)" in loads and "caravan_join" in loads
     assert "shelter_turned_away" in loads and "us_metering_intake_per_day" in loads

@@ -369,21 +369,24 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "caravans.date": ("Fecha de salida", "Departure date"),
     "caravans.origin": ("Origen", "Origin"),
     "caravans.persons": ("Personas al salir", "Persons at departure"),
-    "caravans.joiners": ("Se unieron en el camino", "Joined on the way"),
-    "caravans.total": ("Total (al salir + se unieron)", "Total (at departure + joined)"),
+    "caravans.joiners": ("Se unieron al formarse", "Joined as it formed"),
+    "caravans.topped_up": ("Se sumaron hasta el conteo registrado", "Joined to reach its recorded counts"),
+    "caravans.total": ("Total (al salir + se unieron + se sumaron)", "Total (at departure + joined)"),
     "caravans.emergent": ("Emergentes desde {office} ({n} por réplica)", "Emergent from {office} ({n} per replicate)"),
     "caravans.none": ("Ninguna caravana salió en esta corrida.", "No caravan left in this run."),
     "caravans.note": (
-        "Se unieron: personas que salieron de casa en caravana durante los {days} días siguientes a la salida, "
-        "asignadas a la caravana de su nacionalidad, y, en los días en que el escenario da un conteo registrado de "
-        "la caravana (p. ej. 7.200 en Chiapas el 22 de octubre de 2018), las que faltaban para llegar a él "
-        "(eventos caravan_join; regla del modelo). Caravanas emergentes: "
+        "Se unieron al formarse: personas que salieron de casa en caravana durante los {days} días siguientes a la "
+        "salida, asignadas a la caravana de su nacionalidad (eventos caravan_join; regla del modelo). Se sumaron: "
+        "en los días en que el escenario da un conteo registrado de la caravana (p. ej. 7.200 en Chiapas el 22 de "
+        "octubre de 2018), las personas que faltaban para llegar a él, que salieron por la caravana (el modelo las "
+        "cuenta por caravana). Caravanas emergentes: "
         "solicitantes que salen juntos de una oficina de la COMAR; sus personas son las que se unieron al formarse. "
         "Sin caravana asignable: {loose} personas.",
-        "Joined: people who left home in a caravan in the {days} days after its departure, assigned to the caravan "
-        "of their nationality, and, on days when the scenario gives a recorded count of the caravan (e.g. 7,200 in "
-        "Chiapas on 22 October 2018), those missing to reach it (caravan_join events; the model's rule). Emergent "
-        "caravans: applicants leaving a COMAR "
+        "Joined as it formed: people who left home in a caravan in the {days} days after its departure, assigned to "
+        "the caravan of their nationality (caravan_join events; the model's rule). Joined to reach its recorded "
+        "counts: on days when the scenario gives a recorded count of the caravan (e.g. 7,200 in Chiapas on 22 "
+        "October 2018), the people missing to reach it, who set out because of it (counted per caravan by the "
+        "model). Emergent caravans: applicants leaving a COMAR "
         "office together; their persons are those who joined when it formed. Not assignable to a caravan: {loose} "
         "persons.",
     ),

@@ -422,20 +422,22 @@ def _reference_caravan_applications() -> dict[str, Any] | None:
 
 def _scheduled_joiners(
     results: Results, scenario: Scenario, join_window: int
-) -> tuple[dict[tuple[int, str, str], float], float, float]:
-    """People who joined each scheduled caravan while it formed, from caravan_join events: the model lets a person
-    who sets out from home join the caravan of their nationality whose join window (its day to day +
-    join_window_days) is open, the latest one if several are, and tops a caravan up on the days of its recorded
-    sizes (so its window here runs to the last of them); emergent caravans log their members as caravan_join
-    at their office on the day they form. Returns persons per scheduled caravan (day, node, name), persons in
-    emergent caravans, and joiners no caravan's window explains (0 unless the engine changes)."""
+) -> tuple[dict[tuple[int, str, str], float], dict[tuple[int, str, str], float], float, float]:
+    """People who joined each scheduled caravan, from caravan_join events: the model lets a person who sets out from
+    home join the caravan of their nationality whose join window (its day to day + join_window_days) is open, the
+    latest one if several are; it tops a caravan up on the days of its recorded sizes (those persons the run
+    records per caravan and day, `Results.caravan_counts`, and they are taken out of the day's joins here); and
+    emergent caravans log their members as caravan_join at their office on the day they form. Returns per scheduled
+    caravan (day, node, name) the persons who joined in its window and those topped up, persons in emergent
+    caravans, and joiners no caravan's window explains (0 unless the engine changes)."""
     ev = results.event_columns
     rows = ev["event"] == results.event_names.index("caravan_join")
     day, node, nat, value = ev["day"][rows], ev["node"][rows], ev["nat"][rows], ev["value"][rows] * results.scale
     emergent_at = {(int(d), int(n)) for _, d, n, _, name in results.caravan_rows if name == "emergent"}
     is_emergent = np.array([(int(d), int(n)) in emergent_at for d, n in zip(day, node, strict=True)], dtype=bool)
     windows = []  # (key, nationality index, first day, last day), in order of formation
-    for _, first, n, _, name in sorted(results.caravan_rows):
+    top_ups: list[tuple[tuple[int, str, str], int, int, float]] = []  # (key, nationality index, day, persons)
+    for number, first, n, _, name in sorted(results.caravan_rows):
         if name == "emergent":
             continue
         origin = results.node_ids[n]
@@ -446,10 +448,10 @@ def _scheduled_joiners(
                 and (c.name or "scheduled") == name
             ):
                 nat_index = results.nationalities.index(c.nationality) if c.nationality in results.nationalities else -1
-                last = int(first) + join_window
-                if c.recorded_sizes:  # topped up on those days (caravans.top_up)
-                    last = max(last, (max(c.recorded_sizes) - scenario.period.start).days)
-                windows.append(((int(first), origin, name), nat_index, int(first), last))
+                key = (int(first), origin, name)
+                windows.append((key, nat_index, int(first), int(first) + join_window))
+                for count in results.caravan_counts.get(int(number), []):
+                    top_ups.append((key, nat_index, int(count["day"]), float(count["added"])))
                 break
     joined = {key: 0.0 for key, *_ in windows}
     owner = np.full(len(day), -1)
@@ -457,7 +459,16 @@ def _scheduled_joiners(
         owner[(nat == nat_index) & (day >= first) & (day <= last) & ~is_emergent] = w
     for w, (key, *_) in enumerate(windows):
         joined[key] = float(value[owner == w].sum())
-    return joined, float(value[is_emergent].sum()), float(value[(owner < 0) & ~is_emergent].sum())
+    loose = float(value[(owner < 0) & ~is_emergent].sum())
+    topped = {key: 0.0 for key, *_ in windows}
+    for key, nat_index, top_day, persons in top_ups:  # out of the window (or the loose joins) that took them
+        topped[key] += persons
+        taken = [w for w, (_, k, first, last) in enumerate(windows) if k == nat_index and first <= top_day <= last]
+        if taken:
+            joined[windows[taken[-1]][0]] -= persons
+        else:
+            loose -= persons
+    return joined, topped, float(value[is_emergent].sum()), loose
 
 
 def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]:
@@ -473,7 +484,7 @@ def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]
     emergent: dict[str, dict[str, Any]] = {}
     emergent_joined, unattributed = [], []
     for r in runs:
-        joined, in_emergent, loose = _scheduled_joiners(r, scenario, window)
+        joined, topped, in_emergent, loose = _scheduled_joiners(r, scenario, window)
         emergent_joined.append(in_emergent)
         unattributed.append(loose)
         for _, day, node, persons, name in r.caravan_rows:
@@ -484,15 +495,17 @@ def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]
                 entry["days"].append(int(day))
                 continue
             key = (int(day), r.node_ids[node], name)
-            item = scheduled.setdefault(key, {"persons": [], "joiners": []})
+            item = scheduled.setdefault(key, {"persons": [], "joiners": [], "topped_up": []})
             item["persons"].append(float(persons))
             item["joiners"].append(joined.get(key, 0.0))
+            item["topped_up"].append(topped.get(key, 0.0))
     start = np.datetime64(first.start)
     caravans = []
     for (day, origin, label), item in sorted(scheduled.items()):
         size = np.array(item["persons"] + [0.0] * (len(runs) - len(item["persons"])))
         joiners = np.array(item["joiners"] + [0.0] * (len(runs) - len(item["joiners"])))
-        total = size + joiners
+        topped_up = np.array(item["topped_up"] + [0.0] * (len(runs) - len(item["topped_up"])))
+        total = size + joiners + topped_up
         low, high = np.quantile(total, (0.05, 0.95))
         caravans.append(
             {
@@ -502,6 +515,7 @@ def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]
                 "node": origin,
                 "persons": round(float(size.mean())),  # at departure
                 "joiners": round(float(joiners.mean())),  # joined while it formed
+                "topped_up": round(float(topped_up.mean())),  # joined to reach its recorded sizes
                 "total": round(float(total.mean())),
                 "total_low": round(float(low)),
                 "total_high": round(float(high)),

@@ -806,13 +806,13 @@ function drawLoads(v) {
 }
 function drawCaravans(v) {
   const c = v.caravans;
-  const rows = c.caravans.map((k) => [k.name, fmtDate(k.date), placeName(k.node), k.persons, k.joiners, k.total]);
+  const rows = c.caravans.map((k) => [k.name, fmtDate(k.date), placeName(k.node), k.persons, k.joiners, k.topped_up ?? null, k.total]);
   for (const e of c.emergent) {
     rows.push([t("caravans.emergent").replace("{office}", placeName(e.node)).replace("{n}", fmt(e.caravans, 2)),
-      e.first === e.last ? fmtDate(e.first) : `${fmtDate(e.first)} – ${fmtDate(e.last)}`, placeName(e.node), e.persons, null, e.persons]);
+      e.first === e.last ? fmtDate(e.first) : `${fmtDate(e.first)} – ${fmtDate(e.last)}`, placeName(e.node), e.persons, null, null, e.persons]);
   }
   fillTable($("#caravans-table"), "caravans", [t("caravans.name"), t("caravans.date"), t("caravans.origin"), t("caravans.persons"),
-    t("caravans.joiners"), t("caravans.total")], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value ?? "–"));
+    t("caravans.joiners"), t("caravans.topped_up"), t("caravans.total")], rows, (value) => (typeof value === "number" ? fmt(value, 0) : value ?? "–"));
   $("#caravans-note").textContent = rows.length ? t("caravans.note").replace("{days}", fmt(c.join_window_days))
     .replace("{loose}", fmt(c.unattributed_joiners)) : t("caravans.none");
   const keys = ["joined", "left", "arrived_north"];
