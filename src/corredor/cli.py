@@ -136,14 +136,14 @@ def _caravans_table(summary: dict[str, Any]) -> Table | None:
 
 
 def _caravan_count_notes(summary: dict[str, Any]) -> list[str]:
-    """Recorded caravan counts the run could not apply (nobody of the caravan on the road that day), or lowered by
+    """Recorded caravan counts the run could not apply (no member of the caravan on the road that day), or lowered by
     caravan blocking: a planner should not read a topped-up caravan where there was none."""
     notes = []
     for caravan in summary.get("caravans") or []:
         for count in caravan.get("recorded_counts", []):
             where = f"{caravan['name']}, count of {count['recorded']:,} on {count['date']}"
             if count["on_road"] == 0:
-                notes.append(f"{where}: not applied, nobody of the caravan was on the road that day")
+                notes.append(f"{where}: not applied, no member of the caravan was on the road that day")
             elif count["target"] < count["recorded"]:
                 notes.append(f"{where}: lowered to {count['target']:,} by caravan blocking")
     return notes
