@@ -145,22 +145,34 @@ def asylum_by_mode(results: Results) -> dict[str, dict[str, float | None]]:
     """Per travel mode at application (`asylum_cases.mode`), over all offices and the whole period: applications,
     their outcomes by the end of the run, the share decided within the legal deadline where known, and the mean
     working days the files waited (pending ones so far). Caravan members' files are the caravan row."""
-    cs = results.case_columns
-    outcome, met, waited = cs["outcome"], results.deadline_met, results.time_waited_working_days
-    scale = results.scale
+    outcome = results.case_columns["outcome"]
     out: dict[str, dict[str, float | None]] = {}
     for k, mode in enumerate(MODES):
-        mine = cs["mode"] == k
-        known = met[mine & ~np.isnan(met)]
+        mine = results.case_columns["mode"] == k
+        figures = _files(results, mine)
         out[mode] = {
-            "applications": int(np.count_nonzero(mine)) * scale,
-            "decided": int(np.count_nonzero(mine & np.isin(outcome, DECIDED))) * scale,
-            "abandoned": int(np.count_nonzero(mine & (outcome == ABANDONED))) * scale,
-            "pending_at_end": int(np.count_nonzero(mine & (outcome == PENDING))) * scale,
-            "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
-            "mean_time_waited_working_days": round(float(waited[mine].mean()), 2) if mine.any() else None,
+            "applications": figures["applications"],
+            "decided": figures["decided"],
+            "abandoned": int(np.count_nonzero(mine & (outcome == ABANDONED))) * results.scale,
+            "pending_at_end": int(np.count_nonzero(mine & (outcome == PENDING))) * results.scale,
+            "share_decided_within_deadline": figures["share_decided_within_deadline"],
+            "mean_time_waited_working_days": figures["mean_time_waited_working_days"],
         }
     return out
+
+
+def _files(results: Results, mine: NDArray[np.bool_]) -> dict[str, float | None]:
+    """Figures of the files `mine` selects: applications, those decided by the end of the run, the share decided
+    within the legal deadline where known, and the mean working days they waited (pending ones so far)."""
+    met, waited = results.deadline_met, results.time_waited_working_days
+    known = met[mine & ~np.isnan(met)]
+    decided = mine & np.isin(results.case_columns["outcome"], DECIDED)
+    return {
+        "applications": int(np.count_nonzero(mine)) * results.scale,
+        "decided": int(np.count_nonzero(decided)) * results.scale,
+        "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
+        "mean_time_waited_working_days": round(float(waited[mine].mean()), 2) if mine.any() else None,
+    }
 
 
 def asylum_offices_by_year(results: Results, years: list[int]) -> dict[str, dict[str, dict[str, float | None]]]:
@@ -170,8 +182,6 @@ def asylum_offices_by_year(results: Results, years: list[int]) -> dict[str, dict
     The whole-period figures of `asylum_offices` mix the years; a planner reads one year here."""
     cs = results.case_columns
     applied, closed, office_of = cs["applied"], cs["closed"], cs["office"]
-    decided_all = np.isin(cs["outcome"], DECIDED)
-    met, waited = results.deadline_met, results.time_waited_working_days
     open_until = np.where(np.isnan(closed), np.inf, closed)
     scale = results.scale
     out: dict[str, dict[str, dict[str, float | None]]] = {}
@@ -182,12 +192,8 @@ def asylum_offices_by_year(results: Results, years: list[int]) -> dict[str, dict
             first = (dt.date(year, 1, 1) - results.start).days
             after = (dt.date(year, 12, 31) - results.start).days + 1  # the end of 31 Dec, in days from the start
             cohort = mine & (applied >= first) & (applied < after)
-            known = met[cohort & ~np.isnan(met)]
             per_year[str(year)] = {
-                "applications": int(np.count_nonzero(cohort)) * scale,
-                "decided": int(np.count_nonzero(cohort & decided_all)) * scale,
-                "share_decided_within_deadline": round(float(known.mean()), 4) if len(known) else None,
-                "mean_time_waited_working_days": round(float(waited[cohort].mean()), 2) if cohort.any() else None,
+                **_files(results, cohort),
                 "pending_at_year_end": int(np.count_nonzero(mine & (applied < after) & (open_until >= after))) * scale,
             }
         out[office] = per_year

@@ -55,7 +55,6 @@ class Results:
     office_ids: tuple[str, ...]
     elapsed_s: float = 0.0
     meta: dict[str, Any] = field(default_factory=dict)
-    caravan_top_ups: dict[int, float] = field(default_factory=dict)  # caravan number -> persons topped up
     caravan_counts: dict[int, list[dict[str, float | int]]] = field(default_factory=dict)  # caravans.top_up's log
 
     @classmethod
@@ -95,7 +94,6 @@ class Results:
                 "mode": cases.mode[:n],
             },
             caravan_rows=list(sim.caravan_records),
-            caravan_top_ups=dict(sim.caravan_top_ups),
             caravan_counts={k: list(v) for k, v in sim.caravan_counts.items()},
             office_ids=tuple(network.node_ids[i] for i in compiled.office_nodes),
             elapsed_s=elapsed_s,
@@ -231,7 +229,7 @@ class Results:
             }
         )
         caravans = pd.DataFrame(self.caravan_rows, columns=["caravan", "day", "node", "persons", "name"]).assign(
-            topped_up=lambda df: np.array([self.caravan_top_ups.get(int(k), 0.0) for k in df["caravan"]], dtype=float),
+            topped_up=lambda df: np.array([self.topped_up(int(k)) for k in df["caravan"]], dtype=float),
             date=lambda df: self._date_column(df["day"].to_numpy(dtype=np.int64)),
             node=lambda df: [self.node_ids[i] for i in df["node"]],
         )
@@ -240,6 +238,10 @@ class Results:
     def to_pandas(self) -> dict[str, pd.DataFrame]:
         """The result tables as DataFrames: counts, events, asylum_cases, caravans."""
         return self.tables
+
+    def topped_up(self, caravan: int) -> float:
+        """Persons who joined a caravan to reach its recorded sizes (`caravans.top_up`), over the run."""
+        return float(sum(count["added"] for count in self.caravan_counts.get(caravan, [])))
 
     def summary(self) -> dict[str, Any]:
         from corredor.observe import official_statistics
@@ -260,7 +262,7 @@ class Results:
                     "date": (self.start + dt.timedelta(days=int(day))).isoformat(),
                     "node": self.node_ids[int(node)],
                     "persons": round(float(persons)),
-                    "topped_up": round(self.caravan_top_ups.get(int(number), 0.0)),
+                    "topped_up": round(self.topped_up(int(number))),
                     "recorded_counts": [
                         {
                             "date": (self.start + dt.timedelta(days=int(c["day"]))).isoformat(),

@@ -127,7 +127,6 @@ def top_up(sim: Sim) -> NDArray[np.int64]:
         n = int(np.floor(missing + sim.rng.random())) if len(on_road) and missing > 0 else 0  # rounded at random
         if n:
             born.append(_join(sim, on_road, n, place))
-            sim.caravan_top_ups[number] = sim.caravan_top_ups.get(number, 0.0) + n * sim.c.scale
         log = {"day": sim.day, "recorded": recorded, "target": target, "on_road": len(on_road) * sim.c.scale}
         sim.caravan_counts.setdefault(number, []).append({**log, "added": n * sim.c.scale})
     return np.concatenate(born)

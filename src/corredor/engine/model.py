@@ -88,7 +88,6 @@ class Sim:
     emergent_last: dict[int, int] = field(default_factory=dict)
     n_caravans: int = 0
     scheduled_caravans: dict[int, int] = field(default_factory=dict)  # index in scenario.caravans -> caravan number
-    caravan_top_ups: dict[int, float] = field(default_factory=dict)  # caravan number -> persons added (top_up)
     caravan_counts: dict[int, list[dict[str, float | int]]] = field(default_factory=dict)  # per number: top_up's log
     recent_applicants: float = 0.0  # persons: asylum applications, exponentially forgotten (word of mouth)
     caravan_records: list[tuple[int, int, int, float, str]] = field(default_factory=list)
