@@ -32,6 +32,7 @@ def make_scenario(
     droughts: list[dict[str, Any]] | None = None,
     keep_baseline_timeline: bool = True,
     cohorts: list[dict[str, Any]] | None = None,
+    outside_applicants: list[dict[str, Any]] | None = None,
 ) -> Scenario:
     """The baseline with another period and scale; caravans outside the period are dropped."""
     data = copy.deepcopy(baseline_dict())
@@ -43,10 +44,12 @@ def make_scenario(
         data["policy"] = [p for p in data["policy"] if p["lever"] == "comar_caseworkers"]
         data["droughts"] = []
         data["caravans"] = []
+        data["outside_applicants"] = []
     data["policy"] = data.get("policy", []) + (policy or [])
     data["caravans"] = data["caravans"] + (caravans or [])
     data["droughts"] = data.get("droughts", []) + (droughts or [])
     data["cohorts"] = data.get("cohorts", []) + (cohorts or [])
+    data["outside_applicants"] = data.get("outside_applicants", []) + (outside_applicants or [])
     for group, values in (parameters or {}).items():  # on top of the baseline's (calibrated) parameters
         data.setdefault("parameters", {})[group] = {**data["parameters"].get(group, {}), **values}
     return parse_scenario(data, "test", BASELINE.parent)

@@ -69,6 +69,10 @@ CASES = [
     ("negative_card_processing_days.toml", "policy[0].value", "allowed: 0 to 365"),
     ("drought_onset_month_13.toml", "parameters.climate.drought_onset_month", "less than or equal to 12"),
     ("regional_card_eligibility_above_one.toml", "parameters.pathways.regional_card_eligibility", "0 to 1"),
+    ("outside_applicants_simulated_nationality.toml", "outside_applicants[0].nationality", "a simulated nationality"),
+    ("outside_applicants_not_an_office.toml", "outside_applicants[0].office", "no COMAR office there; allowed:"),
+    ("outside_applicants_end_before_start.toml", "outside_applicants[0]", "before start"),
+    ("outside_applicants_lowercase_nationality.toml", "outside_applicants[0].nationality", "three-letter country code"),
     (MISSING.name, "(file)", "cannot be read"),
 ]
 

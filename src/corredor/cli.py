@@ -159,6 +159,7 @@ def _summary_table(summary: dict[str, object]) -> Table:
         ("apprehension_mx", "MX apprehensions (UPM)", 1),
         ("deportation_mx", "MX deportations (UPM)", 1),
         ("asylum_application", "COMAR applications", 1),
+        ("outside_arrival", "  of them from outside the corridor", 1),
         ("asylum_recognised", "Recognised in Mexico", 1),
         ("apprehension_us", "US Border Patrol arrests", 1),
         ("evasion_us", "Entered US undetected", 1),

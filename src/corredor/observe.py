@@ -5,7 +5,8 @@
 - ``upm_presentados``: people presented to Mexico's migration authority (INM apprehensions), calendar year, events.
 - ``upm_devueltos``: returns (deportations) by Mexico, calendar year, events.
 - ``comar_applicants``: persons applying for refugee status in Mexico, calendar year: a person who applies again
-  in the same year (after being sent home and setting out anew) counts once, as COMAR counts persons.
+  in the same year (after being sent home and setting out anew) counts once, as COMAR counts persons; by
+  nationality in ``comar_applicants_by_nationality`` (with applicants from outside the corridor, e.g. VEN).
 Only complete years of the simulated period are reported in these tables; ``yearly_events`` gives every event
 kind by calendar year, including partial years, and ``asylum_offices`` the queue figures per COMAR office.
 
@@ -92,6 +93,7 @@ def official_statistics(results: Results) -> dict[str, Any]:
         "upm_presentados": per_year("apprehension_mx"),
         "upm_devueltos": per_year("deportation_mx"),
         "comar_applicants": comar_applicants(results, calendar),
+        "comar_applicants_by_nationality": comar_applicants_by_nationality(results, calendar),
         "yearly_events": yearly_events,
         "asylum_offices": asylum_offices(results),
         "asylum_offices_by_year": asylum_offices_by_year(results, calendar),
@@ -105,6 +107,16 @@ def comar_applicants(results: Results, years: list[int]) -> dict[str, int]:
     applied_year, _ = _years(results.case_waits["applied_date"])
     agents = results.case_columns["agent"]
     return {str(y): len(np.unique(agents[applied_year == y])) * results.scale for y in years}
+
+
+def comar_applicants_by_nationality(results: Results, years: list[int]) -> dict[str, dict[str, int]]:
+    """`comar_applicants` by nationality, including applicants from outside the corridor (e.g. VEN)."""
+    applied_year, _ = _years(results.case_waits["applied_date"])
+    agents, nat = results.case_columns["agent"], results.case_columns["nat"]
+    return {
+        name: {str(y): len(np.unique(agents[(applied_year == y) & (nat == k)])) * results.scale for y in years}
+        for k, name in enumerate(results.nationalities)
+    }
 
 
 DECIDED = (1, 2)  # CaseRegister.OUTCOMES: recognised, rejected

@@ -232,6 +232,12 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
             "{calendar year: distinct persons with an asylum application dated in the year} (a person who applies "
             "twice in a year counts once).",
         ),
+        "comar_applicants_by_nationality": (
+            "persons",
+            "{nationality: {calendar year: distinct persons with an asylum application dated in the year}}: "
+            "comar_applicants by nationality, with the applicants from outside the corridor (outside_applicants, "
+            "e.g. VEN) apart from the simulated nationalities.",
+        ),
         "yearly_events": (
             _VALUE_UNITS,
             "{event: {calendar year: total}}: every event by calendar year, partial years included, rounded to "
@@ -271,7 +277,8 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
         "asylum_by_mode": (
             "",
             f"{{travel mode when applying ({', '.join(MODES)}): {{the figures below}}}}, all offices and the whole "
-            "period: caravan members' files apart from those of people travelling alone or with a smuggler.",
+            "period: caravan members' files apart from those of people travelling alone or with a smuggler "
+            "(applicants from outside the corridor count as alone).",
         ),
         f"{_MODE}applications": ("persons", "Applications made in that mode."),
         f"{_MODE}decided": ("persons", "Of those, files recognised or rejected by the end of the run."),

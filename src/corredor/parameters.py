@@ -615,9 +615,11 @@ class AsylumParameters(Strict):
         le=36500,
     )
     recognition_rate: dict[str, float] = param(
-        {"HND": 0.75, "SLV": 0.85, "GTM": 0.5, "NIC": 0.7, "OTHER": 0.6},
+        {"HND": 0.75, "SLV": 0.85, "GTM": 0.5, "NIC": 0.7, "VEN": 0.48, "OTHER": 0.6},
         "share of decisions that grant refugee status or complementary protection",
-        "COMAR: 64% positive in 2017, ~81% in the 2018 snapshot (§5); split by nationality is an assumption",
+        "COMAR: 64% positive in 2017, ~81% in the 2018 snapshot (§5); split by nationality is an assumption, but"
+        " VEN: 266 recognised + 278 complementary protection of 1,143 Venezuelan files decided Jan-Sep 2017"
+        " (La Jornada, 10 Nov 2017, aniversario.jornada.com.mx/2017/11/10/politica/014n2pol)",
         "Recognition by nationality",
     )
     settle_share: float = param(

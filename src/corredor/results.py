@@ -132,10 +132,12 @@ class Results:
         return pd.DataFrame(totals, index=self.dates, columns=list(STATES))
 
     def entered(self) -> NDArray[np.int64]:
-        """Persons who have entered the model by the end of each day."""
+        """Persons who have entered the model by the end of each day: departures, and asylum applicants from
+        outside the corridor."""
         table = self.event_columns
-        is_departure = table["event"] == self.event_names.index("departure")
-        per_day = np.bincount(table["day"][is_departure], weights=table["value"][is_departure], minlength=self.days)
+        codes = [self.event_names.index(e) for e in ("departure", "outside_arrival") if e in self.event_names]
+        entering = np.isin(table["event"], codes)
+        per_day = np.bincount(table["day"][entering], weights=table["value"][entering], minlength=self.days)
         return np.round(np.cumsum(per_day)).astype(np.int64) * self.scale
 
     def _date_column(self, day: NDArray[np.integer]) -> NDArray[np.datetime64]:

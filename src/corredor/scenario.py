@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,6 +343,34 @@ class Cohort(Strict):
     persons: float = Field(gt=0, le=1e8)
 
 
+class OutsideApplicants(Strict):
+    """People of a nationality the corridor does not bring (arriving by air, say: Venezuelans in Mexico City) who
+    apply for asylum at one COMAR office, evenly over the days from ``start`` to ``end``. They enter the model at
+    the office, already applicants, and from then on are like any other applicant: they wait in its queue, are
+    decided or abandon, and travel on, stay or are sent back to the office (their start) as the asylum sub-model
+    has it (docs/model.md 3.3.6). On days the office is closed nobody applies there."""
+
+    nationality: str = Field(description="ISO 3166 alpha-3 code of the nationality (e.g. VEN); not a simulated one")
+    office: str = Field(description="Node of the COMAR office where they apply")
+    start: dt.date = Field(description="First day of the applications")
+    end: dt.date = Field(description="Last day of the applications")
+    persons: float = Field(ge=0, le=1e7, description="Persons who apply from start to end (evenly per day)")
+    source: str = Field("", max_length=TEXT_LENGTH, description="Where the count comes from")
+
+    @field_validator("nationality")
+    @classmethod
+    def _code(cls, code: str) -> str:
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise ValueError("give a three-letter country code in capitals (ISO 3166 alpha-3), e.g. VEN, CUB, HTI")
+        return code
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OutsideApplicants:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
 class CalibrationRecord(Strict):
     """Provenance of fitted parameters, written by `corredor calibrate` (informative: the engine ignores it)."""
 
@@ -376,6 +405,9 @@ class Scenario(Strict):
     policy: list[PolicyChange] = Field(default_factory=list)
     caravans: list[Caravan] = Field(default_factory=list)
     cohorts: list[Cohort] = Field(default_factory=list)
+    outside_applicants: list[OutsideApplicants] = Field(
+        default_factory=list, description="Asylum applicants of nationalities outside the corridor, by office"
+    )
     parameters: Parameters = Field(default_factory=Parameters)
     calibration: CalibrationRecord | None = Field(None, description="Provenance of fitted parameters")
     base_dir: Path = Field(default=Path("."), exclude=True, description="Folder relative paths are resolved from")
@@ -524,6 +556,28 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
                 why = NO_SHELTER_KINDS[kinds[change.target]]
                 allowed = ", ".join(k for k in NODE_KINDS if k not in NO_SHELTER_KINDS)
                 problems.append((path, f"{change.target!r} -> {why}; shelters can be at nodes of kind {allowed}"))
+    offices = sorted(n for n, k in kinds.items() if k == "asylum_office")
+    opened = {c.target for c in scenario.policy if c.lever == "comar_office_open" and c.target is not None}
+    for i, entry in enumerate(scenario.outside_applicants):
+        path = f"outside_applicants[{i}]"
+        if entry.nationality in nationalities:
+            problems.append(
+                (
+                    f"{path}.nationality",
+                    f"{entry.nationality!r} -> a simulated nationality: its applicants come through the corridor;"
+                    " outside_applicants are for nationalities the model does not simulate",
+                )
+            )
+        node_problem(f"{path}.office", entry.office)
+        if entry.office in nodes and (entry.office not in mexican or entry.office not in set(offices) | opened):
+            allowed = ", ".join(offices)
+            problems.append(
+                (
+                    f"{path}.office",
+                    f"{entry.office!r} -> no COMAR office there; allowed: {allowed}, or a node in Mexico that"
+                    " comar_office_open opens",
+                )
+            )
     for i, caravan in enumerate(scenario.caravans):
         if caravan.route_family not in (None, "pacific", "gulf", "central"):
             problems.append(
@@ -537,9 +591,10 @@ def network_problems(scenario: Scenario, network: Network) -> list[tuple[str, st
 
 def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
     """Valid inputs that cannot act within the period, as (field path, why): caravans and cohorts dated outside it,
-    a caravan's recorded sizes after its end, policy changes and droughts starting after its end, and changes or
-    droughts that ended before its start. They are kept (a scenario that `extends` another inherits them, and a
-    longer period uses them); these notes tell the user they do nothing in this one."""
+    applicants from outside the corridor whose dates miss it, a caravan's recorded sizes after its end, policy
+    changes and droughts starting after its end, and changes or droughts that ended before its start. They are kept
+    (a scenario that `extends` another inherits them, and a longer period uses them); these notes tell the user
+    they do nothing in this one."""
     period = scenario.period
     notes: list[tuple[str, str]] = []
     timed: list[tuple[str, int, Caravan | Cohort]] = [("caravans", i, c) for i, c in enumerate(scenario.caravans)]
@@ -552,6 +607,14 @@ def inputs_outside_period(scenario: Scenario) -> list[tuple[str, str]]:
             if late:
                 dates = ", ".join(map(str, late))
                 notes.append((f"{kind_name}[{i}].recorded_sizes", f"{dates}: after the period's end {period.end}"))
+    for i, entry in enumerate(scenario.outside_applicants):
+        if entry.start > period.end or entry.end < period.start:
+            notes.append(
+                (
+                    f"outside_applicants[{i}]",
+                    f"{entry.start} to {entry.end}, outside the period {period.start} to {period.end}",
+                )
+            )
     for i, change in enumerate(scenario.policy):
         if change.date > period.end:
             notes.append((f"policy[{i}]", f"{change.lever} from {change.date}, after the period's end {period.end}"))
@@ -578,23 +641,53 @@ def entry_days(scenario: Scenario, change: PolicyChange) -> tuple[int, int]:
     return max(first, 0), min(last, period.days)
 
 
+def _node_kinds(scenario: Scenario) -> dict[str, str]:
+    network = scenario.load_network()
+    return {nid: NODE_KINDS[k] for nid, k in zip(network.node_ids, network.node_kind.tolist(), strict=True)}
+
+
+def office_open_days(scenario: Scenario, node: str, kinds: dict[str, str]) -> list[bool]:
+    """Per day of the period, whether a COMAR office is open at `node` (`comar_office_open`, as the engine applies
+    it: a node of kind asylum_office is open unless an entry closes it, any other node only while one opens it;
+    later entries win)."""
+    is_open = [kinds.get(node) == "asylum_office"] * scenario.period.days
+    for change in sorted(scenario.policy, key=lambda c: c.date):
+        if change.lever == "comar_office_open" and change.target == node:
+            first, last = entry_days(scenario, change)
+            is_open[first:last] = [change.resolved(scenario.parameters) > 0] * max(last - first, 0)
+    return is_open
+
+
+def outside_applicants_at_closed_offices(scenario: Scenario) -> list[tuple[str, str]]:
+    """`outside_applicants` entries whose office is closed on some of their days within the period, as (field path,
+    what is lost): nobody applies there on those days."""
+    if not scenario.outside_applicants:
+        return []
+    kinds = _node_kinds(scenario)
+    notes = []
+    for i, entry in enumerate(scenario.outside_applicants):
+        first = max((entry.start - scenario.period.start).days, 0)
+        last = min((entry.end - scenario.period.start).days + 1, scenario.period.days)
+        if first >= last:
+            continue  # outside the period: `inputs_outside_period` says so
+        closed = (last - first) - sum(office_open_days(scenario, entry.office, kinds)[first:last])
+        if closed:
+            lost = entry.persons * closed / ((entry.end - entry.start).days + 1)
+            notes.append(
+                (
+                    f"outside_applicants[{i}]",
+                    f"the COMAR office at {entry.office!r} is closed on {closed} of this entry's {last - first} days"
+                    f" in the period (comar_office_open): about {lost:,.0f} of its persons do not apply",
+                )
+            )
+    return notes
+
+
 def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
     """`comar_caseworkers` entries at a node where no COMAR office has been open by their last day (a node of kind
     asylum_office is open unless `comar_office_open` closes it; any other node only while `comar_office_open`
     opens it): as (field path, why). Their caseworkers decide nothing: no file was ever opened there."""
-    network = scenario.load_network()
-    kinds = {nid: NODE_KINDS[k] for nid, k in zip(network.node_ids, network.node_kind.tolist(), strict=True)}
-    days = scenario.period.days
-    timeline = sorted(scenario.policy, key=lambda c: c.date)  # as the engine applies them: later entries win
-
-    def open_days(node: str) -> list[bool]:
-        is_open = [kinds.get(node) == "asylum_office"] * days
-        for change in timeline:
-            if change.lever == "comar_office_open" and change.target == node:
-                first, last = entry_days(scenario, change)
-                is_open[first:last] = [change.resolved(scenario.parameters) > 0] * max(last - first, 0)
-        return is_open
-
+    kinds = _node_kinds(scenario)
     notes: list[tuple[str, str]] = []
     for i, change in enumerate(scenario.policy):
         if change.lever != "comar_caseworkers" or change.target is None or change.target not in kinds:
@@ -602,7 +695,8 @@ def idle_caseworkers(scenario: Scenario) -> list[tuple[str, str]]:
         first, last = entry_days(scenario, change)
         # caseworkers also decide the backlog of an office closed to new applications: only an office never open
         # up to the entry's last day leaves them idle
-        if first < last and change.resolved(scenario.parameters) > 0 and not any(open_days(change.target)[:last]):
+        is_open = office_open_days(scenario, change.target, kinds)
+        if first < last and change.resolved(scenario.parameters) > 0 and not any(is_open[:last]):
             notes.append(
                 (
                     f"policy[{i}]",
@@ -658,11 +752,13 @@ def beds_in_whole_agents(scenario: Scenario) -> list[tuple[str, str]]:
 
 def input_notes(scenario: Scenario) -> list[tuple[str, str]]:
     """What `validate`, `run` and the dashboard tell the user about valid inputs that do not act as they read, as
-    (field path, message): inputs outside the period and caseworkers without an office (no effect), driver series
+    (field path, message): inputs outside the period and caseworkers without an office (no effect), applicants
+    from outside the corridor at an office closed on some of their days, driver series
     that stop before the period does (their last value is carried on), shelter beds the scale rounds down, and
     caravan counts placed where the caravan's routes do not go."""
     notes = [(path, f"{why}: it has no effect in this run") for path, why in inputs_outside_period(scenario)]
-    notes += idle_caseworkers(scenario) + drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
+    notes += idle_caseworkers(scenario) + outside_applicants_at_closed_offices(scenario)
+    notes += drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
     return notes + caravan_places_off_route(scenario)
 
 
@@ -733,7 +829,7 @@ def parse_scenario(data: dict[str, Any], source: str = "<scenario>", base_dir: P
 
 # Lists that a scenario extending another adds to (timelines), unless it names them in `replace`; every other list or
 # value replaces the base's.
-APPENDED_LISTS = ("policy", "caravans", "droughts", "cohorts")
+APPENDED_LISTS = ("policy", "caravans", "droughts", "cohorts", "outside_applicants")
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], top: bool = True) -> dict[str, Any]:

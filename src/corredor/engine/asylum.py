@@ -1,5 +1,6 @@
-"""Sub-model 6, asylum: applications at COMAR offices, a first-come-first-served queue per office served by its
-caseworkers, abandonment, and decisions by nationality.
+"""Sub-model 6, asylum: applications at COMAR offices (of people passing on the corridor, and of applicants from
+outside it), a first-come-first-served queue per office served by its caseworkers, abandonment, and decisions by
+nationality.
 
 Each office is a c-server queue in continuous time: c = caseworkers that day (a lever per office); each caseworker
 decides one case at a time, with exponential service time of mean 1/mu, where mu = productivity (cases/year) x
@@ -16,13 +17,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from corredor.engine import kernels
-from corredor.engine.state import ASYLUM_QUEUE
+from corredor.engine.state import ASYLUM_QUEUE, State
 from corredor.parameters import MODES
 
 if TYPE_CHECKING:
     from corredor.engine.model import Sim
 
 CARAVAN, ALONE, LEGAL = (MODES.index(m) for m in ("caravan", "alone", "legal"))
+ASYLUM = State.ASYLUM_QUEUE
 
 
 class Offices:
@@ -125,6 +127,43 @@ def maybe_apply(
     a.move(who, ASYLUM_QUEUE)
     a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, len(who))
     return applies
+
+
+def arrive_from_outside(sim: Sim) -> NDArray[np.int64]:
+    """Today's asylum applicants from outside the corridor (`Scenario.outside_applicants`): for each entry, its
+    persons per day / scale agents (rounded at random) appear at its office, if open today, and apply there at
+    random times of the day. They travel alone from then on, on a route drawn from the office for those who leave
+    the queue northwards. They do not feed word of mouth, which travels among the corridor's nationalities. Returns
+    their indices. (Called before the day's other new agents on both engine paths, so the draws are the same.)"""
+    from corredor.engine.choice import choose_routes  # choice -> caravans -> movement -> asylum
+
+    c = sim.c
+    if not c.outside_days[sim.day]:
+        return np.zeros(0, dtype=np.int64)
+    per_day = c.outside_per_day[sim.day]
+    is_open = sim.lever("comar_office_open")[c.office_nodes[c.outside_office]] > 0
+    born = [np.zeros(0, dtype=np.int64)]
+    for entry in np.flatnonzero(per_day > 0).tolist():
+        u = sim.rng.random()  # drawn on closed days too: closing an office leaves the other entries' draws alone
+        n = int(np.floor(per_day[entry] / c.scale + u)) if is_open[entry] else 0
+        if n == 0:
+            continue
+        start = int(c.outside_start[entry])
+        a = sim.agents
+        who = a.add(n, np.full(n, c.outside_nat[entry]), np.full(n, start), np.full(n, c.start_nodes[start]), ASYLUM)
+        when = sim.day + sim.rng.random(n)
+        a.mode[who] = ALONE
+        # the route they would take north from the office (any family), for those who travel on from the queue
+        a.route[who] = choose_routes(sim, np.full(n, start), np.zeros(n, dtype=np.int64), np.full(n, ALONE))
+        a.step[who] = 0
+        a.applied[who] = True
+        a.in_service[who] = False
+        a.case[who] = sim.cases.open(np.full(n, c.outside_office[entry]), a.nat[who], when, who, a.mode[who])
+        a.t_next[who] = when + sim.rng.exponential(sim.p.asylum.abandonment_mean_days, n)
+        sim.log("outside_arrival", who)
+        sim.log("asylum_application", who)
+        born.append(who)
+    return np.concatenate(born)
 
 
 def serve(sim: Sim) -> None:

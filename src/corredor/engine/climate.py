@@ -35,7 +35,7 @@ def departure_rates(c: Compiled, rng: np.random.Generator) -> tuple[FloatArray, 
         return c.departure_rate, []
     params = c.scenario.parameters.climate
     years = list(range(c.start.year, c.scenario.period.end.year + 1))
-    n_nats = len(c.nationalities)
+    n_nats = len(c.scenario.nationalities)  # the simulated ones (applicants from outside the corridor come after)
     u = rng.random((len(years), n_nats))
     cv = params.drought_severity_cv
     factor = rng.gamma(1.0 / cv**2, cv**2, (len(years), n_nats)) if cv > 0 else np.ones((len(years), n_nats))

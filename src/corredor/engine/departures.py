@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from corredor.engine import caravans, choice, kernels, movement, pathways
+from corredor.engine import asylum, caravans, choice, kernels, movement, pathways
 from corredor.engine.state import State
 from corredor.parameters import MODES
 
@@ -45,11 +45,12 @@ def check_rates(rates: NDArray[np.float64], scale: float, origins: Sequence[str]
 
 
 def create(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """Launch today's scheduled caravans, and create today's other new agents (at home, not yet on their way).
-    Returns the caravans' members, the other new agents and the times they set out. (The compiled day does the
+    """Launch today's scheduled caravans, let today's applicants from outside the corridor apply, and create today's
+    other new agents (at home, not yet on their way). Returns the caravans' members and outside applicants, the
+    other new agents and the times they set out. (The compiled day does the
     same with `kernels.new_agents` after `counts`, on days without cohorts.)"""
     c = sim.c
-    members = caravans.launch_scheduled(sim)
+    members = np.concatenate([caravans.launch_scheduled(sim), asylum.arrive_from_outside(sim)])
     per_origin = counts(sim)
     origin_start = np.repeat(c.origin_start, per_origin)
     nat = np.repeat(c.origin_nat, per_origin)

@@ -1,5 +1,5 @@
 """Compile a validated `Scenario` into the arrays the engine reads: network and routes, daily lever values, daily
-departure rates per origin, and the calendar of caravans and cohorts.
+departure rates per origin, and the calendar of caravans, cohorts and asylum applicants from outside the corridor.
 
 Everything that can be computed before the first day is computed here, once, so the daily loop only indexes.
 """
@@ -73,6 +73,18 @@ class Compiled:
     # caravans.top_up
     caravan_sizes_by_day: dict[int, list[tuple[int, float, int]]] = field(default_factory=dict)
     cohorts_by_day: dict[int, list[Cohort]] = field(default_factory=dict)
+    # Applicants from outside the corridor ([[outside_applicants]]): persons per day for each entry, shape
+    # (days, entries), and per entry its COMAR office (index into office_nodes), start (index into start_nodes)
+    # and nationality (index into nationalities, after the simulated ones).
+    outside_per_day: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    outside_office: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    outside_start: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    outside_nat: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @cached_property
+    def outside_days(self) -> NDArray[np.bool_]:
+        """Per day: whether any applicant from outside the corridor may apply (`asylum.arrive_from_outside`)."""
+        return np.asarray((self.outside_per_day > 0).any(axis=1), dtype=bool)
 
     def _any_day(self, *names: str) -> NDArray[np.bool_]:
         """Per day: whether any of these levers is non-zero anywhere."""
@@ -441,12 +453,16 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
     network = network or scenario.load_network()
     start = scenario.period.start
     days = scenario.period.days
-    nats = tuple(scenario.nationalities)
+    simulated = tuple(scenario.nationalities)
+    # Nationalities of applicants from outside the corridor come after the simulated ones (no origins, no departures)
+    outside_nats = dict.fromkeys(e.nationality for e in scenario.outside_applicants if e.nationality not in simulated)
+    nats = simulated + tuple(outside_nats)
     dates = np.arange(np.datetime64(start), np.datetime64(scenario.period.end) + 1)
     starts = sorted(
         {network.index(o.node) for o in scenario.origins}
         | {network.index(c.origin) for c in scenario.caravans}
         | {network.index(c.origin) for c in scenario.cohorts}
+        | {network.index(e.office) for e in scenario.outside_applicants}
     )
     start_nodes = np.array(starts, dtype=np.int64)
     routes = compile_routes(network, start_nodes)
@@ -463,6 +479,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
     possible_office = (
         (levers["comar_office_open"].max(axis=0) > 0) | (levers["comar_caseworkers"].max(axis=0) > 0)
     ) & mexican
+    # the offices of applicants from outside the corridor, even if never open in the period (nobody applies then)
+    possible_office[[network.index(e.office) for e in scenario.outside_applicants]] = True
     office_nodes = np.flatnonzero(possible_office)
     office_of_node = np.full(network.n_nodes, -1, dtype=np.int64)
     office_of_node[office_nodes] = np.arange(len(office_nodes))
@@ -484,6 +502,11 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
     cohorts_by_day: dict[int, list[Cohort]] = {}
     for cohort in scenario.cohorts:
         cohorts_by_day.setdefault((cohort.date - start).days, []).append(cohort)
+    outside = scenario.outside_applicants
+    outside_per_day = np.zeros((days, len(outside)))
+    for i, entry in enumerate(outside):
+        first, last = (entry.start - start).days, (entry.end - start).days + 1
+        outside_per_day[max(first, 0) : max(min(last, days), 0), i] = entry.persons / (last - first)
     return Compiled(
         scenario=scenario,
         network=network,
@@ -496,7 +519,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         origin_start=np.array([starts.index(network.index(o.node)) for o in scenario.origins], dtype=np.int64),
         origin_nat=np.array([nats.index(o.nationality) for o in scenario.origins], dtype=np.int64),
         home_start=_home_starts(scenario, network, starts, nats),
-        departure_rate=_departure_rates(scenario, nats, dates, levers),
+        departure_rate=_departure_rates(scenario, simulated, dates, levers),
         levers=levers,
         office_of_node=office_of_node,
         office_nodes=office_nodes,
@@ -521,4 +544,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None) -> Comp
         caravans_by_day=caravans_by_day,
         caravan_sizes_by_day=caravan_sizes_by_day,
         cohorts_by_day=cohorts_by_day,
+        outside_per_day=outside_per_day,
+        outside_office=np.array([office_of_node[network.index(e.office)] for e in outside], dtype=np.int64),
+        outside_start=np.array([starts.index(network.index(e.office)) for e in outside], dtype=np.int64),
+        outside_nat=np.array([nats.index(e.nationality) for e in outside], dtype=np.int64),
     )

@@ -62,6 +62,7 @@ EVENTS = (
     "atd_abandoned",
     "atd_regularised",
     "atd_returned",
+    "outside_arrival",  # an asylum applicant from outside the corridor enters the model at her office
 )
 MAX_CHAIN = 64  # most edges one agent can traverse in a day
 
@@ -191,12 +192,13 @@ def _compiled_day(sim: Sim) -> None:
     compiled call (`kernels.day`); the same as `departures.run`, `_dispatch`, `movement.arrive`, `asylum.serve` and
     `border.serve_metering` on days without visa or card quotas."""
     a, c, cases, events = sim.agents, sim.c, sim.cases, sim.events
-    # New agents are active by their numbers (`Sim.active`): caravan members and cohorts are created here, the
-    # others by `kernels.day`, which draws how many (`departures.counts`).
+    # New agents are active by their numbers (`Sim.active`): caravan members, applicants from outside the corridor
+    # and cohorts are created here, the others by `kernels.day`, which draws how many (`departures.counts`).
     draw = sim.day not in c.cohorts_by_day
     if draw:
         if sim.day in c.caravans_by_day or sim.day in c.caravan_sizes_by_day:
             caravans.launch_scheduled(sim)
+        asylum.arrive_from_outside(sim)
         born, t_born = np.zeros(0, dtype=np.int64), np.zeros(0)
     else:  # cohorts draw their sizes between the counts and the times: all in numpy
         _, born, t_born = departures.create(sim)

@@ -155,8 +155,8 @@ def validate(data: Any, limits: Limits | None = None) -> Scenario:
 
 def estimated_agents(scenario: Scenario) -> int:
     """Rough number of agents a run creates: departures over the period (x1.5 for drivers and re-attempts),
-    caravans (with what their recorded sizes can add: each tops the caravan up to at most that many) and cohorts,
-    divided by the scale."""
+    caravans (with what their recorded sizes can add: each tops the caravan up to at most that many), cohorts and
+    asylum applicants from outside the corridor, divided by the scale."""
     years = scenario.period.days / 365.25
     persons = 1.5 * years * sum(n.base_departures_per_year for n in scenario.nationalities.values())
     period = scenario.period
@@ -164,6 +164,9 @@ def estimated_agents(scenario: Scenario) -> int:
         if period.start <= c.date <= period.end:
             persons += c.size + sum(n for day, n in c.recorded_sizes.items() if day <= period.end)
     persons += sum(c.persons for c in scenario.cohorts if period.start <= c.date <= period.end)  # others do nothing
+    for entry in scenario.outside_applicants:  # the share of their dates within the period
+        overlap = (min(entry.end, period.end) - max(entry.start, period.start)).days + 1
+        persons += entry.persons * max(overlap, 0) / ((entry.end - entry.start).days + 1)
     return int(persons / scenario.scale)
 
 

@@ -49,6 +49,21 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "builder.caravans": ("Caravanas", "Caravans"),
     "builder.add_drought": ("Añadir sequía", "Add drought"),
     "builder.add_caravan": ("Añadir caravana", "Add caravan"),
+    "builder.outside_applicants": (
+        "Solicitantes de asilo de fuera del corredor",
+        "Asylum applicants from outside the corridor",
+    ),
+    "builder.outside_help": (
+        "Personas de una nacionalidad que el modelo no simula (p. ej. venezolanos que llegan en avión) que piden"
+        " asilo en una oficina de la COMAR, repartidas por igual entre las dos fechas; cuentan entre los"
+        " solicitantes de la COMAR y esperan en la misma fila.",
+        "People of a nationality the model does not simulate (e.g. Venezuelans arriving by air) who ask for asylum"
+        " at one COMAR office, spread evenly between the two dates; they count among COMAR's applicants and wait in"
+        " the same queue.",
+    ),
+    "builder.add_outside": ("Añadir solicitantes", "Add applicants"),
+    "builder.office": ("Oficina de la COMAR", "COMAR office"),
+    "builder.persons": ("Personas", "Persons"),
     "builder.remove": ("Quitar", "Remove"),
     "builder.recorded_sizes": (
         "Conteos registrados en el camino; el modelo completa la caravana hasta ellos:",
@@ -545,6 +560,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "country.SLV": ("El Salvador", "El Salvador"),
     "country.NIC": ("Nicaragua", "Nicaragua"),
     "country.BLZ": ("Belice", "Belize"),
+    "country.VEN": ("Venezuela", "Venezuela"),
+    "country.CUB": ("Cuba", "Cuba"),
+    "country.HTI": ("Haití", "Haiti"),
     "country.MEX": ("México", "Mexico"),
     "country.USA": ("Estados Unidos", "United States"),
     # levers

@@ -262,7 +262,7 @@ function recordedCounts(row, path) {
 function renumber(container, prefix) {
   const rows = [...container.children].map((r) => ({ values: readItem(r), extra: r.extra }));
   container.replaceChildren();
-  rows.forEach((r) => itemRow(container, prefix === "droughts" ? droughtFields() : caravanFields(), { ...r.extra, ...r.values }, prefix));
+  rows.forEach((r) => itemRow(container, ITEM_FIELDS[prefix](), { ...r.extra, ...r.values }, prefix));
 }
 function readItem(row) {
   const out = {};
@@ -282,6 +282,16 @@ const caravanFields = () => [
   { key: "size", label: "builder.size", type: "number", min: 1, step: 1 },
   { key: "nationality", label: "builder.nationality", options: nats() },
 ];
+// Asylum applicants from outside the corridor (e.g. Venezuelans arriving by air): a nationality the model does not
+// simulate, the COMAR office where they apply, and how many between two dates.
+const outsideFields = () => [
+  { key: "nationality", label: "builder.nationality", type: "text" },
+  { key: "office", label: "builder.office", options: S.meta.offices },
+  { key: "start", label: "builder.start", type: "date" },
+  { key: "end", label: "builder.end", type: "date" },
+  { key: "persons", label: "builder.persons", type: "number", min: 0, step: 1 },
+];
+const ITEM_FIELDS = { droughts: droughtFields, caravans: caravanFields, outside_applicants: outsideFields };
 function fillBuilder(data, replicates = 1) {
   S.base = JSON.parse(JSON.stringify(data));
   $("#f-name").value = data.name || "scenario";
@@ -296,12 +306,14 @@ function fillBuilder(data, replicates = 1) {
   (data.droughts || []).forEach((d) => itemRow($("#droughts"), droughtFields(), d, "droughts"));
   $("#caravans").replaceChildren();
   (data.caravans || []).forEach((c) => itemRow($("#caravans"), caravanFields(), c, "caravans"));
+  $("#outside_applicants").replaceChildren();
+  (data.outside_applicants || []).forEach((c) => itemRow($("#outside_applicants"), outsideFields(), c, "outside_applicants"));
   clearErrors();
   S.loaded = { name: $("#f-name").value, inputs: changedInputs(readBuilder()) };  // what the loaded file says
 }
 // The inputs a run's name stands for: levers, droughts and caravans (the period, scale and seed are listed with
 // every run).
-const changedInputs = (data) => JSON.stringify([data.policy, data.droughts, data.caravans]);
+const changedInputs = (data) => JSON.stringify([data.policy, data.droughts, data.caravans, data.outside_applicants]);
 // A scenario whose levers, droughts or caravans were changed in the builder is not run or saved under the loaded
 // file's name as it stands: the name gets " (modificado)" / " (modified)", in the form too, unless it was renamed.
 function markModified() {
@@ -333,6 +345,7 @@ function readBuilder() {
   }
   data.droughts = [...$("#droughts").children].map((r) => ({ ...r.extra, ...readItem(r) }));
   data.caravans = [...$("#caravans").children].map((r) => ({ ...r.extra, ...readItem(r) }));
+  data.outside_applicants = [...$("#outside_applicants").children].map((r) => ({ ...r.extra, ...readItem(r) }));
   for (const key of ["name", "scale", "seed"]) if (data[key] === null) delete data[key];
   return data;
 }
@@ -354,6 +367,14 @@ const MESSAGE_ES = [  // specific phrases before the generic ones they contain
   [/allowed from the dashboard:/g, "permitido desde el tablero:"], [/allowed:/g, "permitido:"],
   [/(\d) to (-?\d)/g, "$1 a $2"],  // ranges of numbers and of dates only: names keep their words
   [/unknown node; see `corredor info --network` for the node ids/g, "nodo desconocido"],
+  [/a simulated nationality: its applicants come through the corridor; outside_applicants are for nationalities the model does not simulate/g,
+    "una nacionalidad simulada: sus solicitantes llegan por el corredor; los solicitantes de fuera del corredor son de nacionalidades que el modelo no simula"],
+  [/no COMAR office there; allowed: (.*), or a node in Mexico that comar_office_open opens/g,
+    "no hay oficina de la COMAR ahí; se permiten: $1, o un lugar de México donde comar_office_open abra una"],
+  [/give a three-letter country code in capitals \(ISO 3166 alpha-3\), e\.g\. VEN, CUB, HTI/g,
+    "indique un código de país de tres letras en mayúsculas (ISO 3166 alfa-3), p. ej. VEN, CUB, HTI"],
+  [/the COMAR office at '(\w+)' is closed on (\d+) of this entry's (\d+) days in the period \(comar_office_open\): about ([\d,]+) of its persons do not apply/g,
+    "la oficina de la COMAR en '$1' está cerrada $2 de los $3 días de esta entrada en el periodo (comar_office_open): unas $4 de sus personas no solicitan asilo"],
   [/not a nationality of this scenario/g, "no es una nacionalidad de este escenario"], [/not a nationality/g, "no es una nacionalidad"],
   [/outside the period/g, "fuera del periodo"], [/after the period's end/g, "después del fin del periodo"],
   [/before the period's start/g, "antes del inicio del periodo"], [/it has no effect in this run/g, "no tiene efecto en esta corrida"],
@@ -381,7 +402,7 @@ const FIELD_LABELS = { replicates: "builder.replicates", scale: "builder.scale",
   "(file)": "field.file", scenario: "field.scenario", extends: "field.extends", network: "field.network" };
 function fieldLabel(field) {
   if (FIELD_LABELS[field]) return t(FIELD_LABELS[field]);
-  const item = /^(droughts|caravans|policy)\[(\d+)\](?:\.(\w+))?$/.exec(field);
+  const item = /^(droughts|caravans|outside_applicants|policy)\[(\d+)\](?:\.(\w+))?$/.exec(field);
   if (!item) return field;
   const label = `${t(item[1] === "policy" ? "field.policy" : `builder.${item[1]}`)} ${Number(item[2]) + 1}`;
   const part = item[3] && (has(`builder.${item[3]}`) ? t(`builder.${item[3]}`) : item[3]);
@@ -471,6 +492,7 @@ async function showBuilder() {
     for (const [id, value] of values) { const n = document.getElementById(id); if (n) n.value = value; }
     renumber($("#droughts"), "droughts");
     renumber($("#caravans"), "caravans");
+    renumber($("#outside_applicants"), "outside_applicants");
     $("#kept-policy").textContent = `${(S.base.policy || []).length} ${t("builder.kept_policy")}.`;
   }
 }
@@ -975,6 +997,8 @@ async function start() {
   $("#open-toml").addEventListener("change", openToml);
   $("#add-drought").addEventListener("click", () => itemRow($("#droughts"), droughtFields(), { start: $("#f-start").value, end: $("#f-end").value, food_insecurity_pp: 3 }, "droughts"));
   $("#add-caravan").addEventListener("click", () => itemRow($("#caravans"), caravanFields(), { date: $("#f-start").value, size: 1000 }, "caravans"));
+  $("#add-outside").addEventListener("click", () => itemRow($("#outside_applicants"), outsideFields(),
+    { nationality: "VEN", office: "mexico_city", start: $("#f-start").value, end: $("#f-end").value, persons: 1000 }, "outside_applicants"));
   $("#compare-selected").addEventListener("click", () => {
     // in the order they were ticked: the first is the reference
     const checked = new Set([...document.querySelectorAll("[data-compare]:checked")].map((n) => n.dataset.compare));
