@@ -242,10 +242,10 @@ def run_ensemble(
         for record in previous.values():
             by_file.setdefault(record.chunk_file, []).append(record)
         for file_name, records in by_file.items():
+            # NaN outcomes are kept (e.g. a share of no files): dropped, an outcome NaN in every replicate would
+            # vanish from a resumed ensemble's table
             stored = {
-                int(row["replicate"]): {
-                    str(k): float(v) for k, v in row.items() if k not in ID_COLUMNS and not pd.isna(v)
-                }
+                int(row["replicate"]): {str(k): float(v) for k, v in row.items() if k not in ID_COLUMNS}
                 for row in pd.read_parquet(Path(out_dir or ".") / file_name).to_dict("records")
             }
             for record in records:
