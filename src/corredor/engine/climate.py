@@ -45,7 +45,7 @@ def departure_rates(c: Compiled, rng: np.random.Generator) -> tuple[FloatArray, 
         onset = (dt.date(year, params.drought_onset_month, 1) - c.start).days
         if not 0 <= onset < c.days:
             continue
-        for k in np.flatnonzero(u[i] < probability[onset]).tolist():
+        for k in np.flatnonzero(u[i] < probability[onset, :n_nats]).tolist():
             severity = float(c.levers["drought_severity_pp"][onset, k] * factor[i, k])
             end = min(onset + params.drought_duration_days, c.days)
             shock[onset:end, k] += severity
