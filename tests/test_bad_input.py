@@ -224,12 +224,12 @@ def test_serve_on_a_busy_port_says_so(tmp_path: Path):
     assert f"--port: {port} -> in use on 127.0.0.1" in outcome.stderr and "http://" not in outcome.output
 
 
-LISTS = ("caravans", "cohorts", "policy", "droughts")
+LISTS = ("caravans", "cohorts", "policy", "droughts", "outside_applicants")
 
 
 def test_inputs_outside_the_period_change_nothing():
-    """Caravans, a cohort, a policy change and a drought dated outside the period are accepted and leave the run
-    exactly as it is without them."""
+    """Caravans, a cohort, a policy change, a drought and asylum applicants from outside the corridor dated outside
+    the period are accepted and leave the run exactly as it is without them."""
     data = copy.deepcopy(baseline_dict())
     data["period"] = {"start": dt.date(2018, 4, 1), "end": dt.date(2018, 5, 31)}
     data["scale"] = 200
@@ -246,6 +246,8 @@ def test_inputs_outside_the_period_change_nothing():
     last_policy, last_drought = len(data["policy"]) - 1, len(data["droughts"]) - 1
     assert {f"caravans[{i}]" for i in outside} <= noted
     assert {"cohorts[0]", f"policy[{last_policy}]", f"droughts[{last_drought}]"} <= noted
+    assert {f"outside_applicants[{i}]" for i in range(4)} <= noted  # Venezuelans of 2014-17 (2018's act)
+    assert "outside_applicants[4]" not in noted
     kept = {name: [x for i, x in enumerate(data[name]) if f"{name}[{i}]" not in noted] for name in LISTS}
     assert not kept["caravans"] and not kept["cohorts"]
     bare = parse_scenario({**data, **kept})

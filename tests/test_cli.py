@@ -91,7 +91,7 @@ def test_summary_has_the_official_statistics(cli: tuple[Path, dict[str, Outcome]
     assert summary["scenario"] == "small"
     # FY2018 (1 Oct 2017 - 30 Sep 2018) and calendar 2018 are the complete years of the period.
     cbp = summary["cbp_apprehensions_fy"]
-    assert set(cbp) == NATIONALITIES
+    assert set(cbp) == NATIONALITIES | {"VEN"}  # the baseline's Venezuelan applicants may travel on north too
     for nationality, by_year in cbp.items():
         assert set(by_year) == {"2018"}, nationality
         assert all(isinstance(v, int) and v >= 0 for v in by_year.values()), by_year

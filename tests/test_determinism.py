@@ -52,7 +52,8 @@ def test_compiled_day_equals_numpy_sub_models(tmp_path: Path, monkeypatch: pytes
     """A day in one compiled call (`kernels.day`, `kernels.start_journeys`, `kernels.arrive`) gives the same bytes
     as the numpy sub-models used on days with visa or card quotas (forced here on every day, with no quotas, so
     they hand out nothing): the kernels draw the same numbers in the same order. With a cohort (created in numpy on
-    its day, before the compiled call) and the baseline's caravans of the period, topped up to their recorded sizes."""
+    its day, before the compiled call), the baseline's caravans of the period, topped up to their recorded sizes, and
+    its Venezuelan asylum applicants (created before the compiled call every day)."""
     scenario = make_scenario(
         start="2018-06-01",
         end="2018-12-31",
@@ -72,6 +73,7 @@ def test_compiled_day_equals_numpy_sub_models(tmp_path: Path, monkeypatch: pytes
     # the October caravan is topped up to its recorded count in Chiapas (lowered by blocking), placed at Tapachula
     top_up = events[(events["date"] == "2018-10-22") & (events["event"] == "caravan_join")]
     assert top_up["value"].sum() > 1000
+    assert events.loc[events["event"] == "outside_arrival", "value"].sum() > 1000  # 6,259 a year
     compiled = compiled_run.write(tmp_path / "compiled")
     monkeypatch.setattr(pathways, "visas_today", lambda sim: True)
     monkeypatch.setattr(pathways, "cards_today", lambda sim: True)

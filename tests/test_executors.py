@@ -21,7 +21,7 @@ from .conftest import make_scenario
 def _run(kind: str, out: Path, workers: int | None = None) -> pd.DataFrame:
     scenario = make_scenario(start="2016-01-01", end="2016-02-29", scale=200)
     factors = [
-        Factor(path="parameters.hazards.death_per_1000km", low=0.0002, high=0.002, log=True),
+        Factor(path="parameters.hazards.death_per_1000km", low=0.002, high=0.02, log=True),
         Factor(path="lever.comar_caseworkers", target="tapachula", low=5, high=50, integer=True),
     ]
     design = Design.from_array(factors, sample(factors, 3, "lhs", seed=4))

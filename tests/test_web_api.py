@@ -186,10 +186,10 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
     data = tiny(client)
     ok = client.post("/api/scenarios/validate", json=data)
     assert ok.status_code == 200 and ok.json()["days"] == 59
-    # the baseline's policy changes after February 2018 and its 2014-15 drought cannot act in January-February 2018,
-    # and at 1 agent = 200 persons the hubs' 100 beds hold nobody
+    # the baseline's policy changes after February 2018, its 2014-15 drought and its Venezuelan applicants of 2014-17
+    # cannot act in January-February 2018, and at 1 agent = 200 persons the hubs' 100 beds hold nobody
     notes = {n["field"].split("[")[0]: n["message"] for n in ok.json()["notes"]}
-    assert set(notes) == {"policy", "droughts", "parameters.movement.default_shelter_capacity"}
+    assert set(notes) == {"policy", "droughts", "outside_applicants", "parameters.movement.default_shelter_capacity"}
     assert (
         "100 beds per shelter hub hold 0 persons at 1 agent = 200 persons"
         in notes["parameters.movement.default_shelter_capacity"]
@@ -197,7 +197,8 @@ def test_validate_names_the_bad_fields(client: TestClient) -> None:
     late = {"date": "2019-06-01", "lever": "us_release_share", "value": 0.5}
     caravan = {"date": "2019-05-01", "origin": "san_pedro_sula", "size": 100, "nationality": "HND"}
     idle = client.post(
-        "/api/scenarios/validate", json={**data, "policy": [late], "droughts": [], "caravans": [caravan]}
+        "/api/scenarios/validate",
+        json={**data, "policy": [late], "droughts": [], "caravans": [caravan], "outside_applicants": []},
     )
     idle_fields = [n["field"] for n in idle.json()["notes"] if not n["field"].startswith("parameters.")]
     assert idle_fields == ["caravans[0]", "policy[0]"]  # kept; the user is told

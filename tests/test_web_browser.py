@@ -131,9 +131,15 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
         "Honduras",
         "El Salvador",
     )
-    # the baseline's 2014-15 drought cannot act in 2018: the builder says so, and lists them
-    assert "3 entradas fuera del periodo" in page.inner_text("#builder-result")
+    # the baseline's 2014-15 drought and its Venezuelan applicants of 2014-17 cannot act in 2018: the builder says
+    # so, and lists them
+    assert "7 entradas fuera del periodo" in page.inner_text("#builder-result")
     assert "Sequías 1: 2014-07-01 a 2015-06-30, fuera del periodo" in page.inner_text("#builder-notes")
+    # asylum applicants from outside the corridor are shown, and edited, like the other timed inputs
+    assert page.locator("#outside_applicants .item").count() == 5
+    assert page.input_value("#outside_applicants-4-nationality") == "VEN"
+    assert page.locator("#outside_applicants-4-office option:checked").inner_text() == "Ciudad de México"
+    assert "Solicitantes de asilo de fuera del corredor 1: 2014-01-01 a 2014-12-31" in page.inner_text("#builder-notes")
     # the dashboard's own caps speak Spanish too (was "replicates: 20 -> permitido: 1 a 10")
     page.fill("#f-replicates", "20")
     page.click("#run")
@@ -147,9 +153,12 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
         "hay 10 corridas en curso o en espera (se permiten 2 en curso y 8 en espera); intente de nuevo cuando termine"
         " una"
     )
-    assert page.evaluate("[fieldLabel('caravans[1].size'), fieldLabel('(server)')]") == [
+    assert page.evaluate(
+        "[fieldLabel('caravans[1].size'), fieldLabel('(server)'), fieldLabel('outside_applicants[0].office')]"
+    ) == [
         "Caravanas 2: Tamaño (personas)",
         "Servidor",
+        "Solicitantes de asilo de fuera del corredor 1: Oficina de la COMAR",
     ]
 
     first = submit(page)
@@ -233,6 +242,7 @@ def test_build_run_see_switch_language_and_compare(server: str, browser: object,
     # before; going back, the first run's charts return.
     scenario = page.request.get(f"{server}/api/runs/{first}/scenario").json()
     scenario["period"] = {"start": "2018-01-01", "end": "2018-01-02"}
+    scenario["outside_applicants"] = []  # the Venezuelans who apply in Mexico City every day
     tiny = page.request.post(f"{server}/api/runs", data={"scenario": scenario, "replicates": 1}).json()["id"]
     page.goto(f"{server}/#/runs/{tiny}")
     page.wait_for_selector(f"#run-info[data-run='{tiny}'] .status-done", timeout=60_000)
