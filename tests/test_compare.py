@@ -170,3 +170,23 @@ def test_a_smaller_backlog_from_fewer_applicants_is_flagged(tmp_path: Path) -> N
     note = " ".join(result.stdout.split())
     assert "tiny-fewer: the COMAR backlog is smaller, but" in note and "% fewer people applied" in note
     assert "COMAR decided about as many files (asylum_decisions)" in note
+
+
+def test_a_shorter_time_waited_from_young_files_is_flagged(tmp_path: Path) -> None:
+    """Many applicants at the end of the period shorten the mean time waited (their files are young when the run
+    ends) though nobody is decided faster; the command says so, and gives the applications per office."""
+    late = tmp_path / "tiny-late.toml"
+    late.write_text(
+        f'extends = "{DATA / "tiny.toml"}"\nname = "tiny-late"\n\n[[outside_applicants]]\nnationality = "VEN"\n'
+        'office = "mexico_city"\nstart = 2016-03-20\nend = 2016-03-31\npersons = 4000\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "cmp"
+    result = corredor("compare", DATA / "tiny.toml", late, "-n", "6", "--out", out, "--executor", "serial")
+    assert result.returncode == 0, result.output
+    by_outcome = pd.read_csv(out / "differences.csv").set_index("outcome")
+    assert by_outcome.loc["asylum_time_waited_working_days", "verdict"] == "better"
+    assert by_outcome.loc["asylum_applications", "verdict"] == "higher"
+    note = " ".join(result.stdout.split())
+    assert "tiny-late: COMAR's mean time waited is shorter, but" in note and "% more people applied" in note
+    assert "Read the backlog (asylum_backlog_end)" in note

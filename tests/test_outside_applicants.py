@@ -99,6 +99,26 @@ def test_those_who_leave_the_queue_go_north_from_their_office():
         assert (agents.step[mine] > 0).mean() > 0.5  # most abandoned within days and travelled on
 
 
+def test_entries_that_do_not_act_as_they_read_are_noted():
+    from corredor.scenario import input_notes
+
+    scenario = make_scenario(
+        start="2018-01-01",
+        end="2018-12-31",
+        keep_baseline_timeline=False,
+        outside_applicants=[
+            {**VEN_2018, "start": "2017-07-01", "end": "2018-06-30", "persons": 3650},
+            {**VEN_2018, "persons": 0},
+        ],
+    )
+    notes = dict(input_notes(scenario))
+    assert notes["outside_applicants[0]"] == (
+        "184 of its 365 days fall outside the period 2018-01-01 to 2018-12-31: about 1,810 of its 3,650 persons"
+        " apply in this run"
+    )
+    assert notes["outside_applicants[1]"] == "0 persons: it has no effect in this run"
+
+
 def test_an_office_closed_on_some_of_their_days_is_noted():
     from corredor.scenario import input_notes
 

@@ -70,7 +70,8 @@ def ordinal(n: int) -> str:
 def entry_numbering_note(paths: list[str]) -> str | None:
     """How to read the first index in `paths` (pydantic's, counted from 0) against the file's [[table]] entries."""
     for path in paths:
-        found = re.match(r"(origins|droughts|policy|caravans|cohorts)\[(\d+)\]", path)  # the [[table]] lists
+        # the [[table]] lists
+        found = re.match(r"(origins|droughts|policy|caravans|cohorts|outside_applicants)\[(\d+)\]", path)
         if found:
             table, index = found.group(1), int(found.group(2))
             return (

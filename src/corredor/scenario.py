@@ -658,24 +658,40 @@ def office_open_days(scenario: Scenario, node: str, kinds: dict[str, str]) -> li
     return is_open
 
 
-def outside_applicants_at_closed_offices(scenario: Scenario) -> list[tuple[str, str]]:
-    """`outside_applicants` entries whose office is closed on some of their days within the period, as (field path,
-    what is lost): nobody applies there on those days."""
+def outside_applicants_notes(scenario: Scenario) -> list[tuple[str, str]]:
+    """`outside_applicants` entries within the period that do not act as they read, as (field path, why): no
+    persons; dates partly outside the period (only the days within it apply); an office closed on some of their
+    days (nobody applies then). Entries wholly outside the period are `inputs_outside_period`'s."""
     if not scenario.outside_applicants:
         return []
     kinds = _node_kinds(scenario)
     notes = []
     for i, entry in enumerate(scenario.outside_applicants):
+        days = (entry.end - entry.start).days + 1
         first = max((entry.start - scenario.period.start).days, 0)
         last = min((entry.end - scenario.period.start).days + 1, scenario.period.days)
         if first >= last:
-            continue  # outside the period: `inputs_outside_period` says so
-        closed = (last - first) - sum(office_open_days(scenario, entry.office, kinds)[first:last])
-        if closed:
-            lost = entry.persons * closed / ((entry.end - entry.start).days + 1)
+            continue
+        path = f"outside_applicants[{i}]"
+        if entry.persons == 0:
+            notes.append((path, "0 persons: it has no effect in this run"))
+            continue
+        if last - first < days:
+            kept = entry.persons * (last - first) / days
             notes.append(
                 (
-                    f"outside_applicants[{i}]",
+                    path,
+                    f"{days - (last - first)} of its {days} days fall outside the period"
+                    f" {scenario.period.start} to {scenario.period.end}: about {kept:,.0f} of its"
+                    f" {entry.persons:,.0f} persons apply in this run",
+                )
+            )
+        closed = (last - first) - sum(office_open_days(scenario, entry.office, kinds)[first:last])
+        if closed:
+            lost = entry.persons * closed / days
+            notes.append(
+                (
+                    path,
                     f"the COMAR office at {entry.office!r} is closed on {closed} of this entry's {last - first} days"
                     f" in the period (comar_office_open): about {lost:,.0f} of its persons do not apply",
                 )
@@ -753,11 +769,12 @@ def beds_in_whole_agents(scenario: Scenario) -> list[tuple[str, str]]:
 def input_notes(scenario: Scenario) -> list[tuple[str, str]]:
     """What `validate`, `run` and the dashboard tell the user about valid inputs that do not act as they read, as
     (field path, message): inputs outside the period and caseworkers without an office (no effect), applicants
-    from outside the corridor at an office closed on some of their days, driver series
+    from outside the corridor with no persons, partly outside the period or at an office closed on some of their
+    days, driver series
     that stop before the period does (their last value is carried on), shelter beds the scale rounds down, and
     caravan counts placed where the caravan's routes do not go."""
     notes = [(path, f"{why}: it has no effect in this run") for path, why in inputs_outside_period(scenario)]
-    notes += idle_caseworkers(scenario) + outside_applicants_at_closed_offices(scenario)
+    notes += idle_caseworkers(scenario) + outside_applicants_notes(scenario)
     notes += drivers_beyond_data(scenario) + beds_in_whole_agents(scenario)
     return notes + caravan_places_off_route(scenario)
 

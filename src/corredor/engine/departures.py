@@ -47,8 +47,8 @@ def check_rates(rates: NDArray[np.float64], scale: float, origins: Sequence[str]
 def create(sim: Sim) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
     """Launch today's scheduled caravans, let today's applicants from outside the corridor apply, and create today's
     other new agents (at home, not yet on their way). Returns the caravans' members and outside applicants, the
-    other new agents and the times they set out. (The compiled day does the
-    same with `kernels.new_agents` after `counts`, on days without cohorts.)"""
+    other new agents and the times they set out. (The compiled day does the same with `kernels.new_agents` after
+    `counts`, on days without cohorts.)"""
     c = sim.c
     members = np.concatenate([caravans.launch_scheduled(sim), asylum.arrive_from_outside(sim)])
     per_origin = counts(sim)

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 
 ExperimentOption = Annotated[
     Path | None,
-    typer.Option("--experiment", "-e", help="Experiment file (TOML): uncertainties, outcomes, settings"),
+    typer.Option(
+        "--experiment",
+        "-e",
+        help="Experiment file (TOML): uncertainties, outcomes (e.g. per COMAR office: asylum_backlog_end.mexico_city;"
+        " docs/experiments.md lists them), settings",
+    ),
 ]
 
 
@@ -248,6 +253,7 @@ def compare(
             )
         base.console.print(rich_table)
         _fewer_applicants_note(table[table["scenario"] == name], name)
+        _young_files_note(table[table["scenario"] == name], name)
     if n < 10:
         base.console.print(f"[yellow]{n} paired replicates[/]: intervals are rough below about 10; report with 20")
     base.print_scale_caution(int(s.scale) for s in loaded)
@@ -272,6 +278,26 @@ def _fewer_applicants_note(rows: Any, name: str) -> None:
         f"{decided} files (asylum_decisions): a backlog that shrinks without more decisions shrinks because fewer "
         "people applied"
     )
+
+
+def _young_files_note(rows: Any, name: str) -> None:
+    """Say so when COMAR's mean time waited is 'better' (at an office, or overall) while more people applied there:
+    the measure counts pending files up to the end of the run, and the added files are young when it ends."""
+    by_outcome = rows.set_index("outcome")
+    for outcome, row in by_outcome.iterrows():
+        base, _, office = str(outcome).partition(".")
+        applications = "asylum_applications" + (f".{office}" if office else "")
+        if base != "asylum_time_waited_working_days" or applications not in by_outcome.index:
+            continue
+        if row["verdict"] != "better" or by_outcome.loc[applications, "verdict"] != "higher":
+            continue
+        where = f" at {office}" if office else ""
+        _base().console.print(
+            f"[yellow]{escape(name)}[/]: COMAR's mean time waited{where} is shorter, but "
+            f"{compact_number(100 * float(by_outcome.loc[applications, 'relative']))} % more people applied"
+            f"{where}: it counts pending files only up to the end of the run, and the added files are young then."
+            f" Read the backlog (asylum_backlog_end) and the share decided within the deadline instead"
+        )
 
 
 def _agents(scenarios: Sequence[Any]) -> str:

@@ -11,7 +11,8 @@ outputs.
 
 Outcomes. `flatten_summary` turns `Results.summary()` into scalar columns: ``agents``, ``agent_days``,
 ``{event}_{year}`` (``yearly_events``; 0, not missing, for events that did not occur), ``comar_applicants_{year}``,
-``upm_presentados_{year}``, ``upm_devueltos_{year}``, ``cbp_{nationality}_fy{year}`` and
+``comar_applicants_{nationality}_{year}``, ``upm_presentados_{year}``, ``upm_devueltos_{year}``,
+``cbp_{nationality}_fy{year}`` and
 ``asylum_{office}_{figure}``; a ``measure`` adds its own columns. With ``out_dir``, every chunk writes
 ``chunks/{hash12}-{root_seed}-{first:06d}-{last:06d}.parquet`` (columns ``replicate``, ``seed`` (int64), then the
 outcome columns in name order, float64; NaN where a replicate's summary has no such figure, e.g. the mean wait at an
@@ -76,6 +77,9 @@ def flatten_summary(summary: Mapping[str, Any], event_names: Sequence[str] = ())
     for key in ("comar_applicants", "upm_presentados", "upm_devueltos"):
         for year, value in summary.get(key, {}).items():
             out[f"{key}_{year}"] = _number(value)
+    for nationality, years in summary.get("comar_applicants_by_nationality", {}).items():
+        for year, value in years.items():
+            out[f"comar_applicants_{nationality}_{year}"] = _number(value)
     for nationality, years in summary.get("cbp_apprehensions_fy", {}).items():
         for year, value in years.items():
             out[f"cbp_{nationality}_fy{year}"] = _number(value)

@@ -24,9 +24,9 @@ or USD), and the outcome declarations (``kind``: minimize / maximize / info) of 
 | asylum_pending_share | share of the period's files still pending at its end |
 | smuggler_revenue_usd | smuggling fees + kidnappers' ransoms (USD) |
 
-Per COMAR office ``o`` (offices that received files): ``asylum_wait_working_days.<o>``,
-``asylum_time_waited_working_days.<o>``, ``asylum_within_deadline.<o>``, ``asylum_backlog_end.<o>``,
-``asylum_pending_share.<o>`` and ``asylum_decisions.<o>``.
+Per COMAR office ``o`` (offices that received files): ``asylum_applications.<o>``,
+``asylum_wait_working_days.<o>``, ``asylum_time_waited_working_days.<o>``, ``asylum_within_deadline.<o>``,
+``asylum_backlog_end.<o>``, ``asylum_pending_share.<o>`` and ``asylum_decisions.<o>``.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ STANDARD_OUTCOMES: dict[str, OutcomeInfo] = {
     "smuggler_revenue_usd": OutcomeInfo("minimize", "USD", "Smuggler revenue"),
 }
 PER_OFFICE = (
+    "asylum_applications",
     "asylum_wait_working_days",
     "asylum_time_waited_working_days",
     "asylum_within_deadline",
@@ -168,6 +169,7 @@ def standard_outcomes(results: Results) -> dict[str, float]:
         mine = cases["office"] == offices[office]
         backlog = int(np.count_nonzero(pending & mine))
         figures = _queue(working[mine], decided[mine], waited[mine], met[mine], backlog, results.scale)
+        figures["asylum_applications"] = float(np.count_nonzero(mine) * results.scale)  # one file per application
         out.update({f"{name}.{office}": value for name, value in figures.items()})
     return out
 
