@@ -126,6 +126,14 @@ def test_run_prints_a_table(cli: tuple[Path, dict[str, Outcome]]):
     assert re.search(
         rf"October 2018 caravan\s*│\s*2018-10-13\s*│\s*san_pedro_sula\s*│\s*1,000\s*│\s*{october['topped_up']:,}", table
     )
+    # the COMAR offices in the last complete year, as summary.json has them
+    mexico_city = summary["asylum_offices_by_year"]["mexico_city"]["2018"]
+    offices = outcome.stdout[outcome.stdout.index("COMAR offices, 2018") : outcome.stdout.index("Caravans (persons)")]
+    row = (
+        rf"mexico_city\s*│\s*{mexico_city['applications']:,}\s*│\s*{mexico_city['decided_in_year']:,}\s*│\s*"
+        rf"{mexico_city['pending_at_year_end']:,}\s*│\s*{mexico_city['years_to_clear_at_year_pace']:,.1f}"
+    )
+    assert re.search(row, offices), offices
     assert str(tmp / "loud") in outcome.stdout.replace("\n", "")
     same_seed = json.loads((tmp / "quiet" / "summary.json").read_text())
     assert json.loads((tmp / "loud" / "summary.json").read_text()) == same_seed, "--quiet changes only output"

@@ -59,6 +59,13 @@ def test_they_lengthen_the_queue_at_their_office_only(runs):
     assert city["with"]["mean_wait_days"] > city["without"]["mean_wait_days"]
     tapachula = {name: o["tapachula"]["applications"] for name, o in offices.items()}
     assert abs(tapachula["with"] - tapachula["without"]) < 0.15 * tapachula["without"]
+    # a planner's reading of the year: the files open on 31 Dec over the year's decisions
+    year = {name: run.summary()["asylum_offices_by_year"]["mexico_city"]["2018"] for name, run in runs.items()}
+    for figures in year.values():
+        assert figures["decided_in_year"] > 0
+        expected = figures["pending_at_year_end"] / figures["decided_in_year"]
+        assert figures["years_to_clear_at_year_pace"] == pytest.approx(expected, abs=0.006)
+    assert year["with"]["years_to_clear_at_year_pace"] > year["without"]["years_to_clear_at_year_pace"] + 5
 
 
 def test_nobody_applies_at_a_closed_office():

@@ -136,6 +136,36 @@ def _caravans_table(summary: dict[str, Any]) -> Table | None:
     return table
 
 
+def _offices_table(summary: dict[str, Any]) -> Table | None:
+    """COMAR offices in the run's last complete calendar year (summary.json's asylum_offices_by_year): who applied,
+    the files decided that year, those open on 31 Dec and how many years that pace would take to decide them; None
+    without a complete year."""
+    by_office = summary.get("asylum_offices_by_year") or {}
+    years = sorted({year for per_year in by_office.values() for year in per_year})
+    if not years:
+        return None
+    year = years[-1]
+    table = Table(
+        title=f"COMAR offices, {year} (persons)",
+        caption="years to clear: the files open on 31 Dec over the files decided in the year (no new applications,"
+        " no abandonment); asylum_offices_by_year in summary.json has every year",
+    )
+    table.add_column("office", no_wrap=True)
+    for name in ("applied", "decided in year", "open 31 Dec", "years to clear"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for office, per_year in sorted(by_office.items()):
+        f = per_year.get(year, {})
+        clear = f.get("years_to_clear_at_year_pace")
+        table.add_row(
+            office,
+            f"{f.get('applications', 0):,}",
+            f"{f.get('decided_in_year', 0):,}",
+            f"{f.get('pending_at_year_end', 0):,}",
+            "–" if clear is None else f"{clear:,.1f}",
+        )
+    return table
+
+
 def _caravan_count_notes(summary: dict[str, Any]) -> list[str]:
     """Recorded caravan counts the run could not apply (no member of the caravan on the road that day), or lowered by
     caravan blocking: a planner should not read a topped-up caravan where there was none."""
@@ -233,7 +263,8 @@ def run(
     results.write(out)
     summary = json.loads((out / "summary.json").read_text())
     if not quiet:
-        tables = [table for table in (_summary_table(summary), _caravans_table(summary)) if table is not None]
+        made = (_summary_table(summary), _offices_table(summary), _caravans_table(summary))
+        tables = [table for table in made if table is not None]
         # piped or logged output has no width limit: print every number whole rather than cut at 80 columns
         natural = max(Measurement.get(console, console.options.update_width(1000), t).maximum for t in tables)
         wide = console if console.is_terminal else Console(width=max(console.width, natural))

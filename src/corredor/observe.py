@@ -190,11 +190,15 @@ def _files(results: Results, mine: NDArray[np.bool_]) -> dict[str, float | None]
 def asylum_offices_by_year(results: Results, years: list[int]) -> dict[str, dict[str, dict[str, float | None]]]:
     """Per COMAR office and complete calendar year of the run: the files of those who applied that year
     (applications, how many were decided by the end of the run, the share decided within the legal deadline where
-    known, the mean working days they waited, pending ones so far) and the persons in files still open on 31 Dec.
-    The whole-period figures of `asylum_offices` mix the years; a planner reads one year here."""
+    known, the mean working days they waited, pending ones so far), the persons in files still open on 31 Dec, the
+    files decided during the year (whenever applied) and how many years that pace would take to decide the files
+    open on 31 Dec, with no new applications and no abandonment. The whole-period figures of `asylum_offices` mix
+    the years; a planner reads one year here. (A year's own applicants may not be decided by the end of the run:
+    their mean time waited is then only how long they have waited so far, and the years to clear say more.)"""
     cs = results.case_columns
     applied, closed, office_of = cs["applied"], cs["closed"], cs["office"]
     open_until = np.where(np.isnan(closed), np.inf, closed)
+    decided_all = np.isin(cs["outcome"], DECIDED)
     scale = results.scale
     out: dict[str, dict[str, dict[str, float | None]]] = {}
     for office in results.office_ids:
@@ -204,9 +208,13 @@ def asylum_offices_by_year(results: Results, years: list[int]) -> dict[str, dict
             first = (dt.date(year, 1, 1) - results.start).days
             after = (dt.date(year, 12, 31) - results.start).days + 1  # the end of 31 Dec, in days from the start
             cohort = mine & (applied >= first) & (applied < after)
+            pending = int(np.count_nonzero(mine & (applied < after) & (open_until >= after))) * scale
+            decided_in_year = int(np.count_nonzero(mine & decided_all & (closed >= first) & (closed < after))) * scale
             per_year[str(year)] = {
                 **_files(results, cohort),
-                "pending_at_year_end": int(np.count_nonzero(mine & (applied < after) & (open_until >= after))) * scale,
+                "pending_at_year_end": pending,
+                "decided_in_year": decided_in_year,
+                "years_to_clear_at_year_pace": round(pending / decided_in_year, 2) if decided_in_year else None,
             }
         out[office] = per_year
     return out

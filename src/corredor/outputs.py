@@ -274,6 +274,17 @@ SUMMARY_KEYS: Final[Mapping[str, ColumnDoc]] = _frozen(
             "still pending (null if no file).",
         ),
         f"{_OFFICE_YEAR}pending_at_year_end": ("persons", "Persons in files still open at the end of 31 December."),
+        f"{_OFFICE_YEAR}decided_in_year": (
+            "persons",
+            "Files recognised or rejected during the calendar year, whenever they were applied for.",
+        ),
+        f"{_OFFICE_YEAR}years_to_clear_at_year_pace": (
+            "years",
+            "pending_at_year_end / decided_in_year: the years the office would take, deciding at that year's pace, "
+            "to decide the files open on 31 December if nobody new applied and nobody abandoned (null if it "
+            "decided none). When that year's applicants are not yet decided at the end of the run, their "
+            "mean_time_waited_working_days is only how long they have waited so far; this says how long the queue is.",
+        ),
         "asylum_by_mode": (
             "",
             f"{{travel mode when applying ({', '.join(MODES)}): {{the figures below}}}}, all offices and the whole "
