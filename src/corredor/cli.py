@@ -148,7 +148,8 @@ def _offices_table(summary: dict[str, Any]) -> Table | None:
     table = Table(
         title=f"COMAR offices, {year} (persons)",
         caption="years to clear: the files open on 31 Dec over the files decided in the year (no new applications,"
-        " no abandonment); asylum_offices_by_year in summary.json has every year",
+        " no abandonment). The split between offices is the model's routing, not calibrated (docs/model.md 4);"
+        " asylum_offices_by_year in summary.json has every year",
     )
     table.add_column("office", no_wrap=True)
     for name in ("applied", "decided in year", "open 31 Dec", "years to clear"):
