@@ -109,10 +109,17 @@ def validate(scenario: ScenarioPath) -> None:
     except (ScenarioError, NetworkError) as error:
         raise _fail(error) from None
     _note_idle_inputs(loaded)
+    outside = loaded.outside_applicants
+    applicants = (
+        f"{len(outside)} entries of asylum applicants from outside the corridor"
+        f" ({', '.join(sorted({e.nationality for e in outside}))}), "
+        if outside
+        else ""
+    )
     console.print(
         f"[green]ok[/] {scenario}: '{loaded.name}', {loaded.period.start} to {loaded.period.end} "
         f"({loaded.period.days} days), {len(loaded.origins)} origins, {len(loaded.policy)} policy changes, "
-        f"{len(loaded.caravans)} caravans, 1 agent = {loaded.scale} person(s)"
+        f"{len(loaded.caravans)} caravans, {applicants}1 agent = {loaded.scale} person(s)"
     )
 
 
