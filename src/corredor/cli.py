@@ -197,7 +197,7 @@ def _summary_table(summary: dict[str, object]) -> Table:
         ("reattempt", "Re-attempts", 1),
         ("apprehension_mx", "MX apprehensions (UPM)", 1),
         ("deportation_mx", "MX deportations (UPM)", 1),
-        ("asylum_application", "COMAR applications", 1),
+        ("asylum_application", "COMAR applications (files)", 1),
         ("outside_arrival", "  of them from outside the corridor", 1),
         ("asylum_recognised", "Recognised in Mexico", 1),
         ("apprehension_us", "US Border Patrol arrests", 1),
