@@ -102,6 +102,9 @@ def test_experiment_file_loads_and_rejects_bad_targets(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as error:
         parse_experiment({"sensitivity": {"sobol_n": 48, "levels": 3}})
     assert {p for p, _ in error.value.problems} == {"sensitivity.sobol_n", "sensitivity.levels"}
+    with pytest.raises(ScenarioError) as error:  # compare's notes read one verdict per outcome
+        parse_experiment({"outcomes": [{"name": "deaths"}, {"name": "deaths"}]})
+    assert "outcome names must be unique; repeated: deaths" in str(error.value)
 
 
 def test_cli_rejects_a_bad_experiment_file() -> None:

@@ -111,7 +111,7 @@ def validate(scenario: ScenarioPath) -> None:
     _note_idle_inputs(loaded)
     outside = loaded.outside_applicants
     applicants = (
-        f"{len(outside)} entries of asylum applicants from outside the corridor"
+        f"{len(outside)} {'entry' if len(outside) == 1 else 'entries'} of asylum applicants from outside the corridor"
         f" ({', '.join(sorted({e.nationality for e in outside}))}), "
         if outside
         else ""
@@ -153,7 +153,7 @@ def _offices_table(summary: dict[str, Any]) -> Table | None:
         return None
     year = years[-1]
     table = Table(
-        title=f"COMAR offices, {year} (persons)",
+        title=f"COMAR offices, {year} (files)",
         caption="years to clear: the files open on 31 Dec over the files decided in the year (no new applications,"
         " no abandonment). The split between offices is the model's routing, not calibrated (docs/model.md 4);"
         " asylum_offices_by_year in summary.json has every year",
@@ -163,13 +163,13 @@ def _offices_table(summary: dict[str, Any]) -> Table | None:
         table.add_column(name, justify="right", no_wrap=True)
     for office, per_year in sorted(by_office.items()):
         f = per_year.get(year, {})
-        clear = f.get("years_to_clear_at_year_pace")
+        clear, pending = f.get("years_to_clear_at_year_pace"), f.get("pending_at_year_end", 0)
         table.add_row(
             office,
             f"{f.get('applications', 0):,}",
             f"{f.get('decided_in_year', 0):,}",
-            f"{f.get('pending_at_year_end', 0):,}",
-            "–" if clear is None else f"{clear:,.1f}",
+            f"{pending:,}",
+            f"{clear:,.1f}" if clear is not None else ("never: none decided" if pending else "–"),
         )
     return table
 

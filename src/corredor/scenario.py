@@ -676,8 +676,9 @@ def outside_applicants_notes(scenario: Scenario) -> list[tuple[str, str]]:
         if entry.persons == 0:
             notes.append((path, "0 persons: it has no effect in this run"))
             continue
+        closed = (last - first) - sum(office_open_days(scenario, entry.office, kinds)[first:last])
         if last - first < days:
-            kept = entry.persons * (last - first) / days
+            kept = entry.persons * (last - first - closed) / days  # on the open days within the period
             notes.append(
                 (
                     path,
@@ -686,7 +687,6 @@ def outside_applicants_notes(scenario: Scenario) -> list[tuple[str, str]]:
                     f" {entry.persons:,.0f} persons apply in this run",
                 )
             )
-        closed = (last - first) - sum(office_open_days(scenario, entry.office, kinds)[first:last])
         if closed:
             lost = entry.persons * closed / days
             notes.append(

@@ -281,22 +281,27 @@ def _fewer_applicants_note(rows: Any, name: str) -> None:
 
 
 def _young_files_note(rows: Any, name: str) -> None:
-    """Say so when COMAR's mean time waited is 'better' (at an office, or overall) while more people applied there:
-    the measure counts pending files up to the end of the run, and the added files are young when it ends."""
+    """Say so when COMAR's mean time waited is clearly shorter (at an office, or overall) while clearly more people
+    applied there: the measure counts pending files up to the end of the run, and files added late in the period
+    are young when it ends. Read from the intervals' signs, whatever kinds the experiment declares."""
     by_outcome = rows.set_index("outcome")
     for outcome, row in by_outcome.iterrows():
         base, _, office = str(outcome).partition(".")
-        applications = "asylum_applications" + (f".{office}" if office else "")
+        suffix = f".{office}" if office else ""
+        applications = "asylum_applications" + suffix
         if base != "asylum_time_waited_working_days" or applications not in by_outcome.index:
             continue
-        if row["verdict"] != "better" or by_outcome.loc[applications, "verdict"] != "higher":
+        more = by_outcome.loc[applications]
+        if not (float(row["high"]) < 0 and float(more["low"]) > 0):
             continue
+        relative = float(more["relative"])
+        how_many = f"{compact_number(100 * relative)} % more people" if math.isfinite(relative) else "more people"
         where = f" at {office}" if office else ""
         _base().console.print(
-            f"[yellow]{escape(name)}[/]: COMAR's mean time waited{where} is shorter, but "
-            f"{compact_number(100 * float(by_outcome.loc[applications, 'relative']))} % more people applied"
-            f"{where}: it counts pending files only up to the end of the run, and the added files are young then."
-            f" Read the backlog (asylum_backlog_end) and the share decided within the deadline instead"
+            f"[yellow]{escape(name)}[/]: COMAR's mean time waited{where} is shorter, but {how_many} applied{where}:"
+            " it counts pending files only up to the end of the run, so files added late in the period may shorten"
+            f" it. Read the backlog (asylum_backlog_end{suffix}) and the share decided within the deadline"
+            f" (asylum_within_deadline{suffix}) as well"
         )
 
 

@@ -165,6 +165,8 @@ def standard_outcomes(results: Results) -> dict[str, float]:
     met, waited = results.deadline_met, results.time_waited_working_days
     out.update(_queue(working, decided, waited, met, int(np.count_nonzero(pending)), results.scale))
     offices = {results.node_ids[int(node)]: int(node) for node in np.unique(cases["office"])}
+    # every office's applications, 0 where none applied (its other figures are left out: there is no queue to read)
+    out.update({f"asylum_applications.{office}": 0.0 for office in results.office_ids})
     for office in sorted(offices):
         mine = cases["office"] == offices[office]
         backlog = int(np.count_nonzero(pending & mine))

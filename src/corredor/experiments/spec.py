@@ -156,6 +156,10 @@ class Experiment(Strict):
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise ValueError(f"uncertainty names must be unique; repeated: {', '.join(duplicated)}")
+        outcomes = [o.name for o in self.outcomes]
+        repeated = sorted({n for n in outcomes if outcomes.count(n) > 1})
+        if repeated:
+            raise ValueError(f"outcome names must be unique; repeated: {', '.join(repeated)}")
         return self
 
     def declared_outcomes(self) -> list[Outcome]:

@@ -365,6 +365,9 @@ const MESSAGE_ES = [  // specific phrases before the generic ones they contain
   [/up to ([\d,]+) \(raise the scale to at least (\d+) or shorten the period\)/g, "hasta $1 (suba la escala al menos a $2 o acorte el periodo)"],
   [/the period has (\d+) days; allowed from the dashboard: up to (\d+) days/g, "el periodo tiene $1 días; permitido desde el tablero: hasta $2 días"],
   [/allowed from the dashboard:/g, "permitido desde el tablero:"], [/allowed:/g, "permitido:"],
+  [/(\d+) of its (\d+) days fall outside the period (\S+) to (\S+): about ([\d,]+) of its ([\d,]+) persons apply in this run/g,
+    "$1 de sus $2 días caen fuera del periodo $3 a $4: unas $5 de sus $6 personas solicitan asilo en esta corrida"],
+  [/^0 persons: /g, "0 personas: "],
   [/(\d) to (-?\d)/g, "$1 a $2"],  // ranges of numbers and of dates only: names keep their words
   [/unknown node; see `corredor info --network` for the node ids/g, "nodo desconocido"],
   [/a simulated nationality: its applicants come through the corridor; outside_applicants are for nationalities the model does not simulate/g,
@@ -375,8 +378,6 @@ const MESSAGE_ES = [  // specific phrases before the generic ones they contain
     "indique un código de país de tres letras en mayúsculas (ISO 3166 alfa-3), p. ej. VEN, CUB, HTI"],
   [/the COMAR office at '(\w+)' is closed on (\d+) of this entry's (\d+) days in the period \(comar_office_open\): about ([\d,]+) of its persons do not apply/g,
     "la oficina de la COMAR en '$1' está cerrada $2 de los $3 días de esta entrada en el periodo (comar_office_open): unas $4 de sus personas no solicitan asilo"],
-  [/(\d+) of its (\d+) days fall outside the period (\S+) to (\S+): about ([\d,]+) of its ([\d,]+) persons apply in this run/g,
-    "$1 de sus $2 días caen fuera del periodo $3 a $4: unas $5 de sus $6 personas solicitan asilo en esta corrida"],
   [/not a nationality of this scenario/g, "no es una nacionalidad de este escenario"], [/not a nationality/g, "no es una nacionalidad"],
   [/outside the period/g, "fuera del periodo"], [/after the period's end/g, "después del fin del periodo"],
   [/before the period's start/g, "antes del inicio del periodo"], [/it has no effect in this run/g, "no tiene efecto en esta corrida"],
