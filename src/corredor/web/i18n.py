@@ -539,6 +539,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "mode.smuggled": ("Con traficante", "Smuggled"),
     "mode.caravan": ("En caravana", "In a caravan"),
     "mode.legal": ("Vía legal", "Legal pathway"),
+    "mode.outside": (
+        "De fuera del corredor (p. ej. venezolanos)",
+        "From outside the corridor (e.g. Venezuelans)",
+    ),
     "segment.GTM": ("Guatemala", "Guatemala"),
     "segment.HND": ("Honduras", "Honduras"),
     "segment.SLV": ("El Salvador", "El Salvador"),

@@ -382,7 +382,7 @@ CARAVAN_FLOWS = {  # key: events summed (caravan members only for arrival_border
     "arrived_north": ("arrival_border",),
 }
 TOP_NODES = 8  # shelters and border cities kept in the view, by persons concerned
-CARAVAN_MODE = MODES.index("caravan")
+CARAVAN_MODE, ALONE_MODE = MODES.index("caravan"), MODES.index("alone")
 
 
 def _event_grid(
@@ -540,15 +540,29 @@ def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]
             else:
                 per_run.append(sum(_event_grid(r, e, bins, n, "mode").sum(axis=1) for e in names))
         flows[flow] = _band(np.stack(per_run))
-    by_mode_runs = np.stack(
-        [_event_grid(r, "asylum_application", bins, n, "mode") for r in runs]
-    )  # (runs, bins, modes)
-    applications = {m: _band(by_mode_runs[:, :, k]) for k, m in enumerate(MODES)}
+    # Applicants from outside the corridor (e.g. Venezuelans in Mexico City) apply in mode alone: shown apart, as
+    # "outside", so that "alone" is the corridor's people travelling alone.
+    outside = all("outside_arrival" in r.event_names for r in runs) and any(
+        r.event_columns["event"].size and (r.event_columns["event"] == r.event_names.index("outside_arrival")).any()
+        for r in runs
+    )
+    modes = [*MODES, "outside"] if outside else list(MODES)
+
+    def by_mode(r: Results, grid_bins: NDArray[np.int64], n_grid: int, node: int | None = None) -> NDArray[Any]:
+        grid = _event_grid(r, "asylum_application", grid_bins, n_grid, "mode", node)
+        if not outside:
+            return grid
+        arrivals = _event_grid(r, "outside_arrival", grid_bins, n_grid, "mode", node).sum(axis=1)
+        grid[:, ALONE_MODE] -= arrivals
+        return np.concatenate([grid, arrivals[:, None]], axis=1)
+
+    by_mode_runs = np.stack([by_mode(r, bins, n) for r in runs])  # (runs, bins, modes)
+    applications = {m: _band(by_mode_runs[:, :, k]) for k, m in enumerate(modes)}
     whole = np.zeros(first.days, dtype=np.int64)  # one bin: the whole period
     offices = []
     for office in first.office_ids:
         node = first.node_ids.index(office)
-        per_mode = np.mean([_event_grid(r, "asylum_application", whole, 1, "mode", node)[0] for r in runs], axis=0)
+        per_mode = np.mean([by_mode(r, whole, 1, node)[0] for r in runs], axis=0)
         if per_mode.sum() > 0:
             offices.append({"office": office, "by_mode": _whole(per_mode)})
     reference = _reference_caravan_applications()
@@ -579,7 +593,7 @@ def caravans_view(runs: Sequence[Results], scenario: Scenario) -> dict[str, Any]
         "emergent_joined": round(float(np.mean(emergent_joined))),
         "unattributed_joiners": round(float(np.mean(unattributed))),
         "flows": flows,
-        "modes": list(MODES),
+        "modes": modes,
         "applications": applications,
         "applications_by_office": offices,
         "reference": reference,
