@@ -261,20 +261,24 @@ def compare(
 
 
 def _fewer_applicants_note(rows: Any, name: str) -> None:
-    """Say so when a scenario's COMAR backlog is 'better' while fewer people applied: unless COMAR also decided more
-    files, the backlog is smaller because fewer people reached COMAR, not because files were decided faster."""
+    """Say so when a scenario's COMAR backlog is clearly smaller while clearly fewer people applied: unless COMAR also
+    decided more files, the backlog is smaller because fewer people reached COMAR, not because files were decided
+    faster. Read from the intervals' signs, whatever kinds the experiment declares."""
     by_outcome = rows.set_index("outcome")
     if not {"asylum_backlog_end", "asylum_applications"} <= set(by_outcome.index):
         return
     backlog, applications = by_outcome.loc["asylum_backlog_end"], by_outcome.loc["asylum_applications"]
-    if backlog["verdict"] != "better" or applications["verdict"] != "lower":
+    if not (float(backlog["high"]) < 0 and float(applications["high"]) < 0):
         return
-    decided = {"higher": "more", "lower": "fewer", "no clear difference": "about as many"}.get(
-        str(by_outcome["verdict"].get("asylum_decisions", "")), "an unknown number of"
-    )
+    decided = "an unknown number of"
+    if "asylum_decisions" in by_outcome.index:
+        decisions = by_outcome.loc["asylum_decisions"]
+        low, high = float(decisions["low"]), float(decisions["high"])
+        decided = "more" if low > 0 else "fewer" if high < 0 else "about as many"
+    relative = float(applications["relative"])
+    how_many = f"{compact_number(-100 * relative)} % fewer people" if math.isfinite(relative) else "fewer people"
     _base().console.print(
-        f"[yellow]{escape(name)}[/]: the COMAR backlog is smaller, but "
-        f"{compact_number(-100 * float(applications['relative']))} % fewer people applied and COMAR decided "
+        f"[yellow]{escape(name)}[/]: the COMAR backlog is smaller, but {how_many} applied and COMAR decided "
         f"{decided} files (asylum_decisions): a backlog that shrinks without more decisions shrinks because fewer "
         "people applied"
     )
