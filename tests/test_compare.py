@@ -149,25 +149,30 @@ def test_an_unknown_executor_is_refused_with_the_choices(tmp_path: Path) -> None
     assert "--executor" in result.output and "serial" in result.output and "dask" in result.output
 
 
+def _compare_with_tiny(tmp_path: Path, name: str, additions: str) -> tuple[pd.DataFrame, str]:
+    """`corredor compare` of tiny.toml against a scenario extending it with `additions` (TOML): the differences by
+    outcome, and the printed output on one line."""
+    other = tmp_path / f"{name}.toml"
+    other.write_text(f'extends = "{DATA / "tiny.toml"}"\nname = "{name}"\n\n{additions}', encoding="utf-8")
+    out = tmp_path / "cmp"
+    result = corredor("compare", DATA / "tiny.toml", other, "-n", "6", "--out", out, "--executor", "serial")
+    assert result.returncode == 0, result.output
+    return pd.read_csv(out / "differences.csv").set_index("outcome"), " ".join(result.stdout.split())
+
+
 def test_a_smaller_backlog_from_fewer_applicants_is_flagged(tmp_path: Path) -> None:
     """Fewer people applying makes the backlog 'better' though COMAR decides no more files (its few caseworkers
     are busy either way); the command says so."""
-    fewer = tmp_path / "tiny-fewer.toml"
-    fewer.write_text(
-        f'extends = "{DATA / "tiny.toml"}"\nname = "tiny-fewer"\n\n[[policy]]\ndate = 2016-01-01\n'
-        'lever = "asylum_propensity_multiplier"\ntarget = "HND"\nvalue = 3\n',
-        encoding="utf-8",
+    by_outcome, note = _compare_with_tiny(
+        tmp_path,
+        "tiny-fewer",
+        '[[policy]]\ndate = 2016-01-01\nlever = "asylum_propensity_multiplier"\ntarget = "HND"\nvalue = 3\n',
     )
-    out = tmp_path / "cmp"
-    result = corredor("compare", DATA / "tiny.toml", fewer, "-n", "6", "--out", out, "--executor", "serial")
-    assert result.returncode == 0, result.output
-    by_outcome = pd.read_csv(out / "differences.csv").set_index("outcome")
     assert by_outcome.loc["asylum_backlog_end", "verdict"] == "better"
     assert by_outcome.loc["asylum_applications", "verdict"] == "lower"
     share = by_outcome.loc["asylum_pending_share"]
     assert 0 < share["reference_mean"] <= 1 and share["unit"] == "share"
     assert by_outcome.loc["asylum_decisions", "verdict"] == "no clear difference"
-    note = " ".join(result.stdout.split())
     assert "tiny-fewer: the COMAR backlog is smaller, but" in note and "% fewer people applied" in note
     assert "COMAR decided about as many files (asylum_decisions)" in note
 
@@ -175,18 +180,13 @@ def test_a_smaller_backlog_from_fewer_applicants_is_flagged(tmp_path: Path) -> N
 def test_a_shorter_time_waited_from_young_files_is_flagged(tmp_path: Path) -> None:
     """Many applicants at the end of the period shorten the mean time waited (their files are young when the run
     ends) though nobody is decided faster; the command says so, and gives the applications per office."""
-    late = tmp_path / "tiny-late.toml"
-    late.write_text(
-        f'extends = "{DATA / "tiny.toml"}"\nname = "tiny-late"\n\n[[outside_applicants]]\nnationality = "VEN"\n'
-        'office = "mexico_city"\nstart = 2016-03-20\nend = 2016-03-31\npersons = 4000\n',
-        encoding="utf-8",
+    by_outcome, note = _compare_with_tiny(
+        tmp_path,
+        "tiny-late",
+        '[[outside_applicants]]\nnationality = "VEN"\noffice = "mexico_city"\nstart = 2016-03-20\n'
+        "end = 2016-03-31\npersons = 4000\n",
     )
-    out = tmp_path / "cmp"
-    result = corredor("compare", DATA / "tiny.toml", late, "-n", "6", "--out", out, "--executor", "serial")
-    assert result.returncode == 0, result.output
-    by_outcome = pd.read_csv(out / "differences.csv").set_index("outcome")
     assert by_outcome.loc["asylum_time_waited_working_days", "verdict"] == "better"
     assert by_outcome.loc["asylum_applications", "verdict"] == "higher"
-    note = " ".join(result.stdout.split())
     assert "tiny-late: COMAR's mean time waited is shorter, but" in note and "% more people applied" in note
     assert "Read the backlog (asylum_backlog_end)" in note

@@ -135,11 +135,11 @@ def arrive_from_outside(sim: Sim) -> NDArray[np.int64]:
     random times of the day. They travel alone from then on, on a route drawn from the office for those who leave
     the queue northwards. They do not feed word of mouth, which travels among the corridor's nationalities. Returns
     their indices. (Called before the day's other new agents on both engine paths, so the draws are the same.)"""
-    from corredor.engine.choice import choose_routes  # choice -> caravans -> movement -> asylum
-
     c = sim.c
     if not c.outside_days[sim.day]:
         return np.zeros(0, dtype=np.int64)
+    from corredor.engine.choice import choose_routes  # choice -> caravans -> movement -> asylum
+
     per_day = c.outside_per_day[sim.day]
     is_open = sim.lever("comar_office_open")[c.office_nodes[c.outside_office]] > 0
     born = [np.zeros(0, dtype=np.int64)]
